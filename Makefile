@@ -1,0 +1,59 @@
+# Tousu: `make run` starts everything on this machine, `make test` runs the checks.
+# Needs only Python 3.11 and make; everything else goes into .venv.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+LOCALE_DIRS := locale $(wildcard */locale)
+
+.PHONY: run test install messages compile-messages lint format bench clean
+
+run: install compile-messages
+	@mkdir -p var/broker/queue var/broker/processed var/mail
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_tousu
+	@echo "Demo accounts (local use only):"
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py create_demo_accounts
+	@echo "Starting web (http://127.0.0.1:8000), Celery worker and Celery beat. Mail is written to var/mail/."
+	DEBUG=$${DEBUG:-1} $(BIN)/honcho start -f Procfile.dev
+
+test: install compile-messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# XStatic-Bootstrap 5 ships only as an sdist whose setup.py imports pkg_resources,
+	# which setuptools dropped in 81: build it against a setuptools that still has it.
+	$(BIN)/python -m pip install --quiet "setuptools==80.9.0" wheel
+	$(BIN)/python -m pip install --quiet --no-build-isolation -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Compile translations with Babel, so a fresh machine needs no GNU gettext.
+compile-messages: install
+	@for dir in $(LOCALE_DIRS); do $(BIN)/pybabel compile --statistics -D django -d $$dir 2>&1 | grep -v "^$$" | sed "s|^|$$dir: |" || true; done
+
+# Extract strings (needs GNU gettext): one catalogue per app, one for templates/ and config/.
+messages: install
+	$(BIN)/python manage.py makemessages --no-location -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=channels --ignore=escalation --ignore=accounts --ignore=complaints --ignore=notifications --ignore=tests --ignore=bench
+	for app in accounts complaints notifications channels escalation; do (cd $$app && ../$(BIN)/django-admin makemessages --no-location -l zh_Hans -l en); done
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@ls bench/*.py
+
+clean:
+	rm -rf $(VENV) var

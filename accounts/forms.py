@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import profile_for
+from .phones import format_cn_mobile, normalise_cn_mobile
+
+
+class SignupProfileForm(forms.Form):
+    """Extra sign-up fields (allauth ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+
+    def signup(self, request, user):
+        profile = profile_for(user)
+        profile.display_name = self.cleaned_data.get("display_name", "")
+        profile.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Used to prefill your complaints. Mainland China mobile number."),
+    )
+
+    def __init__(self, *args, profile=None, **kwargs):
+        self.profile = profile
+        if profile is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "display_name": profile.display_name,
+                "phone": format_cn_mobile(profile.phone) if profile.phone else "",
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        return normalise_cn_mobile(value) if value else ""
+
+    def save(self):
+        self.profile.display_name = self.cleaned_data["display_name"]
+        self.profile.phone = self.cleaned_data["phone"]
+        self.profile.save(update_fields=["display_name", "phone"])
+        return self.profile

@@ -1,0 +1,142 @@
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import format_cn_mobile, normalise_cn_mobile
+
+from .categories import Category, DesiredOutcome
+from .models import Platform
+from .orders import normalise_order_number
+
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "　": " "})
+MAX_AMOUNT = Decimal("10000000")
+
+
+class AmountField(forms.DecimalField):
+    """CNY amount as people write it: 12.50, ¥1,299, ￥１２９９ or 99元."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, **kwargs)
+        self.error_messages["invalid"] = _("Enter the amount in yuan, e.g. 129.90.")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s,¥￥元]|RMB|CNY", "", value.translate(_FULLWIDTH), flags=re.IGNORECASE)
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value <= 0:
+            raise ValidationError(_("The amount must be more than 0."), code="min_value")
+        if value is not None and value > MAX_AMOUNT:
+            raise ValidationError(_("The amount must be at most ¥10,000,000."), code="max_value")
+
+
+class ComplaintForm(forms.Form):
+    platform = forms.ModelChoiceField(
+        label=_("Platform"), queryset=Platform.objects.filter(active=True), empty_label=None
+    )
+    category = forms.ChoiceField(label=_("What went wrong"), choices=Category.choices)
+    order_number = forms.CharField(label=_("Order number"), max_length=60)
+    order_date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = AmountField(label=_("Amount paid (CNY)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    shop_name = forms.CharField(label=_("Shop or merchant (optional)"), max_length=120, required=False)
+    description = forms.CharField(
+        label=_("What happened"),
+        min_length=20,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dates, what you did, what the shop or platform said. 20 to 5,000 characters."),
+    )
+    desired_outcome = forms.ChoiceField(label=_("What you want"), choices=DesiredOutcome.choices)
+    desired_outcome_detail = forms.CharField(
+        label=_("Details of what you want"),
+        max_length=500,
+        required=False,
+        help_text=_("For example the amount you ask back. Required when you chose “Other”."),
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=60)
+    contact_phone = forms.CharField(label=_("Mobile phone"), max_length=30)
+    contact_email = forms.EmailField(label=_("Email"), max_length=254)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Tousu shares this complaint, my contact details and evidence with the platform and, if I escalate, with the regulator or consumer association."
+        ),
+        error_messages={"required": _("We can only act on your complaint with your consent to share it.")},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["order_date"].widget.attrs["max"] = self.today.isoformat()
+
+    def clean_order_date(self):
+        value = self.cleaned_data["order_date"]
+        if value > self.today:
+            raise ValidationError(_("The order date cannot be in the future."), code="future")
+        if value < dt.date(2000, 1, 1):
+            raise ValidationError(_("Enter the date you placed the order."), code="too_old")
+        return value
+
+    def clean_contact_phone(self):
+        return normalise_cn_mobile(self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        platform = cleaned.get("platform")
+        if platform and "order_number" in cleaned:
+            try:
+                cleaned["order_number"] = normalise_order_number(
+                    platform.order_number_kind, cleaned["order_number"], today=self.today
+                )
+            except ValidationError as error:
+                self.add_error("order_number", error)
+        if cleaned.get("desired_outcome") == DesiredOutcome.OTHER and not cleaned.get("desired_outcome_detail"):
+            self.add_error("desired_outcome_detail", _("Say what you want when you choose “Other”."))
+        return cleaned
+
+    def complaint_data(self) -> dict:
+        """The cleaned values that become the Complaint's fields."""
+        return {name: self.cleaned_data[name] for name in COMPLAINT_FIELDS}
+
+    def review_rows(self):
+        """(label, shown value) pairs for the review step, exactly what will be stored."""
+        cleaned = self.cleaned_data
+        shown = {
+            "platform": cleaned["platform"].name,
+            "category": Category(cleaned["category"]).label,
+            "desired_outcome": DesiredOutcome(cleaned["desired_outcome"]).label,
+            "contact_phone": format_cn_mobile(cleaned["contact_phone"]),
+            "amount": f"¥{cleaned['amount']:,.2f}",
+        }
+        return [(self.fields[name].label, shown.get(name, cleaned[name])) for name in COMPLAINT_FIELDS]
+
+
+COMPLAINT_FIELDS = [
+    "platform",
+    "category",
+    "order_number",
+    "order_date",
+    "amount",
+    "shop_name",
+    "description",
+    "desired_outcome",
+    "desired_outcome_detail",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Message"), min_length=2, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why are you withdrawing? (optional)"), max_length=500, required=False)

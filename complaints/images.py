@@ -1,0 +1,173 @@
+"""Evidence images: decide by content what a file is, and keep only a clean copy.
+
+`sanitise_image` is pure (bytes in, bytes out): it never trusts the file name or the
+browser's content type, refuses anything that is not a whole JPEG, PNG or WebP image
+within the size and pixel limits, and re-encodes the pixels into a new file so no
+metadata (EXIF GPS above all) survives.
+"""
+
+import contextlib
+import hashlib
+import io
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (content type we serve, file extension we store).
+ALLOWED_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    thumbnail: bytes
+    sha256: str  # of the bytes as uploaded, so the consumer can prove what they sent
+
+
+def sanitise_image(data: bytes) -> CleanImage:
+    """Verify, re-encode and thumbnail one uploaded image.
+
+    1. Refuse empty or oversized input before decoding anything.
+    2. Identify the format from the bytes; refuse all but JPEG, PNG, WebP.
+    3. Refuse images over the pixel limit before decoding (decompression bombs).
+    4. Decode fully, so truncated or corrupt files are refused, not half-stored.
+    5. Apply the EXIF orientation, then copy the pixels into a fresh image
+       that carries no metadata, and encode it in the same format.
+    6. Make a JPEG thumbnail from the clean copy.
+    """
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB."),
+            code="too_large",
+            params={"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    image = _open_checked(data)
+    pixels = _decode(image)
+    fmt = image.format
+    content_type, extension = ALLOWED_FORMATS[fmt]
+    clean = _encode(pixels, fmt)
+    return CleanImage(
+        content=clean,
+        content_type=content_type,
+        extension=extension,
+        width=pixels.width,
+        height=pixels.height,
+        thumbnail=_thumbnail(pixels),
+        sha256=digest,
+    )
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    not_an_image = ValidationError(_("This is not a JPEG, PNG or WebP image."), code="not_image")
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise _too_many_pixels()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise not_an_image
+    if image.format not in ALLOWED_FORMATS:
+        raise not_an_image
+    width, height = image.size
+    if width * height > settings.EVIDENCE_MAX_PIXELS:
+        raise _too_many_pixels()
+    return image
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels (at most %(megapixels)s million)."),
+        code="too_many_pixels",
+        params={"megapixels": settings.EVIDENCE_MAX_PIXELS // 1_000_000},
+    )
+
+
+def _decode(image: Image.Image) -> Image.Image:
+    """Decode the first frame and return pixels in a mode its format can store."""
+    damaged = ValidationError(_("The image is damaged or incomplete."), code="damaged")
+    try:
+        image.seek(0)  # animated WebP: the first frame is the evidence
+        image.load()
+        # An unreadable orientation tag is ignored: the pixels are kept as stored.
+        with contextlib.suppress(ValueError, TypeError, SyntaxError, KeyError):
+            image = ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, EOFError):
+        raise damaged
+    return _normalise_mode(image)
+
+
+def _normalise_mode(image: Image.Image) -> Image.Image:
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale: scale down to 8 bits instead of clipping to white.
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if mode == "P" or mode == "PA":
+        return image.convert("RGBA" if "transparency" in image.info or mode == "PA" else "RGB")
+    if mode in ("RGB", "RGBA", "L", "LA"):
+        return image
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, F, 1 ...
+
+
+def _fresh_copy(image: Image.Image) -> Image.Image:
+    """A new image with the same pixels and an empty info dict: no EXIF, XMP, ICC or text."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    clean = _fresh_copy(image)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if clean.mode not in ("RGB", "L"):
+            clean = _flatten(clean)
+        clean.save(out, format="JPEG", quality=88)
+    elif fmt == "PNG":
+        # Screenshots are large flat PNGs: a low zlib level is several times faster
+        # than the default for a few percent more bytes.
+        clean.save(out, format="PNG", compress_level=3)
+    else:
+        if clean.mode not in ("RGB", "RGBA"):
+            clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
+        clean.save(out, format="WEBP", quality=85, method=2)
+    return out.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Put any transparency on white, for formats without an alpha channel."""
+    if image.mode in ("RGBA", "LA"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    thumb = _flatten(image) if image.mode not in ("RGB", "L") else image.copy()
+    thumb.thumbnail(settings.EVIDENCE_THUMBNAIL_SIZE, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    out = io.BytesIO()
+    _fresh_copy(thumb).save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def display_name(raw_name: str) -> str:
+    """A file name fit to show back to its owner: no folders, control characters or
+    NUL, at most 100 characters. We never store a file under this name."""
+    name = (raw_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip(" .") or "image"
+    return name[:100]

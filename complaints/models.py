@@ -1,0 +1,178 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .categories import Category, DesiredOutcome
+from .orders import OrderNumberKind
+from .states import Status
+
+
+class Platform(models.Model):
+    """A platform consumers complain about. Staff add more in the admin."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    order_number_kind = models.CharField(
+        _("order number format"), max_length=20, choices=OrderNumberKind.choices, default=OrderNumberKind.GENERIC
+    )
+    website = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(_("accepting complaints"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if translation.get_language() in ("zh-hans", "zh") else self.name_en
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+def _evidence_path(instance, filename):
+    # Random names: never the uploader's, never guessable from another file's.
+    return f"{instance.owner_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class Complaint(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("consumer")
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("platform")
+    )
+    category = models.CharField(_("what went wrong"), max_length=20, choices=Category.choices)
+    order_number = models.CharField(_("order number"), max_length=40)
+    order_date = models.DateField(_("order date"))
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    shop_name = models.CharField(_("shop or merchant"), max_length=120, blank=True)
+    description = models.TextField(_("what happened"))
+    desired_outcome = models.CharField(_("what you want"), max_length=20, choices=DesiredOutcome.choices)
+    desired_outcome_detail = models.CharField(_("details of what you want"), max_length=500, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=60)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_email = models.EmailField(_("contact email"))
+    consent_at = models.DateTimeField(_("consented to sharing at"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        verbose_name=_("assignee"),
+    )
+    # Set by the form when it is first shown: a replayed submit finds the complaint
+    # it already made instead of filing a second one.
+    submission_token = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            # "My complaints": one consumer's cases, newest first.
+            models.Index(fields=["owner", "-created_at"], name="complaint_owner_recent_idx"),
+            models.Index(fields=["status", "-created_at"], name="complaint_status_recent_idx"),
+            models.Index(fields=["order_number"], name="complaint_order_number_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.reference])
+
+
+class Evidence(models.Model):
+    """A sanitised screenshot or photo. Uploaded images wait unclaimed (complaint is
+    null) while the consumer finishes the form; complaints.tasks purges the ones never
+    claimed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
+    file = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200)
+    thumbnail = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(max_length=40)
+    sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64)
+    size = models.PositiveIntegerField(_("size of the upload (bytes)"))
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        indexes = [
+            # complaints.tasks.purge_unclaimed_evidence reads only these rows.
+            models.Index(
+                fields=["created_at"], condition=models.Q(complaint__isnull=True), name="evidence_unclaimed_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("complaints:evidence", args=[self.public_id])
+
+    def get_thumbnail_url(self):
+        return reverse("complaints:evidence_thumbnail", args=[self.public_id])
+
+
+class TimelineEvent(models.Model):
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        MESSAGE = "message", _("Message")
+        NOTE = "note", _("Internal note")
+        ASSIGNED = "assigned", _("Assigned")
+        DEADLINE = "deadline", _("Deadline")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_role = models.CharField(max_length=10, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(blank=True)
+    # Internal notes are for staff only; everything else is on the consumer's timeline.
+    staff_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="timeline_complaint_idx")]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.kind}"
+
+
+class ReferenceCounter(models.Model):
+    """Last number used per day, for references like TS-20261121-0042."""
+
+    day = models.DateField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day}: {self.last_number}"

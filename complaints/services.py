@@ -1,0 +1,308 @@
+"""The actions layer: every change to a complaint goes through a function here.
+
+Views, the admin and Celery tasks call these; none of them writes a status, a
+timeline event or an evidence row directly.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import language_of
+from notifications.services import queue_email
+
+from . import signals, states
+from .images import display_name, sanitise_image
+from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
+from .states import Actor, Status
+
+log = logging.getLogger(__name__)
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, source, target):
+        self.source, self.target = source, target
+        super().__init__(
+            _("A complaint that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": Status(source).label, "target": Status(target).label}
+        )
+
+
+class ComplaintChanged(Exception):
+    """Someone else changed the complaint's status between reading and writing it."""
+
+
+class EvidenceLimitReached(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("A complaint can have at most %(limit)s files."),
+            code="too_many_files",
+            params={"limit": settings.EVIDENCE_MAX_FILES},
+        )
+
+
+# --- Evidence ---------------------------------------------------------------
+
+
+def stage_evidence(owner, uploaded) -> Evidence:
+    """Check and store one uploaded file for `owner`, not yet part of a complaint.
+
+    Raises ValidationError (with the reason, in the user's language) for anything
+    that is not a whole JPEG, PNG or WebP image within the limits.
+    """
+    if uploaded.size > settings.EVIDENCE_MAX_BYTES:
+        # Refuse before reading a byte more than the limit into memory.
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB."),
+            code="too_large",
+            params={"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        )
+    data = uploaded.read(settings.EVIDENCE_MAX_BYTES + 1)
+    clean = sanitise_image(data)
+    evidence = Evidence(
+        owner=owner,
+        original_name=display_name(uploaded.name),
+        content_type=clean.content_type,
+        sha256=clean.sha256,
+        size=len(data),
+        width=clean.width,
+        height=clean.height,
+    )
+    evidence.file.save(f"e.{clean.extension}", ContentFile(clean.content), save=False)
+    evidence.thumbnail.save("t.jpg", ContentFile(clean.thumbnail), save=False)
+    try:
+        evidence.save()
+    except Exception:
+        delete_evidence_files(evidence)
+        raise
+    return evidence
+
+
+def delete_evidence_files(evidence: Evidence) -> None:
+    for field in (evidence.file, evidence.thumbnail):
+        if field.name:
+            field.storage.delete(field.name)
+
+
+def unclaimed_evidence(owner, public_ids: Iterable) -> list[Evidence]:
+    """The owner's uploaded-but-not-yet-filed evidence among `public_ids`, in the given order."""
+    wanted = []
+    for value in public_ids:
+        try:
+            wanted.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    found = {e.public_id: e for e in Evidence.objects.filter(owner=owner, complaint__isnull=True, public_id__in=wanted)}
+    return [found[pid] for pid in dict.fromkeys(wanted) if pid in found]
+
+
+def purge_unclaimed_evidence(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Delete uploads that never became part of a complaint (abandoned forms)."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = list(Evidence.objects.filter(complaint__isnull=True, created_at__lt=cutoff))
+    for evidence in stale:
+        delete_evidence_files(evidence)
+    Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
+    return len(stale)
+
+
+def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
+    """Attach already-staged evidence to an existing complaint and put it on the timeline."""
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status in states.TERMINAL:
+            raise TransitionNotAllowed(locked.status, locked.status)
+        present = locked.evidence.count()
+        if present + len(evidence) > settings.EVIDENCE_MAX_FILES:
+            raise EvidenceLimitReached()
+        ids = [e.pk for e in evidence]
+        claimed = Evidence.objects.filter(pk__in=ids, owner=actor, complaint__isnull=True).update(complaint=locked)
+        if claimed != len(ids):
+            raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
+        names = ", ".join(e.original_name for e in evidence)
+        _record(locked, TimelineEvent.Kind.EVIDENCE_ADDED, actor=actor, role=Actor.CONSUMER, text=names)
+        _consumer_replied(locked, actor)
+
+
+# --- Filing -----------------------------------------------------------------
+
+
+def next_reference(now: dt.datetime) -> str:
+    """TS-YYYYMMDD-NNNN, numbered per Beijing day. Call inside a transaction: the
+    counter row stays locked until commit, so two filings never share a number."""
+    day = timezone.localdate(now)
+    ReferenceCounter.objects.get_or_create(day=day)
+    ReferenceCounter.objects.filter(day=day).update(last_number=F("last_number") + 1)
+    number = ReferenceCounter.objects.values_list("last_number", flat=True).get(day=day)
+    return f"TS-{day:%Y%m%d}-{number:04d}"
+
+
+def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_token, language: str) -> Complaint:
+    """Store a complaint whole, with its evidence, first timeline event and confirmation
+    email, or nothing at all. A replay of the same submission returns the first one."""
+    existing = Complaint.objects.filter(submission_token=submission_token, owner=owner).first()
+    if existing:
+        return existing
+    if len(evidence) > settings.EVIDENCE_MAX_FILES:
+        raise EvidenceLimitReached()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                reference=next_reference(now),
+                owner=owner,
+                submission_token=submission_token,
+                language=language,
+                consent_at=now,
+                created_at=now,
+                status_changed_at=now,
+                **data,
+            )
+            ids = [e.pk for e in evidence]
+            claimed = Evidence.objects.filter(pk__in=ids, owner=owner, complaint__isnull=True).update(
+                complaint=complaint
+            )
+            if claimed != len(ids):
+                raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
+            _record(
+                complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
+            )
+            queue_email(
+                template="complaint_submitted",
+                to=complaint.contact_email,
+                language=language,
+                context={"complaint": complaint, "evidence_count": len(ids)},
+                complaint=complaint,
+                dedupe_key=f"submitted:{complaint.pk}",
+            )
+    except IntegrityError:
+        # The same submission raced in twice; the first one won.
+        existing = Complaint.objects.filter(submission_token=submission_token, owner=owner).first()
+        if existing:
+            return existing
+        raise
+    return complaint
+
+
+# --- Status -----------------------------------------------------------------
+
+
+def transition(
+    complaint: Complaint, target: str, *, actor, role: str, text: str = "", details: dict | None = None
+) -> Complaint:
+    """Move `complaint` to `target` if the state machine lets `role` do it.
+
+    1. Check the move in complaints.states.
+    2. Write the new status with a conditional update on the old one, so two people
+       acting at once cannot both move it.
+    3. Record the move on the timeline, tell listeners (escalation clocks) and, when
+       staff or the system made it, email the consumer.
+    """
+    source = complaint.status
+    if not states.allowed(source, target, role):
+        raise TransitionNotAllowed(source, target)
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Complaint.objects.filter(pk=complaint.pk, status=source).update(
+            status=target, status_changed_at=now, updated_at=now
+        )
+        if changed != 1:
+            raise ComplaintChanged(complaint.reference)
+        complaint.status, complaint.status_changed_at = target, now
+        _record(
+            complaint,
+            TimelineEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            role=role,
+            from_status=source,
+            to_status=target,
+            text=text,
+            at=now,
+        )
+        signals.status_changed.send(
+            sender=Complaint,
+            complaint=complaint,
+            source=source,
+            target=target,
+            actor=actor,
+            role=role,
+            at=now,
+            details=details or {},
+        )
+        if role != Actor.CONSUMER:
+            _email_consumer(
+                complaint,
+                "status_changed",
+                {"source": Status(source).label, "target": Status(target).label, "text": text},
+                now,
+            )
+    return complaint
+
+
+def withdraw(complaint: Complaint, *, actor, reason: str = "") -> Complaint:
+    return transition(complaint, Status.WITHDRAWN, actor=actor, role=Actor.CONSUMER, text=reason)
+
+
+# --- Messages ---------------------------------------------------------------
+
+
+def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_only: bool = False) -> TimelineEvent:
+    """A message on the timeline: from the consumer, from staff to the consumer, or an
+    internal note (staff_only) the consumer never sees."""
+    if role == Actor.CONSUMER and staff_only:
+        raise ValueError("consumers cannot write internal notes")
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if role == Actor.CONSUMER and locked.status in states.TERMINAL:
+            raise TransitionNotAllowed(locked.status, locked.status)
+        kind = TimelineEvent.Kind.NOTE if staff_only else TimelineEvent.Kind.MESSAGE
+        event = _record(locked, kind, actor=actor, role=role, text=text, staff_only=staff_only)
+        if role == Actor.CONSUMER:
+            _consumer_replied(locked, actor)
+        elif not staff_only:
+            _email_consumer(locked, "new_message", {"text": text}, event.created_at)
+    complaint.status = locked.status
+    return event
+
+
+def _consumer_replied(complaint: Complaint, actor) -> None:
+    """A consumer answering a request for information puts the case back in review."""
+    if complaint.status == Status.NEEDS_INFO:
+        transition(complaint, Status.IN_REVIEW, actor=actor, role=Actor.CONSUMER, text="")
+
+
+# --- Helpers ----------------------------------------------------------------
+
+
+def _record(complaint, kind, *, actor, role, from_status="", to_status="", text="", staff_only=False, at=None):
+    return TimelineEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=role,
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+        staff_only=staff_only,
+        created_at=at or timezone.now(),
+    )
+
+
+def _email_consumer(complaint: Complaint, template: str, extra: dict, at: dt.datetime) -> None:
+    queue_email(
+        template=template,
+        to=complaint.contact_email,
+        language=language_of(complaint.owner) if complaint.owner_id else complaint.language,
+        context={"complaint": complaint, **extra},
+        complaint=complaint,
+        dedupe_key=f"{template}:{complaint.pk}:{at.timestamp()}",
+    )

@@ -1,0 +1,245 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from accounts.models import profile_for
+from accounts.phones import format_cn_mobile
+
+from . import services
+from .categories import EVIDENCE_TIPS, evidence_tips
+from .forms import ComplaintForm, MessageForm, WithdrawForm
+from .models import Complaint, Evidence, Platform
+from .orders import OrderNumberKind, example_for
+from .states import TERMINAL, Actor
+
+
+@login_required
+@never_cache
+def complaint_new(request):
+    """File a complaint: form -> review -> submit, all on this URL.
+
+    Uploaded images are checked and stored as soon as they arrive and carried as ids
+    through every step, so a form error never costs the consumer an upload.
+    """
+    if request.method != "POST":
+        form = ComplaintForm(initial=_initial_for(request))
+        return _render_form(request, form, staged=[], file_errors=[])
+
+    action = request.POST.get("action", "review")
+    removed = set(request.POST.getlist("remove_evidence"))
+    staged = [
+        e
+        for e in services.unclaimed_evidence(request.user, request.POST.getlist("evidence"))
+        if str(e.public_id) not in removed
+    ]
+    file_errors = _stage_uploads(request, staged)
+    form = ComplaintForm(request.POST)
+    form_ok = form.is_valid()
+
+    if action == "edit" or not form_ok or file_errors:
+        return _render_form(request, form, staged, file_errors)
+    if action != "submit":
+        return render(request, "complaints/review.html", {"form": form, "staged": staged, "rows": form.review_rows()})
+
+    if is_ratelimited(request, group="file-complaint", key="user", rate=settings.RATE_LIMIT_FILING, increment=True):
+        messages.error(request, _("You have filed many complaints in a short time. Please wait an hour and try again."))
+        return _render_form(request, form, staged, file_errors, status=429)
+    try:
+        complaint = services.file_complaint(
+            owner=request.user,
+            data=form.complaint_data(),
+            evidence=staged,
+            submission_token=form.cleaned_data["submission_token"],
+            language=translation.get_language(),
+        )
+    except ValidationError as error:
+        file_errors.append(("", error.messages))
+        return _render_form(
+            request, form, services.unclaimed_evidence(request.user, [e.public_id for e in staged]), file_errors
+        )
+    messages.success(
+        request,
+        _("Your complaint %(reference)s was submitted. We emailed you a copy.") % {"reference": complaint.reference},
+    )
+    return redirect(complaint)
+
+
+def _initial_for(request) -> dict:
+    profile = profile_for(request.user)
+    platform = Platform.objects.filter(active=True, slug=request.GET.get("platform", "")).first()
+    return {
+        "platform": platform,
+        "contact_name": profile.display_name,
+        "contact_phone": format_cn_mobile(profile.phone) if profile.phone else "",
+        "contact_email": request.user.email,
+        "submission_token": uuid.uuid4(),
+    }
+
+
+def _stage_uploads(request, staged: list) -> list:
+    """Check and store each newly uploaded file; return (file name, reasons) per refusal."""
+    errors = []
+    for uploaded in request.FILES.getlist("evidence_files"):
+        name = uploaded.name
+        if len(staged) >= settings.EVIDENCE_MAX_FILES:
+            errors.append((name, services.EvidenceLimitReached().messages))
+            continue
+        try:
+            staged.append(services.stage_evidence(request.user, uploaded))
+        except ValidationError as error:
+            errors.append((name, error.messages))
+    return errors
+
+
+def _render_form(request, form, staged, file_errors, status=200):
+    platforms = Platform.objects.filter(active=True)
+    context = {
+        "form": form,
+        "staged": staged,
+        "file_errors": file_errors,
+        "max_files": settings.EVIDENCE_MAX_FILES,
+        "evidence_tips": {key: evidence_tips(key) for key in EVIDENCE_TIPS},
+        "order_examples": {p.pk: example_for(p.order_number_kind) or "" for p in platforms},
+        "order_kinds": OrderNumberKind,
+    }
+    return render(request, "complaints/form.html", context, status=status)
+
+
+@login_required
+def complaint_list(request):
+    complaints = Complaint.objects.filter(owner=request.user).select_related("platform").order_by("-created_at")
+    page = Paginator(complaints, 20).get_page(request.GET.get("page"))
+    return render(request, "complaints/list.html", {"page": page})
+
+
+def _own_complaint(request, reference) -> Complaint:
+    """The complaint if the user owns it or is staff; 404 for everyone else, so a
+    stranger cannot even learn that a reference exists."""
+    queryset = Complaint.objects.select_related("platform", "owner")
+    if not request.user.is_staff:
+        queryset = queryset.filter(owner=request.user)
+    return get_object_or_404(queryset, reference=reference)
+
+
+@login_required
+@never_cache
+def complaint_detail(request, reference):
+    complaint = _own_complaint(request, reference)
+    return _render_detail(request, complaint)
+
+
+def _render_detail(request, complaint, *, message_form=None, file_errors=None, status=200):
+    timeline = complaint.events.filter(staff_only=False).select_related("actor")
+    context = {
+        "complaint": complaint,
+        "timeline": timeline,
+        "evidence": complaint.evidence.order_by("created_at"),
+        "message_form": message_form or MessageForm(),
+        "withdraw_form": WithdrawForm(),
+        "file_errors": file_errors or [],
+        "is_open": complaint.status not in TERMINAL,
+        "is_owner": complaint.owner_id == request.user.pk,
+        "max_files": settings.EVIDENCE_MAX_FILES,
+        "phone_display": format_cn_mobile(complaint.contact_phone),
+    }
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def complaint_message(request, reference):
+    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, complaint, message_form=form, status=400)
+    try:
+        services.post_message(complaint, actor=request.user, role=Actor.CONSUMER, text=form.cleaned_data["text"])
+    except services.TransitionNotAllowed:
+        messages.error(request, _("This complaint is closed; it no longer takes messages."))
+        return redirect(complaint)
+    messages.success(request, _("Your message was added."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def complaint_add_evidence(request, reference):
+    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    if complaint.status in TERMINAL:
+        messages.error(request, _("This complaint is closed; it no longer takes evidence."))
+        return redirect(complaint)
+    staged: list[Evidence] = []
+    room = settings.EVIDENCE_MAX_FILES - complaint.evidence.count()
+    file_errors = []
+    for uploaded in request.FILES.getlist("evidence_files"):
+        if len(staged) >= room:
+            file_errors.append(
+                (
+                    uploaded.name,
+                    services.EvidenceLimitReached().messages,
+                )
+            )
+            continue
+        try:
+            staged.append(services.stage_evidence(request.user, uploaded))
+        except ValidationError as error:
+            file_errors.append((uploaded.name, error.messages))
+    if staged:
+        try:
+            services.add_evidence(complaint, actor=request.user, evidence=staged)
+        except ValidationError as error:
+            file_errors.append(("", error.messages))
+    elif not file_errors:
+        file_errors.append(("", [_("Choose at least one image to add.")]))
+    if file_errors:
+        complaint.refresh_from_db()
+        return _render_detail(request, complaint, file_errors=file_errors, status=400)
+    messages.success(request, _("Your evidence was added."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def complaint_withdraw(request, reference):
+    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.withdraw(complaint, actor=request.user, reason=reason)
+    except (services.TransitionNotAllowed, services.ComplaintChanged):
+        messages.error(request, _("This complaint can no longer be withdrawn."))
+        return redirect(complaint)
+    messages.success(request, _("Your complaint was withdrawn."))
+    return redirect(complaint)
+
+
+@login_required
+@require_GET
+def evidence_file(request, public_id, thumbnail=False):
+    """Serve evidence to its owner and to staff only, with the content type we
+    determined ourselves; anyone else gets the same 404 as for a missing file."""
+    evidence = Evidence.objects.filter(public_id=public_id).first()
+    if evidence is None or not (request.user.is_staff or evidence.owner_id == request.user.pk):
+        raise Http404
+    field = evidence.thumbnail if thumbnail else evidence.file
+    response = FileResponse(
+        field.open("rb"),
+        content_type="image/jpeg" if thumbnail else evidence.content_type,
+        as_attachment=False,
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -1,0 +1,28 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import OutboundEmail
+from .services import enqueue_delivery
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "template", "to", "status", "attempts", "sent_at")
+    list_filter = ("status", "template")
+    search_fields = ("to", "subject", "complaint__reference")
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry sending now"))
+    def retry_now(self, request, queryset):
+        ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
+        OutboundEmail.objects.filter(pk__in=ids).update(status=OutboundEmail.Status.PENDING, locked_until=None)
+        for email_id in ids:
+            enqueue_delivery(email_id)
+        self.message_user(
+            request, ngettext("%d email queued.", "%d emails queued.", len(ids)) % len(ids), messages.SUCCESS
+        )

@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """Every email we send, written in the same transaction as the change it reports.
+
+    The row is the outbox: if the broker is down when the change commits, or a worker
+    dies mid-send, notifications.tasks.resend_pending_email finds the row and sends it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    template = models.CharField(_("template"), max_length=60)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    # Set for emails that must go out at most once (a given reminder, a confirmation).
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A sender holds the row until this time; a crashed sender's claim simply expires.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        ordering = ["-created_at"]
+        indexes = [
+            # notifications.tasks.resend_pending_email reads only these rows.
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="email_pending_due_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template} → {self.to}"

@@ -1,0 +1,118 @@
+"""Email: render from template files in the recipient's language, store, deliver.
+
+Templates live in templates/emails/<name>/{subject.txt,body.txt,body.html}. A missing
+template is an error at queue time, never a silently unsent email.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+CLAIM_SECONDS = 300
+
+
+def queue_email(
+    *, template: str, to: str, language: str, context: dict, complaint=None, dedupe_key: str | None = None
+) -> OutboundEmail | None:
+    """Render `template` in `language`, store it and send it after the transaction
+    commits. Returns None when an email with the same dedupe_key already exists."""
+    subject, text, html = render_email(template, language, context)
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                template=template,
+                to=to,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                complaint=complaint,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key and OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    return email
+
+
+def render_email(template: str, language: str, context: dict) -> tuple[str, str, str]:
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}/subject.txt", context)
+        text = render_to_string(f"emails/{template}/body.txt", context)
+        html = render_to_string(f"emails/{template}/body.html", context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return subject, text.strip() + "\n", html
+
+
+def enqueue_delivery(email_id: int) -> None:
+    """Hand the email to Celery. If the broker is unreachable the row stays pending
+    and the periodic resend picks it up; the user's request never fails for it."""
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.apply_async((email_id,), retry=False)
+    except Exception:  # kombu raises several types for an unreachable broker
+        log.warning("broker unavailable; email %s stays in the outbox", email_id, exc_info=True)
+
+
+def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
+    """Send one stored email, at most one sender at a time.
+
+    1. Claim the row with a conditional update (pending, not held by a live claim).
+    2. Send it over the configured backend.
+    3. Record sent, or the error and the next attempt (exponential backoff);
+       after MAX_ATTEMPTS it is failed and stays visible to staff.
+    """
+    now = now or timezone.now()
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .update(locked_until=now + dt.timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return "skipped"
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # SMTP, socket and backend errors alike
+        failed = email.attempts >= MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=email_id).update(
+            status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + dt.timedelta(seconds=30 * 2**email.attempts),
+            locked_until=None,
+        )
+        log.warning("email %s attempt %s failed: %s", email_id, email.attempts, exc)
+        return "failed" if failed else "retry"
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
+    )
+    return "sent"
+
+
+def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """Pending emails whose next attempt has come and that nobody holds."""
+    now = now or timezone.now()
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,44 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // The complaint form: show the evidence tips and the order-number example for
+  // the chosen category and platform.
+  function readJson(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var tips = readJson("evidence-tips-data");
+  var examples = readJson("order-examples-data");
+  var category = document.getElementById("id_category");
+  var platform = document.getElementById("id_platform");
+  var tipsList = document.getElementById("evidence-tips");
+  var example = document.getElementById("order-example");
+
+  function showTips() {
+    if (!tips || !category || !tipsList) return;
+    tipsList.replaceChildren();
+    (tips[category.value] || []).forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      tipsList.appendChild(li);
+    });
+  }
+
+  function showExample() {
+    if (!examples || !platform || !example) return;
+    example.textContent = examples[platform.value] || "";
+    example.parentElement.hidden = !examples[platform.value];
+  }
+
+  if (category) { category.addEventListener("change", showTips); showTips(); }
+  if (platform) { platform.addEventListener("change", showExample); showExample(); }
+
+  // Buttons that ask before doing something that cannot be undone.
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+})();
