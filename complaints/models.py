@@ -78,6 +78,10 @@ class Complaint(models.Model):
         related_name="assigned_complaints",
         verbose_name=_("assignee"),
     )
+    # The earliest unmet deadline of the complaint's clocks, kept by escalation.services
+    # whenever a clock changes, so the staff queue can sort and filter on one indexed column.
+    next_deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_deadline_provisional = models.BooleanField(_("next deadline is provisional"), default=False)
     # Set by the form when it is first shown: a replayed submit finds the complaint
     # it already made instead of filing a second one.
     submission_token = models.UUIDField(unique=True, editable=False)
@@ -92,6 +96,8 @@ class Complaint(models.Model):
             models.Index(fields=["owner", "-created_at"], name="complaint_owner_recent_idx"),
             models.Index(fields=["status", "-created_at"], name="complaint_status_recent_idx"),
             models.Index(fields=["order_number"], name="complaint_order_number_idx"),
+            # The staff queue's default order: overdue first, then by next deadline.
+            models.Index(fields=["next_deadline_at", "id"], name="complaint_next_deadline_idx"),
         ]
 
     def __str__(self):
