@@ -1,0 +1,108 @@
+import datetime as dt
+import os
+import uuid
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import profile_for
+from complaints import services
+from complaints.models import Platform
+
+from .imagegen import image_bytes
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip a test whose real service is missing, or fail it when CI demands services."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def _user(django_user_model, email, *, staff=False, phone="+8613912345678"):
+    user = django_user_model.objects.create_user(username=email, email=email, password="pw-Secret-2026", is_staff=staff)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    profile = profile_for(user)
+    profile.display_name = email.split("@")[0]
+    profile.phone = phone
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def consumer(django_user_model):
+    return _user(django_user_model, "owner@example.com")
+
+
+@pytest.fixture
+def other_consumer(django_user_model):
+    return _user(django_user_model, "stranger@example.com", phone="+8613700001111")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return _user(django_user_model, "agent@example.com", staff=True, phone="")
+
+
+@pytest.fixture
+def pinduoduo(db):
+    return Platform.objects.get(slug="pinduoduo")
+
+
+@pytest.fixture
+def taobao(db):
+    return Platform.objects.get(slug="taobao")
+
+
+def png_upload(name="shot.png", **kwargs):
+    return SimpleUploadedFile(name, image_bytes("PNG", **kwargs), content_type="image/png")
+
+
+def complaint_data(platform, **overrides):
+    data = {
+        "platform": platform,
+        "category": "quality",
+        "order_number": "260305-123456789012345",
+        "order_date": dt.date(2026, 3, 5),
+        "amount": Decimal("129.90"),
+        "shop_name": "好物小店",
+        "description": "收到的电饭煲内胆有裂缝,商家拒绝退货退款,已经沟通三天。",
+        "desired_outcome": "return_refund",
+        "desired_outcome_detail": "",
+        "contact_name": "王小明",
+        "contact_phone": "+8613912345678",
+        "contact_email": "owner@example.com",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_complaint(pinduoduo):
+    """File a complaint through the real service, with `images` PNG evidence files."""
+
+    def make(owner, images=1, **overrides):
+        evidence = [services.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
+        return services.file_complaint(
+            owner=owner,
+            data=complaint_data(overrides.pop("platform", pinduoduo), **overrides),
+            evidence=evidence,
+            submission_token=uuid.uuid4(),
+            language="zh-hans",
+        )
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: start every test with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,35 @@
+"""Build test images in memory (no binary files in git)."""
+
+import io
+
+from PIL import Image
+
+
+def image_bytes(fmt="PNG", size=(64, 48), color=(200, 30, 30), mode="RGB", **save_kwargs) -> bytes:
+    image = Image.new(mode, size, color)
+    out = io.BytesIO()
+    image.save(out, format=fmt, **save_kwargs)
+    return out.getvalue()
+
+
+def jpeg_with_gps(size=(80, 60)) -> bytes:
+    """A JPEG whose EXIF carries a GPS position, camera make and a comment."""
+    image = Image.new("RGB", size, (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"  # Make
+    exif[0x0132] = "2026:03:05 10:00:00"  # DateTime
+    gps = {1: "N", 2: (31.0, 14.0, 2.0), 3: "E", 4: (121.0, 28.0, 5.0)}
+    exif[0x8825] = gps  # GPSInfo IFD
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes(), comment=b"shot at home")
+    return out.getvalue()
+
+
+def screenshot_png(size=(1170, 2532)) -> bytes:
+    """A phone-screenshot-sized PNG with some structure, like a chat screen."""
+    image = Image.new("RGB", size, (245, 245, 245))
+    for top in range(0, size[1], 180):
+        image.paste((255, 255, 255) if (top // 180) % 2 else (149, 236, 105), (40, top + 20, size[0] - 200, top + 140))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

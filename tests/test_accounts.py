@@ -1,0 +1,73 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.phones import mask_phone, normalise_cn_mobile
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "0086 13812345678",
+        "１３８１２３４５６７８",
+    ],
+)
+def test_chinese_mobile_numbers_are_normalised_to_e164(raw):
+    assert normalise_cn_mobile(raw) == "+8613812345678"
+
+
+@pytest.mark.parametrize("raw", ["12345", "021-53395288", "+1 415 555 0100", "1381234567", "phone", "95188"])
+def test_landlines_foreign_and_short_numbers_are_not_mobiles(raw):
+    with pytest.raises(ValidationError):
+        normalise_cn_mobile(raw)
+
+
+def test_phones_are_masked_for_display():
+    assert mask_phone("+8613812345678") == "138****5678"
+
+
+@pytest.mark.django_db
+def test_sign_up_needs_the_email_confirmed_before_logging_in(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.com",
+            "password1": "Long-enough-2026!",
+            "password2": "Long-enough-2026!",
+            "display_name": "小王",
+        },
+    )
+    assert response.status_code == 302
+    assert "confirm-email" in response["Location"]
+    assert len(mail.outbox) == 1 and "new@example.com" in mail.outbox[0].to
+    assert client.get(reverse("complaints:mine")).status_code == 302  # not logged in yet
+
+
+@pytest.mark.django_db
+def test_the_profile_saves_a_valid_phone_and_refuses_a_bad_one_next_to_the_field(client, consumer):
+    client.force_login(consumer)
+    response = client.post(reverse("accounts:profile"), {"display_name": "老王", "phone": "12345"})
+    assert response.status_code == 200 and "手机号" in response.context["form"].errors["phone"][0]
+    client.post(reverse("accounts:profile"), {"display_name": "老王", "phone": "139 0000 1111"})
+    consumer.profile.refresh_from_db()
+    assert (consumer.profile.display_name, consumer.profile.phone) == ("老王", "+8613900001111")
+
+
+@pytest.mark.django_db
+def test_after_repeated_failed_logins_even_the_right_password_is_refused_for_a_while(client, consumer):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": consumer.email, "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": consumer.email, "password": "pw-Secret-2026"})
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_right_password_logs_in_when_not_rate_limited(client, consumer):
+    response = client.post(reverse("account_login"), {"login": consumer.email, "password": "pw-Secret-2026"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session

@@ -1,0 +1,39 @@
+"""Settings come from the environment, with safe production defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _django_check(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = _django_check(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_site_starts_with_a_secret_key():
+    result = _django_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tousu.example")
+    assert result.returncode == 0, result.stderr
+
+
+def test_time_zone_and_language_are_beijing_and_chinese(settings):
+    assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+    assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_bootstrap_is_served_from_our_own_static_files(client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("bootstrap/css/bootstrap.min.css")
+    assert finders.find("bootstrap/js/bootstrap.bundle.min.js")

@@ -1,0 +1,86 @@
+import pytest
+
+from complaints import services, states
+from complaints.models import Complaint, TimelineEvent
+from complaints.states import Actor, Status
+
+
+def test_terminal_statuses_allow_no_move_at_all():
+    for status in states.TERMINAL:
+        for target in Status:
+            for actor in Actor:
+                assert not states.allowed(status, target, actor)
+
+
+@pytest.mark.parametrize(
+    "source, target, actor",
+    [
+        (Status.SUBMITTED, Status.RESOLVED, Actor.STAFF),  # cannot skip the platform
+        (Status.SUBMITTED, Status.IN_REVIEW, Actor.CONSUMER),  # only staff triage
+        (Status.SUBMITTED, Status.REJECTED, Actor.CONSUMER),
+        (Status.FORWARDED, Status.CLOSED, Actor.CONSUMER),
+        (Status.RESOLVED, Status.FORWARDED, Actor.STAFF),
+        (Status.IN_REVIEW, Status.ESCALATED, Actor.CONSUMER),  # escalate only after the platform had it
+    ],
+)
+def test_forbidden_moves_are_refused(source, target, actor):
+    assert not states.allowed(source, target, actor)
+
+
+def test_a_consumer_can_withdraw_from_every_open_status():
+    for status in Status:
+        assert states.allowed(status, Status.WITHDRAWN, Actor.CONSUMER) == (status not in states.TERMINAL)
+
+
+@pytest.mark.django_db
+def test_transition_records_who_when_and_the_move(make_complaint, consumer, staff_user):
+    complaint = make_complaint(consumer)
+    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF, text="checking")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_REVIEW
+    event = complaint.events.get(kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert (event.actor, event.actor_role, event.from_status, event.to_status, event.text) == (
+        staff_user,
+        "staff",
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        "checking",
+    )
+
+
+@pytest.mark.django_db
+def test_a_forbidden_transition_changes_nothing(make_complaint, consumer):
+    complaint = make_complaint(consumer)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.transition(complaint, Status.RESOLVED, actor=consumer, role=Actor.CONSUMER)
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.SUBMITTED
+    assert not complaint.events.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).exists()
+
+
+@pytest.mark.django_db
+def test_two_people_moving_the_same_complaint_cannot_both_win(make_complaint, consumer, staff_user):
+    complaint = make_complaint(consumer)
+    stale_copy = Complaint.objects.get(pk=complaint.pk)
+    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    with pytest.raises(services.ComplaintChanged):
+        services.transition(stale_copy, Status.REJECTED, actor=staff_user, role=Actor.STAFF)
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_staff_moves_email_the_consumer_in_their_language(make_complaint, consumer, staff_user):
+    complaint = make_complaint(consumer)
+    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    email = complaint.emails.get(template="status_changed")
+    assert email.to == complaint.contact_email
+    assert email.language == "zh-hans"
+    assert "审核中" in email.subject or "审核" in email.body_text
+
+
+@pytest.mark.django_db
+def test_a_consumer_reply_puts_a_waiting_complaint_back_in_review(make_complaint, consumer, staff_user):
+    complaint = make_complaint(consumer)
+    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    services.transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充聊天记录")
+    services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="已补充,见截图。")
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
