@@ -1,0 +1,156 @@
+"""The deadline policies we start from, each figure with its source (facts.md §2).
+
+Staff edit them in the admin afterwards; `load_deadline_policies` only creates the
+missing ones (or, with --update, rewrites the figures below).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import Body, ClockKind, DeadlinePolicy, Unit
+
+SEED_000 = "Seed article 000_c7adf48eedc4de3e.txt"
+SEED_002 = "Seed article 002_c6ddd7a2fbfd9282.txt"
+SEED_003 = "Seed article 003_f0516a5cedccd739.txt"
+SAMR_ORDER_20 = (
+    "Interim Measures for Market Supervision and Administration Complaints and Reports (SAMR Order No. 20 of 2019)"
+)
+
+
+@dataclass(frozen=True)
+class PolicySeed:
+    slug: str
+    body: str
+    platform_slug: str | None
+    kind: str
+    unit: str
+    expected_after: int | None
+    due_after: int | None
+    source: str
+    reliability: str
+    active: bool = True
+
+
+POLICIES = [
+    PolicySeed(
+        "pinduoduo-first-response",
+        Body.PLATFORM,
+        "pinduoduo",
+        ClockKind.FIRST_RESPONSE,
+        Unit.WORKING_DAYS,
+        1,
+        3,
+        f"{SEED_000}; {SEED_002}: first processing opinion within 1-3 working days",
+        "Claimed by the seed articles only; no Pinduoduo rule found",
+    ),
+    PolicySeed(
+        "pinduoduo-resolution",
+        Body.PLATFORM,
+        "pinduoduo",
+        ClockKind.RESOLUTION,
+        Unit.WORKING_DAYS,
+        3,
+        7,
+        f"{SEED_000}; {SEED_002}: whole cycle 3-7 working days",
+        "Claimed by the seed articles only; no Pinduoduo rule found",
+    ),
+    PolicySeed(
+        "taobao-first-response",
+        Body.PLATFORM,
+        "taobao",
+        ClockKind.FIRST_RESPONSE,
+        Unit.HOURS,
+        None,
+        24,
+        f"{SEED_003}: first reply within 24 hours",
+        "Claimed by one seed article only",
+    ),
+    PolicySeed(
+        "taobao-resolution",
+        Body.PLATFORM,
+        "taobao",
+        ClockKind.RESOLUTION,
+        Unit.WORKING_DAYS,
+        None,
+        7,
+        f"{SEED_003}: written complaint answered within 7 working days",
+        "Claimed by one seed article only",
+    ),
+    PolicySeed(
+        "12315-acceptance",
+        Body.REGULATOR,
+        None,
+        ClockKind.ACCEPTANCE,
+        Unit.WORKING_DAYS,
+        None,
+        7,
+        f"{SAMR_ORDER_20}, art. 14: decides within 7 working days whether to accept. "
+        "New SAMR Measures replace it from 2026-04-15; their figure was not found.",
+        "Secondary sources agree",
+    ),
+    PolicySeed(
+        "12315-mediation",
+        Body.REGULATOR,
+        None,
+        ClockKind.MEDIATION,
+        Unit.WORKING_DAYS,
+        None,
+        45,
+        f"{SAMR_ORDER_20}, art. 21: mediation ends if no agreement within 45 working days of acceptance. "
+        "New SAMR Measures replace it from 2026-04-15; their figure was not found.",
+        "Secondary sources agree",
+    ),
+    PolicySeed(
+        "association-reply",
+        Body.ASSOCIATION,
+        None,
+        ClockKind.ASSOCIATION,
+        Unit.WORKING_DAYS,
+        None,
+        None,
+        "No statutory figure found for consumer associations (facts.md §2): staff set one "
+        "from the association's own published promise, with its source.",
+        "Configurable; no figure loaded",
+        active=False,
+    ),
+]
+
+
+def load_policies(*, update: bool = False) -> tuple[int, int, list[str]]:
+    """Create the missing policies (and rewrite figures when `update`).
+
+    Returns (created, updated, skipped slugs whose platform does not exist)."""
+    from complaints.models import Platform
+
+    platforms = {p.slug: p for p in Platform.objects.all()}
+    created = updated = 0
+    skipped = []
+    with transaction.atomic():
+        for seed in POLICIES:
+            platform = None
+            if seed.platform_slug:
+                platform = platforms.get(seed.platform_slug)
+                if platform is None:
+                    skipped.append(seed.slug)
+                    continue
+            values = {
+                "body": seed.body,
+                "platform": platform,
+                "kind": seed.kind,
+                "unit": seed.unit,
+                "expected_after": seed.expected_after,
+                "due_after": seed.due_after,
+                "source": seed.source,
+                "reliability": seed.reliability,
+                "active": seed.active,
+            }
+            policy, was_created = DeadlinePolicy.objects.get_or_create(slug=seed.slug, defaults=values)
+            if was_created:
+                created += 1
+            elif update:
+                for name, value in values.items():
+                    setattr(policy, name, value)
+                policy.save()
+                updated += 1
+    return created, updated, skipped

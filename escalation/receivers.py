@@ -1,0 +1,61 @@
+"""Clocks follow the complaint's status: complaints.signals.status_changed, received
+inside the transaction of the move (connected in EscalationConfig.ready)."""
+
+import datetime as dt
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+from complaints.states import TERMINAL, Status
+
+from . import clocks
+from .models import Body, EscalationFiling, PlatformFiling
+
+
+def on_status_changed(sender, *, complaint, source, target, actor, role, at, details, **kwargs):
+    """Start, meet, pause, resume or stop the complaint's clocks for one move."""
+    if target == Status.FORWARDED and source != Status.PLATFORM_RESPONDED:
+        # Reached the platform: forwarded by staff, or the consumer says they complained
+        # there themself (details: channel, at, ticket); the clocks start from that time.
+        start_at = _as_datetime(details.get("at")) or at
+        if details.get("channel"):
+            PlatformFiling.objects.create(
+                complaint=complaint,
+                channel=details["channel"],
+                filed_at=start_at,
+                ticket=details.get("ticket", "")[:60],
+            )
+        if source == Status.NEEDS_INFO:
+            clocks.resume_clocks(complaint, at)
+        clocks.start_platform_clocks(complaint, start_at, actor=actor)
+    elif target == Status.NEEDS_INFO:
+        clocks.pause_clocks(complaint, at)
+    elif source == Status.NEEDS_INFO and target == Status.IN_REVIEW:
+        clocks.resume_clocks(complaint, at)
+    elif target == Status.PLATFORM_RESPONDED:
+        clocks.meet_clocks(complaint, [clocks.ClockKind.FIRST_RESPONSE], at)
+    elif target == Status.RESOLVED:
+        # A resolution answers every outstanding step, the platform's and the regulator's.
+        clocks.meet_clocks(complaint, [*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS], at)
+    elif target == Status.ESCALATED:
+        clocks.stop_clocks(complaint, at, kinds=clocks.PLATFORM_KINDS)
+        body = details.get("body")
+        if body in (Body.REGULATOR, Body.ASSOCIATION):
+            filed_on = _as_date(details.get("filed_on")) or clocks.local_day(at)
+            EscalationFiling.objects.create(
+                complaint=complaint, body=body, reference=details.get("reference", "")[:60], filed_on=filed_on
+            )
+            clocks.start_regulator_clock(complaint, body, filed_on, actor=actor)
+    elif target in TERMINAL:
+        clocks.stop_clocks(complaint, at)
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    return parse_datetime(value) if isinstance(value, str) and value else None
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(value) if isinstance(value, str) and value else None
