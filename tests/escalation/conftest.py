@@ -15,3 +15,55 @@ def fresh_calendar():
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+@pytest.fixture
+def policies(db):
+    from escalation.policies import load_policies
+
+    load_policies()
+
+
+@pytest.fixture
+def consumer(db, django_user_model):
+    return django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
+
+
+@pytest.fixture
+def staff(db, django_user_model):
+    return django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
+
+
+@pytest.fixture
+def make_complaint(db, consumer):
+    import decimal
+    import uuid
+
+    from django.utils import timezone
+
+    from complaints.models import Complaint, Platform
+
+    def make(platform="pinduoduo", owner=None, **extra):
+        owner = owner or consumer
+        now = timezone.now()
+        values = {
+            "reference": f"TS-T-{uuid.uuid4().hex[:8]}",
+            "owner": owner,
+            "platform": Platform.objects.get(slug=platform),
+            "category": "delivery",
+            "order_number": "260305-123456789012345",
+            "order_date": dt.date(2026, 3, 5),
+            "amount": decimal.Decimal("199.00"),
+            "shop_name": "Shop",
+            "description": "Never arrived.",
+            "desired_outcome": "refund",
+            "contact_name": "Li Lei",
+            "contact_phone": "13800138000",
+            "contact_email": owner.email,
+            "consent_at": now,
+            "submission_token": uuid.uuid4(),
+        }
+        values.update(extra)
+        return Complaint.objects.create(**values)
+
+    return make
