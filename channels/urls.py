@@ -5,4 +5,6 @@ from . import views
 app_name = "channels"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("check/", views.check, name="check"),
+    path("<slug:slug>/", views.body, name="body"),
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("channels/", include("channels.urls")),
     path("escalation/", include("escalation.urls")),
+    path("api/channels/", include("channels.api_urls")),
     path("admin/", admin.site.urls),
 ]
