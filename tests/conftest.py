@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 import os
 import uuid
 from decimal import Decimal
@@ -48,14 +49,32 @@ def staff_user(django_user_model):
     return _user(django_user_model, "agent@example.com", staff=True, phone="")
 
 
+def platform(slug):
+    """The platform the data migration loads; transactional tests flush it, so recreate it."""
+    migration = importlib.import_module("complaints.migrations.0002_load_platforms")
+    for row_slug, name_zh, name_en, kind, website, sort_order in migration.PLATFORMS:
+        if row_slug == slug:
+            return Platform.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name_zh": name_zh,
+                    "name_en": name_en,
+                    "order_number_kind": kind,
+                    "website": website,
+                    "sort_order": sort_order,
+                },
+            )[0]
+    raise LookupError(slug)
+
+
 @pytest.fixture
 def pinduoduo(db):
-    return Platform.objects.get(slug="pinduoduo")
+    return platform("pinduoduo")
 
 
 @pytest.fixture
 def taobao(db):
-    return Platform.objects.get(slug="taobao")
+    return platform("taobao")
 
 
 def png_upload(name="shot.png", **kwargs):

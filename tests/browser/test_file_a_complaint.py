@@ -8,7 +8,7 @@ from tests.imagegen import image_bytes, screenshot_png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(page, live_server, mailoutbox):
+def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(page, live_server, mailoutbox, pinduoduo):
     page.set_default_timeout(15_000)
     # 1. Sign up.
     page.goto(f"{live_server.url}/accounts/signup/")
