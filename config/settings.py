@@ -216,6 +216,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the escalation sweep looks for due deadline reminders.
+ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work; each entry names the function it runs. Apps add theirs in CELERY_BEAT_SCHEDULE.
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-email": {
@@ -224,6 +226,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-unclaimed-evidence": {
         "task": "complaints.tasks.purge_unclaimed_evidence",
+        "schedule": 3600.0,
+    },
+    # escalation.sweep.sweep: claim due deadline reminders, hand out stale ones again.
+    "escalation-sweep-deadlines": {
+        "task": "escalation.tasks.sweep_deadlines",
+        "schedule": float(ESCALATION_SWEEP_SECONDS),
+    },
+    # escalation.digest.send_staff_digest: hourly, sends once per Beijing day after 09:00.
+    "escalation-staff-digest": {
+        "task": "escalation.tasks.send_staff_digest",
         "schedule": 3600.0,
     },
 }

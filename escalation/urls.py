@@ -1,8 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import packet_views, views
 
 app_name = "escalation"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("routes/", views.routes, name="routes"),
+    path("mute/<str:token>/", views.mute, name="mute"),
+    path("<str:reference>/filed-with-platform/", views.filed_with_platform, name="filed_with_platform"),
+    path("<str:reference>/deadlines.ics", views.deadlines_ics, name="ics"),
+    path("<str:reference>/packet/", packet_views.packet_start, name="packet_start"),
+    path("<str:reference>/packet/<str:body>/", packet_views.packet, name="packet"),
+    path("<str:reference>/packet/<str:body>/evidence.zip", packet_views.packet_zip, name="packet_zip"),
+    path("<str:reference>/packet/<str:body>/timeline/", packet_views.packet_timeline, name="packet_timeline"),
+    path("<str:reference>/escalated/", packet_views.record_escalation, name="record_escalation"),
 ]

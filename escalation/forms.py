@@ -1,0 +1,52 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Body, PlatformFiling
+
+
+class PlatformFilingForm(forms.Form):
+    channel = forms.ChoiceField(label=_("How did you complain?"), choices=PlatformFiling.Channel.choices)
+    filed_at = forms.DateTimeField(
+        label=_("When (Beijing time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    ticket = forms.CharField(label=_("The platform's ticket number, if any"), max_length=60, required=False)
+
+    def clean_filed_at(self):
+        value = self.cleaned_data["filed_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("This time is in the future."))
+        if value < timezone.now() - timezone.timedelta(days=365):
+            raise forms.ValidationError(_("This is more than a year ago; please contact us instead."))
+        return value
+
+
+class EscalationStartForm(forms.Form):
+    """Before the packet: the two cases in which a regulator will not accept the complaint."""
+
+    body = forms.ChoiceField(
+        label=_("Where do you want to file?"),
+        choices=[(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)],
+        widget=forms.RadioSelect,
+    )
+    already_handled = forms.BooleanField(
+        label=_("A court, an arbitrator or a consumer association already handles or handled this dispute"),
+        required=False,
+    )
+
+
+class EscalationRecordForm(forms.Form):
+    body = forms.ChoiceField(
+        label=_("Filed with"),
+        choices=[(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)],
+    )
+    reference = forms.CharField(label=_("Reference number you got"), max_length=60, required=False)
+    filed_on = forms.DateField(label=_("Date filed"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_filed_on(self):
+        value = self.cleaned_data["filed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value

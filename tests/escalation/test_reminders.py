@@ -1,0 +1,178 @@
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import remember_language
+from complaints.services import transition
+from complaints.states import Actor, Status
+from escalation import reminders
+from escalation.digest import send_staff_digest
+from escalation.models import Clock, ClockKind, Reminder, ReminderMute
+from escalation.sweep import claim_due_reminders, requeue_stale_reminders
+from notifications.models import OutboundEmail
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+@pytest.fixture
+def forwarded(policies, make_complaint, staff, consumer):
+    """A Pinduoduo complaint forwarded on 2025-09-30: first response due 2025-10-11, resolution 2025-10-16."""
+    remember_language(consumer, "en")
+    complaint = make_complaint()
+    with time_machine.travel(at("2025-09-30 15:00"), tick=False):
+        transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
+        transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
+    mail.outbox.clear()
+    return complaint
+
+
+def sweep_and_send(when: str) -> list[str]:
+    with time_machine.travel(at(when), tick=False):
+        return [reminders.send_reminder(rid) for rid in claim_due_reminders()]
+
+
+def test_nothing_is_claimed_before_the_due_tomorrow_reminder_time(forwarded):
+    assert sweep_and_send("2025-10-10 08:59") == []
+    assert mail.outbox == []
+
+
+def test_due_tomorrow_reminder_goes_to_the_consumer_in_text_and_html_with_a_mute_link(forwarded):
+    assert sweep_and_send("2025-10-10 09:05") == ["sent"]
+    [message] = mail.outbox
+    assert message.to == ["consumer@example.com"]
+    assert "deadline is tomorrow" in message.subject and forwarded.reference in message.subject
+    assert "2025-10-11" in message.body
+    html = message.alternatives[0][0]
+    assert "2025-10-11" in html
+    [token] = re.findall(r"/escalation/mute/([^/]+)/", message.body)
+    assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
+    assert f"/escalation/mute/{token}/" in html
+    assert "Pinduoduo's first response" in message.body
+    first = Clock.objects.get(complaint=forwarded, kind=ClockKind.FIRST_RESPONSE)
+    assert (first.next_reminder_kind, first.next_reminder_at) == ("overdue", at("2025-10-12 00:00:00"))
+    reminder = Reminder.objects.get(clock=first)
+    assert reminder.status == Reminder.Status.SENT and reminder.email.status == OutboundEmail.Status.SENT
+
+
+def test_two_sweeps_at_the_same_moment_claim_each_reminder_once(forwarded):
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        first = claim_due_reminders()
+        second = claim_due_reminders()
+    assert len(first) == 1 and second == []
+
+
+def test_a_retried_send_task_does_not_send_twice(forwarded):
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        [reminder_id] = claim_due_reminders()
+        assert reminders.send_reminder(reminder_id) == "sent"
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.PENDING)  # as if the ack was lost
+        reminders.send_reminder(reminder_id)
+    assert len(mail.outbox) == 1
+
+
+def test_overdue_reminder_says_what_to_do_next_and_links_the_packet(forwarded):
+    sweep_and_send("2025-10-10 09:05")
+    mail.outbox.clear()
+    assert sweep_and_send("2025-10-12 00:01") == ["sent"]
+    [message] = mail.outbox
+    assert "missed its deadline" in message.subject
+    assert reverse("escalation:packet_start", args=[forwarded.reference]) in message.body
+    assert "12315" in message.body and "12315" in message.alternatives[0][0]
+
+
+def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(forwarded, consumer):
+    sweep_and_send("2025-10-10 09:05")
+    sweep_and_send("2025-10-12 00:01")
+    first = Clock.objects.get(complaint=forwarded, kind=ClockKind.FIRST_RESPONSE)
+    # Sent on Sun 12 Oct: three working days later is Wed 15 Oct.
+    assert (first.next_reminder_kind, first.next_reminder_at) == ("still_overdue", at("2025-10-15 09:00"))
+    mail.outbox.clear()
+    sweep_and_send("2025-10-15 09:01")
+    assert "still overdue" in mail.outbox[0].subject
+    with time_machine.travel(at("2025-10-16 10:00"), tick=False):
+        transition(forwarded, Status.ESCALATED, actor=consumer, role=Actor.CONSUMER, details={"body": "12315"})
+    mail.outbox.clear()
+    assert sweep_and_send("2025-10-23 09:01") == []  # the platform's reminders stopped
+    assert mail.outbox == []
+    # 12315's acceptance clock (7 working days after 16 Oct) reminds instead.
+    acceptance = Clock.objects.get(complaint=forwarded, kind=ClockKind.ACCEPTANCE)
+    assert acceptance.due_at == at("2025-10-27 23:59:59")
+    assert sweep_and_send("2025-10-26 09:01") == ["sent"]
+    assert "12315" in mail.outbox[0].subject
+
+
+def test_reminders_stop_on_resolution_and_withdrawal(forwarded, consumer):
+    with time_machine.travel(at("2025-10-09 12:00"), tick=False):
+        transition(forwarded, Status.WITHDRAWN, actor=consumer, role=Actor.CONSUMER)
+    assert sweep_and_send("2025-10-20 09:01") == []
+
+
+def test_a_muted_complaint_gets_no_reminder_and_the_skip_is_recorded(forwarded):
+    ReminderMute.objects.create(complaint=forwarded)
+    assert sweep_and_send("2025-10-10 09:05") == ["skipped"]
+    assert mail.outbox == []
+    assert Reminder.objects.get().last_error == "muted by the consumer"
+
+
+def test_a_failing_smtp_server_is_recorded_for_staff_and_the_task_retries(forwarded, settings):
+    settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
+    assert sweep_and_send("2025-10-10 09:05") == ["retry"]
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.PENDING
+    assert "Connection refused" in reminder.last_error
+    assert reminder.email.status == OutboundEmail.Status.PENDING
+
+
+def test_stale_pending_reminders_are_handed_out_again_once(forwarded, settings):
+    settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
+    sweep_and_send("2025-10-10 09:05")
+    with time_machine.travel(at("2025-10-10 09:30"), tick=False):
+        assert len(requeue_stale_reminders()) == 1
+        assert requeue_stale_reminders() == []
+
+
+def test_mute_link_mutes_without_login_and_can_be_undone(forwarded, client):
+    url = reminders.mute_url(forwarded.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert ReminderMute.objects.filter(complaint=forwarded).exists()
+    client.post(url, {"action": "unmute"})
+    assert not ReminderMute.objects.filter(complaint=forwarded).exists()
+
+
+def test_a_forged_mute_link_is_not_found(forwarded, client):
+    assert client.get(reverse("escalation:mute", args=["1:forged"])).status_code == 404
+    assert not ReminderMute.objects.exists()
+
+
+def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases(
+    forwarded, make_complaint, staff, settings
+):
+    settings.STAFF_NOTIFICATION_EMAILS = ["team@example.com"]
+    other = make_complaint()
+    with time_machine.travel(at("2025-09-30 15:00"), tick=False):
+        transition(other, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
+        transition(other, Status.FORWARDED, actor=staff, role=Actor.STAFF)
+    type(forwarded).objects.filter(pk=forwarded.pk).update(assignee=staff)
+    mail.outbox.clear()
+    with time_machine.travel(at("2025-10-13 08:00"), tick=False):
+        assert send_staff_digest() == 0  # not before 09:00
+    with time_machine.travel(at("2025-10-13 09:10"), tick=False):
+        assert send_staff_digest() == 2
+        assert send_staff_digest() == 0  # once a day
+    digests = {e.to: e for e in OutboundEmail.objects.filter(template="staff_digest")}
+    assert set(digests) == {"staff@example.com", "team@example.com"}
+    assert forwarded.reference in digests["staff@example.com"].body_text
+    assert other.reference not in digests["staff@example.com"].body_text
+    assert other.reference in digests["team@example.com"].body_text
+    assert other.reference in digests["team@example.com"].body_html
