@@ -1,0 +1,166 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.template import Context, Template
+
+from channels.levels import Level
+from channels.models import Body, Channel
+from channels.services import set_verification
+from complaints.models import Platform
+
+BADGE = re.compile(r'class="badge level-badge [^"]*" data-level="(\w+)">([^<]+)<')
+
+
+def badges(html):
+    return BADGE.findall(html)
+
+
+def all_pages(client):
+    urls = ["/channels/", "/channels/check/?q=95188", "/channels/check/?q=12306", "/channels/check/?q=4008822528"]
+    urls += [body.get_absolute_url() for body in Body.objects.all()]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        yield url, response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_page_shows_anything_as_official_while_nothing_is(client, directory, language):
+    client.cookies["django_language"] = language
+    seen = 0
+    for url, html in all_pages(client):
+        for level, label in badges(html):
+            seen += 1
+            assert level != "official", url
+            assert label.strip() not in ("Official", "官方核实"), url
+    assert seen > 20  # the pages did render badges
+
+
+def test_only_the_channel_a_staff_member_checked_shows_as_official(client, directory, staff_user):
+    checked = Channel.objects.get(body__slug="pinduoduo", normalised="4008822528")
+    set_verification(
+        checked,
+        level=Level.OFFICIAL,
+        source="Pinduoduo app, 我的 → 官方客服",
+        checked_on=dt.date(2026, 11, 20),
+        checked_by=staff_user,
+        recorded_by=staff_user.username,
+    )
+    client.cookies["django_language"] = "en"
+    html = client.get("/channels/pinduoduo/").content.decode()
+    official = [label for level, label in badges(html) if level == "official"]
+    assert official == ["Official"]
+    card = html[html.index('data-channel-level="official"') :]
+    assert card.index("400-8822-528") < card.index("Official") < card.index("</li>")
+
+
+def test_body_page_links_numbers_and_addresses(client, directory):
+    html = client.get("/channels/pinduoduo/").content.decode()
+    assert 'href="tel:4008822528"' in html
+    assert 'href="mailto:pinduoduo@service.pinduoduo.com"' in html
+
+
+def test_body_page_lists_surest_first_and_in_app_steps_in_order(en, directory):
+    html = en.get("/channels/pinduoduo/").content.decode()
+    assert html.index("400-8822-528") < html.index("021-53395288")  # corroborated before unconfirmed
+    steps = re.findall(r"<li>(Open the Pinduoduo app[^<]*|Tap “官方客服”[^<]*)</li>", html)
+    assert steps[0].startswith("Open the Pinduoduo app") and steps[1].startswith("Tap “官方客服”")
+
+
+def test_unconfirmed_numbers_carry_a_caution(en, directory):
+    html = en.get("/channels/pinduoduo/").content.decode()
+    card = html[html.index("021-3359-8500") :]
+    assert card.index("Unconfirmed: only one source gives this") < card.index("</li>")
+
+
+def test_wrong_numbers_appear_only_under_do_not_trust_with_the_reason(en, directory):
+    html = en.get("/channels/pinduoduo/").content.decode()
+    do_not_trust = html[html.index('id="do-not-trust"') :]
+    trusted_part = html[: html.index('id="do-not-trust"')]
+    assert "95188" not in trusted_part and "400-0123-456" not in trusted_part
+    assert "tel:95188" not in html and "tel:4000123456" not in html
+    assert "95188 belongs to Alipay, not to Pinduoduo." in do_not_trust
+    assert "400-0123-456 is a placeholder seen in templates and mock data, not a Pinduoduo contact." in do_not_trust
+
+
+def test_do_not_trust_reasons_are_translated(zh, directory):
+    html = zh.get("/channels/pinduoduo/").content.decode()
+    assert "网上出现过，不要相信" in html
+    assert "95188 属于支付宝，不属于拼多多。" in html
+
+
+def test_the_owner_page_says_its_number_is_passed_off_as_someone_elses(en, directory):
+    html = en.get("/channels/alipay/").content.decode()
+    assert "95188 is Alipay's, but web pages present it as Pinduoduo's." in html
+
+
+@time_machine.travel(
+    dt.datetime(2026, 3, 2, 21, 0, tzinfo=dt.UTC).astimezone(dt.UTC) - dt.timedelta(hours=8), tick=False
+)
+def test_body_page_says_open_now_in_beijing_time(en, directory):
+    # 13:00 UTC = 21:00 in Beijing: the 09:00-22:00 line is open, the 09:00-20:00 one closed.
+    html = en.get("/channels/pinduoduo/").content.decode()
+    line_22 = html[html.index("021-53395288") :]
+    assert line_22.index("Open now, until 22:00") < line_22.index("</li>")
+    line_20 = html[html.index("021-3359-8500") :]
+    assert line_20.index("Closed now, opens at 09:00 tomorrow") < line_20.index("</li>")
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 19, 0, tzinfo=dt.UTC), tick=False)
+def test_round_the_clock_and_open_now_in_chinese(zh, directory):
+    # 19:00 UTC is 03:00 in Beijing.
+    html = zh.get("/channels/taobao/").content.decode()
+    assert "全天24小时服务" in html
+    html = zh.get("/channels/pinduoduo/").content.decode()
+    assert "现在休息，今天 09:00 开始" in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Contact directory"), ("zh-hans", "联系方式查询")])
+def test_directory_index_lists_platforms_and_escalation_bodies(client, directory, language, expected):
+    client.cookies["django_language"] = language
+    html = client.get("/channels/").content.decode()
+    assert expected in html
+    names = (
+        ["Pinduoduo", "Taobao", "Tmall", "China Consumers Association"]
+        if language == "en"
+        else ["拼多多", "淘宝", "天猫", "中国消费者协会", "黑猫投诉"]
+    )
+    for name in names:
+        assert name in html
+
+
+def test_an_unknown_body_is_not_found(client, directory):
+    assert client.get("/channels/no-such-body/").status_code == 404
+
+
+def render_tag(platform, language="en"):
+    from django.utils import translation
+
+    with translation.override(language):
+        return Template("{% include 'channels/_platform_channels.html' %}").render(Context({"platform": platform}))
+
+
+def test_platform_include_shows_trustworthy_channels_and_never_wrong_ones(directory):
+    html = render_tag(Platform.objects.get(slug="pinduoduo"))
+    assert "400-8822-528" in html and "021-53395288" in html
+    assert "95188" not in html and "400-0123-456" not in html
+    assert "021-53395088" not in html  # a merchant line
+    assert html.index("400-8822-528") < html.index("021-53395288")
+    assert {level for level, _label in badges(html)} <= {"corroborated", "unconfirmed"}
+    assert "Unconfirmed: it may be wrong." in html
+
+
+def test_platform_tag_renders_in_chinese(directory):
+    html = Template("{% load channels_tags %}{% platform_channels platform %}")
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        out = html.render(Context({"platform": Platform.objects.get(slug="taobao")}))
+    assert "9510211" in out and "12306" not in out and "直接联系淘宝" in out
+
+
+def test_platform_without_a_directory_entry_points_to_the_app(db):
+    platform = Platform.objects.create(slug="jd", name_zh="京东", name_en="JD", sort_order=50)
+    assert "Use the customer service inside the platform's own app." in render_tag(platform)
