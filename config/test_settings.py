@@ -9,6 +9,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("TOUSU_VAR_DIR", tempfile.mkdtemp(prefix="tousu-test-var-"))
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from .settings import *  # noqa: E402, F403
 from .settings import STORAGES  # noqa: E402
