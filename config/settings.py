@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "complaints",
     "channels",
     "escalation",
-    "staff",
 ]
 
 MIDDLEWARE = [
