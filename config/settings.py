@@ -280,6 +280,10 @@ CONTENT_SECURITY_POLICY = {
 EVIDENCE_MAX_FILES = 10
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_PIXELS = 50_000_000
+# Stored copies are at most this many pixels on the long edge: a phone screenshot's text
+# stays legible, and a 12 MP photo decodes at half scale (JPEG draft mode) in a fraction
+# of the time. The SHA-256 of the original upload is kept as proof of what was sent.
+EVIDENCE_MAX_EDGE = 2000
 EVIDENCE_THUMBNAIL_SIZE = (480, 480)
 EVIDENCE_UNCLAIMED_TTL_HOURS = 24
 
