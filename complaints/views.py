@@ -20,7 +20,7 @@ from . import services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
-from .orders import OrderNumberKind, example_for
+from .orders import example_for
 from .states import TERMINAL, Actor
 
 
@@ -111,7 +111,7 @@ def _render_form(request, form, staged, file_errors, status=200):
         "max_files": settings.EVIDENCE_MAX_FILES,
         "evidence_tips": {key: evidence_tips(key) for key in EVIDENCE_TIPS},
         "order_examples": {p.pk: example_for(p.order_number_kind) or "" for p in platforms},
-        "order_kinds": OrderNumberKind,
+        "platforms": platforms,
     }
     return render(request, "complaints/form.html", context, status=status)
 

@@ -9,6 +9,7 @@ EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unclaimed-evidence": {
         "task": "complaints.tasks.purge_unclaimed_evidence",
         "schedule": 3600.0,
+    },
+    "channels-stale-verifications": {
+        "task": "channels.tasks.email_stale_verifications",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
     },
     # escalation.sweep.sweep: claim due deadline reminders, hand out stale ones again.
     "escalation-sweep-deadlines": {

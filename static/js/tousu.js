@@ -30,6 +30,10 @@
     if (!examples || !platform || !example) return;
     example.textContent = examples[platform.value] || "";
     example.parentElement.hidden = !examples[platform.value];
+    // Only the chosen platform's contacts and deadlines beside the form.
+    document.querySelectorAll(".platform-aside").forEach(function (aside) {
+      aside.hidden = aside.getAttribute("data-platform") !== platform.value;
+    });
   }
 
   if (category) { category.addEventListener("change", showTips); showTips(); }
