@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "complaints",
     "channels",
     "escalation",
+    "staff",
 ]
 
 MIDDLEWARE = [

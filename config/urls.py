@@ -16,5 +16,6 @@ urlpatterns = [
     path("channels/", include("channels.urls")),
     path("escalation/", include("escalation.urls")),
     path("api/channels/", include("channels.api_urls")),
+    path("stats/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,93 @@
+"""The buttons on a complaint's staff page: what each does and when it is offered.
+
+Every status-changing button is a move of complaints.states; a button is shown only
+when targets_from(status, staff) allows its move, and the service refuses it anyway
+if the status changed in between.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from complaints import services as complaint_services
+from complaints.states import TERMINAL, Actor, Status, targets_from
+
+from . import forms, services
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    name: str
+    label: str
+    form: type
+    target: str = ""  # the status it moves to; "" for actions that are not moves
+    style: str = "default"
+
+
+ACTIONS = [
+    StaffAction("take", _("Take"), forms.EmptyForm),
+    StaffAction("assign", _("Assign"), forms.AssignForm),
+    StaffAction("ask_info", _("Ask the consumer for more information"), forms.ReasonForm, Status.NEEDS_INFO),
+    StaffAction("forward", _("Forward to the platform"), forms.ForwardForm, Status.FORWARDED),
+    StaffAction("respond", _("Record the platform's response"), forms.ResponseForm, Status.PLATFORM_RESPONDED),
+    StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED),
+    StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger"),
+    StaffAction("close", _("Close"), forms.TextForm, Status.CLOSED),
+    StaffAction("message", _("Message the consumer"), forms.MessageForm),
+    StaffAction("note", _("Internal note"), forms.MessageForm),
+]
+BY_NAME = {action.name: action for action in ACTIONS}
+
+
+def available(complaint, user) -> list[StaffAction]:
+    allowed = set(targets_from(complaint.status, Actor.STAFF))
+    open_ = complaint.status not in TERMINAL
+    result = []
+    for action in ACTIONS:
+        if action.target:
+            ok = action.target in allowed
+        elif action.name == "take":
+            ok = open_ and complaint.assignee_id != user.pk
+        elif action.name in ("assign", "message"):
+            ok = open_
+        else:
+            ok = True
+        if ok:
+            result.append(action)
+    return result
+
+
+def forwarding_channels(platform):
+    """The platform's channels staff may forward through: the ones the directory lists
+    (surest first), never disputed or wrong ones, never merchant lines."""
+    from channels import presentation
+    from channels.models import Channel
+
+    listed, _distrusted = presentation.split(Channel.objects.filter(body__platform=platform))
+    ids = [channel.pk for channel in listed if channel.audience != Channel.Audience.MERCHANTS]
+    return Channel.objects.filter(pk__in=ids).select_related("body")
+
+
+def make_form(action: StaffAction, complaint, data=None, files=None):
+    if action.form is forms.ForwardForm:
+        return forms.ForwardForm(data, files, channels=forwarding_channels(complaint.platform), prefix=action.name)
+    return action.form(data, files, prefix=action.name)
+
+
+def perform(action: StaffAction, complaint, user, data: dict):
+    """Run one action with a valid form's cleaned data."""
+    text = data.get("text", "")
+    if action.name == "take":
+        services.take(complaint, actor=user)
+    elif action.name == "assign":
+        services.assign(complaint, assignee=data["assignee"], actor=user)
+    elif action.name == "forward":
+        services.forward(complaint, channel=data["channel"], actor=user, text=text)
+    elif action.name == "respond":
+        services.record_platform_response(complaint, actor=user, text=text, files=data.get("files") or [])
+    elif action.name in ("message", "note"):
+        complaint_services.post_message(
+            complaint, actor=user, role=Actor.STAFF, text=text, staff_only=action.name == "note"
+        )
+    else:
+        complaint_services.transition(complaint, action.target, actor=user, role=Actor.STAFF, text=text)

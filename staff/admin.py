@@ -1,0 +1,348 @@
+"""The staff queue in the Django admin: the complaint list, the complaint page with its
+action buttons, the contact access log and the platform emails."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import ShowFacets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from complaints import services as complaint_services
+from complaints.models import Complaint
+
+from . import actions, conf, forms, services
+from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
+from .masking import mask_email, mask_phone
+from .models import AccessLog, PlatformEmail
+from .queue import QUEUE_ORDER, AssigneeFilter, CappedPaginator, DeadlineFilter, ProvisionalFilter, search_filter
+
+REFUSED = (complaint_services.TransitionNotAllowed, complaint_services.ComplaintChanged, ValidationError)
+
+DEADLINE_LABELS = {
+    "overdue": _("overdue"),
+    "due_soon": _("due within one working day"),
+    "fine": _("on time"),
+}
+
+
+def _has_template(name: str) -> bool:
+    try:
+        select_template([name])
+    except Exception:
+        return False
+    return True
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_filter = ("platform", "status", "category", DeadlineFilter, AssigneeFilter, ProvisionalFilter)
+    search_fields = ("reference",)  # shows the search box; get_search_results decides the query
+    search_help_text = _("Reference, order number, consumer email or mobile number (exact)")
+    list_select_related = ("platform", "assignee")
+    list_per_page = conf.QUEUE_PAGE_SIZE
+    paginator = CappedPaginator
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    ordering = QUEUE_ORDER
+    # Only orders an index serves: the queue's own.
+    sortable_by = ()
+    change_form_template = "admin/staff/complaint/change_form.html"
+    change_list_template = "admin/staff/complaint/change_list.html"
+    actions = ["assign_to_me", "assign_selected", "forward_selected"]
+    # Everything is read only: a complaint changes through the action buttons.
+    fields = (
+        "reference",
+        "status",
+        "status_changed_at",
+        "platform",
+        "category",
+        "order_number",
+        "order_date",
+        "amount",
+        "shop_name",
+        "description",
+        "desired_outcome",
+        "desired_outcome_detail",
+        "contact_name",
+        "masked_phone",
+        "masked_email",
+        "language",
+        "assignee",
+        "next_deadline_at",
+        "next_deadline_provisional",
+        "consent_at",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ("staff/staff.css",)}
+
+    # --- Permissions: complaints are filed by consumers and never deleted here.
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("platform", "assignee")
+
+    # --- The list.
+
+    def get_list_display(self, request):
+        now = timezone.now()
+        cutoff = due_soon_cutoff(now)
+
+        @admin.display(description=_("next deadline"))
+        def next_deadline(obj):
+            state = deadline_state(obj.next_deadline_at, now, cutoff)
+            if obj.next_deadline_at is None:
+                return "—"
+            local = timezone.localtime(obj.next_deadline_at)
+            return format_html(
+                '<span class="deadline deadline-{}" title="{}">{}</span>{}',
+                state,
+                DEADLINE_LABELS[state],
+                f"{local:%Y-%m-%d %H:%M}",
+                format_html(' <span class="deadline-provisional">{}</span>', _t("provisional"))
+                if obj.next_deadline_provisional
+                else "",
+            )
+
+        @admin.display(description=_("age (working days)"))
+        def age(obj):
+            return age_in_working_days(obj.created_at, now)
+
+        return ("reference", "platform", "category", "status", "consumer", "amount", next_deadline, "assignee", age)
+
+    @admin.display(description=_("consumer"))
+    def consumer(self, obj):
+        return format_html("{}<br>{}", mask_phone(obj.contact_phone), mask_email(obj.contact_email))
+
+    def get_search_results(self, request, queryset, search_term):
+        query = search_filter(search_term)
+        if query is None:
+            return queryset, False
+        return queryset.filter(query), False
+
+    # --- The complaint page.
+
+    @admin.display(description=_("contact phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.contact_phone)
+
+    @admin.display(description=_("contact email"))
+    def masked_email(self, obj):
+        return mask_email(obj.contact_email)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/act/<str:name>/", wrap(self.action_view), name="complaints_complaint_act"),
+            path("<path:object_id>/reveal/<str:field>/", wrap(self.reveal_view), name="complaints_complaint_reveal"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self.get_object(request, object_id)
+        extra = {**(extra_context or {}), **self._page_context(request, complaint)} if complaint else extra_context
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _page_context(self, request, complaint, bound=None):
+        can_act = self.has_change_permission(request, complaint)
+        buttons = []
+        if can_act:
+            for action in actions.available(complaint, request.user):
+                form = bound[1] if bound and bound[0] == action.name else actions.make_form(action, complaint)
+                buttons.append({"action": action, "form": form, "open": bool(bound and bound[0] == action.name)})
+        return {
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+            "complaint": complaint,
+            "evidence": list(complaint.evidence.order_by("created_at", "id")),
+            "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
+            "buttons": buttons,
+            "can_reveal": can_act,
+            "show_clocks": _has_template("escalation/_complaint_deadlines.html"),
+            "show_channels": _has_template("channels/_platform_channels_list.html"),
+            "contact_fields": AccessLog.Field.choices,
+        }
+
+    def _get_complaint(self, request, object_id):
+        complaint = self.get_object(request, object_id)
+        if complaint is None:
+            raise Http404
+        if not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        return complaint
+
+    def action_view(self, request, object_id, name):
+        """POST one action button; the page again with the form's errors if it is invalid."""
+        complaint = self._get_complaint(request, object_id)
+        action = actions.BY_NAME.get(name)
+        if action is None:
+            raise Http404
+        change_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if action not in actions.available(complaint, request.user):
+            self.message_user(request, _t("That action is not possible any more."), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        form = actions.make_form(action, complaint, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.perform(action, complaint, request.user, form.cleaned_data)
+            except REFUSED as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            else:
+                self.message_user(request, _t("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        request.method = "GET"  # render the page (not process the read-only form) with the errors
+        context = self._page_context(request, complaint, bound=(name, form))
+        response = super().change_view(request, str(complaint.pk), extra_context=context)
+        response.status_code = 400
+        return response
+
+    def reveal_view(self, request, object_id, field):
+        """POST: show the full phone number or email address and log who opened it."""
+        complaint = self._get_complaint(request, object_id)
+        if field not in services.CONTACT_FIELDS:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+        value = services.reveal_contact(complaint, field, user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "complaint": complaint,
+            "field_label": AccessLog.Field(field).label,
+            "value": value,
+            "title": complaint.reference,
+        }
+        return TemplateResponse(request, "admin/staff/complaint/reveal.html", context)
+
+    # --- Bulk actions on the list.
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = 0
+        for complaint in queryset.select_related(None):
+            services.assign(complaint, assignee=request.user, actor=request.user)
+            count += 1
+        self.message_user(request, _t("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Assign to…"), permissions=["change"])
+    def assign_selected(self, request, queryset):
+        form = forms.AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            for complaint in queryset:
+                services.assign(complaint, assignee=form.cleaned_data["assignee"], actor=request.user)
+                count += 1
+            self.message_user(request, _t("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
+            return None
+        return self._bulk_page(request, queryset, form, "assign_selected", _t("Assign complaints"))
+
+    @admin.action(description=_("Forward to the platform…"), permissions=["change"])
+    def forward_selected(self, request, queryset):
+        platforms = set(queryset.values_list("platform_id", flat=True)[:2])
+        if len(platforms) != 1:
+            self.message_user(
+                request, _t("Select complaints of one platform to forward them together."), messages.WARNING
+            )
+            return None
+        platform = queryset.first().platform
+        form = forms.ForwardForm(
+            request.POST if "apply" in request.POST else None, channels=actions.forwarding_channels(platform)
+        )
+        if form.is_bound and form.is_valid():
+            moved, refused = 0, 0
+            for complaint in queryset:
+                try:
+                    with transaction.atomic():
+                        services.forward(
+                            complaint,
+                            channel=form.cleaned_data["channel"],
+                            actor=request.user,
+                            text=form.cleaned_data["text"],
+                        )
+                    moved += 1
+                except REFUSED:
+                    refused += 1
+            if moved:
+                self.message_user(request, _t("%(count)d complaint(s) forwarded.") % {"count": moved}, messages.SUCCESS)
+            if refused:
+                self.message_user(
+                    request,
+                    _t("%(count)d complaint(s) cannot be forwarded from their status.") % {"count": refused},
+                    messages.WARNING,
+                )
+            return None
+        return self._bulk_page(request, queryset, form, "forward_selected", _t("Forward complaints"))
+
+    def _bulk_page(self, request, queryset, form, action, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "complaints": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/staff/complaint/bulk_action.html", context)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "complaint", "field")
+    list_filter = ("field",)
+    list_select_related = ("user", "complaint")
+    search_fields = ("complaint__reference",)
+    show_full_result_count = False
+    paginator = CappedPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlatformEmail)
+class PlatformEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "complaint", "to", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    list_select_related = ("complaint",)
+    readonly_fields = (
+        "complaint",
+        "forwarded_event",
+        "to",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "created_at",
+    )
+    exclude = ("locked_until",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

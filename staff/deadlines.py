@@ -1,0 +1,37 @@
+"""How the queue reads a complaint's next deadline. Working-day arithmetic itself is
+escalation.workdays'; this module only asks it."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+OVERDUE, DUE_SOON, FINE, NONE = "overdue", "due_soon", "fine", "none"
+
+
+def local_day(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date()
+
+
+def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
+    """The end of the next working day, Beijing time: "due within one working day"
+    means a deadline between now and then."""
+    from escalation.clocks import end_of_day
+    from escalation.workdays import add_working_days
+
+    return end_of_day(add_working_days(local_day(now), 1))
+
+
+def deadline_state(deadline_at: dt.datetime | None, now: dt.datetime, cutoff: dt.datetime) -> str:
+    if deadline_at is None:
+        return NONE
+    if deadline_at < now:
+        return OVERDUE
+    if deadline_at <= cutoff:
+        return DUE_SOON
+    return FINE
+
+
+def age_in_working_days(created_at: dt.datetime, now: dt.datetime) -> int:
+    from escalation.workdays import working_days_between
+
+    return working_days_between(local_day(created_at), local_day(now))

@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+
+def staff_members():
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note for the consumer (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    text = forms.CharField(label=_("Message to the consumer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=staff_members(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_members()
+
+
+class ForwardForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None)
+    text = forms.CharField(
+        label=_("Note for the consumer (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channels
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(label=_("The platform's response"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("Attachments (images)"), required=False)
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EmptyForm(forms.Form):
+    pass

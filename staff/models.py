@@ -1,0 +1,70 @@
+"""What staff do that is not a complaint's own data: who opened whose contact details."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    """A staff member opened a consumer's full phone number or email address."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("email")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("complaint")
+    )
+    field = models.CharField(_("field"), max_length=10, choices=Field.choices)
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contact access")
+        verbose_name_plural = _("contact access log")
+        # Read only: a log nobody may edit or delete (staff.roles grants view only).
+        default_permissions = ("view",)
+        indexes = [
+            # The access log's "who opened this complaint's contacts" view.
+            models.Index(fields=["complaint", "-created_at"], name="accesslog_complaint_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.field} {self.complaint_id}"
+
+
+class PlatformEmail(models.Model):
+    """A complaint forwarded to a platform through an email channel: one row per
+    forwarding, written with the move, sent by staff.tasks.send_platform_email."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="platform_emails", verbose_name=_("complaint")
+    )
+    # The forwarding move on the timeline: one email per move, however often the task runs.
+    forwarded_event = models.OneToOneField(
+        "complaints.TimelineEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("forwarding")
+    )
+    to = models.EmailField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("email to a platform")
+        verbose_name_plural = _("emails to platforms")
+
+    def __str__(self):
+        return f"{self.complaint_id} → {self.to}"

@@ -1,0 +1,51 @@
+"""Staff roles as Django groups: what each may do, in one place.
+
+`create_staff_groups` (run by `setup_tousu`) makes the groups match this file.
+Permissions of apps that are not installed or not migrated yet are skipped, so the
+command never fails on a partial deployment.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+REVIEWER = "reviewer"
+SUPERVISOR = "supervisor"
+
+# Reviewers work complaints: see and act on them (every action needs change_complaint).
+REVIEWER_PERMISSIONS = [
+    ("complaints", "view_complaint"),
+    ("complaints", "change_complaint"),
+    ("complaints", "view_platform"),
+    ("complaints", "view_evidence"),
+    ("complaints", "view_timelineevent"),
+    ("complaints", "add_timelineevent"),
+    ("staff", "view_platformemail"),
+]
+# Apps whose every model permission supervisors get: the contact directory, deadline
+# policies, clocks and holiday overrides.
+SUPERVISOR_APPS = ["channels", "escalation"]
+SUPERVISOR_EXTRA = [("staff", "view_accesslog"), ("notifications", "view_outboundemail")]
+
+
+def _permissions(pairs):
+    found = []
+    for app_label, codename in pairs:
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            found.append(permission)
+    return found
+
+
+def create_staff_groups() -> dict[str, Group]:
+    """Create or update the reviewer and supervisor groups. Idempotent."""
+    reviewer_perms = _permissions(REVIEWER_PERMISSIONS)
+    supervisor_perms = [
+        *reviewer_perms,
+        *Permission.objects.filter(content_type__app_label__in=SUPERVISOR_APPS),
+        *_permissions(SUPERVISOR_EXTRA),
+    ]
+    groups = {}
+    for name, perms in ((REVIEWER, reviewer_perms), (SUPERVISOR, supervisor_perms)):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(perms)
+        groups[name] = group
+    return groups

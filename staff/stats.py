@@ -1,0 +1,5 @@
+"""Statistics placeholder (filled in below)."""
+
+
+def public_statistics():
+    return {"rows": []}
