@@ -98,7 +98,7 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     assert (first.next_reminder_kind, first.next_reminder_at) == ("still_overdue", at("2025-10-15 09:00"))
     mail.outbox.clear()
     sweep_and_send("2025-10-15 09:01")
-    assert "still overdue" in mail.outbox[0].subject
+    assert any("still overdue" in m.subject for m in mail.outbox)
     with time_machine.travel(at("2025-10-16 10:00"), tick=False):
         transition(forwarded, Status.ESCALATED, actor=consumer, role=Actor.CONSUMER, details={"body": "12315"})
     mail.outbox.clear()

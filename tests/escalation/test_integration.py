@@ -1,0 +1,291 @@
+"""Reminders end to end: PostgreSQL, our own Redis, a real Celery worker process and a
+real SMTP server (aiosmtpd) on loopback. Nothing is mocked; the only thing a test
+fakes is the passing of time after a crash (it moves claim timestamps back)."""
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from complaints.services import transition
+from complaints.states import Actor, Status
+from escalation.models import Reminder
+from escalation.sweep import sweep
+from notifications.models import OutboundEmail
+from tests.conftest import require_service
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = ROOT / ".venv" / "bin" / "celery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgresql():
+    require_service(
+        connection.vendor == "postgresql", "a worker process shares the test database: needs DATABASE_URL=postgres://"
+    )
+    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+
+
+@pytest.fixture
+def redis_url():
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+
+        def ping():
+            with contextlib.suppress(redis.exceptions.ConnectionError):
+                return client.ping()
+
+        wait_for(ping, 15, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it receives; it can hold the first message
+    (to kill the worker in the middle of sending it) and never record it."""
+
+    def __init__(self, hold_first=False):
+        self.messages = []
+        self.hold_first = hold_first
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        if self.hold_first:
+            self.hold_first = False
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def smtp_server(mailbox):
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        mailbox.release.set()
+        controller.stop()
+
+
+class Worker:
+    def __init__(self, broker_url, smtp_port, tmp_path):
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "integration-test-secret-key",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "CELERY_BROKER_URL": broker_url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "TOUSU_VAR_DIR": str(tmp_path),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        }
+        if db.get("PASSWORD"):
+            self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
+                f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
+            )
+        self.log = tmp_path / "worker.log"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+            + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(lambda: b"ready." in self.log.read_bytes(), 60, f"the celery worker ({self.log})")
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def real_broker(redis_url):
+    """Point this process's Celery app at our Redis, not eager mode, so the sweep
+    publishes for real; restore it afterwards."""
+    from config.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield redis_url
+    finally:
+        with contextlib.suppress(Exception):
+            app.pool.force_close_all()
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def overdue_complaints(policies, make_complaint, consumer):
+    """Complaints whose consumer complained to Pinduoduo 15 days ago: both clocks overdue."""
+
+    def make(count):
+        made = []
+        filed = timezone.now() - dt.timedelta(days=15)
+        for _ in range(count):
+            complaint = make_complaint()
+            transition(
+                complaint,
+                Status.FORWARDED,
+                actor=consumer,
+                role=Actor.CONSUMER,
+                details={"channel": "app", "at": filed.isoformat(), "ticket": ""},
+            )
+            made.append(complaint)
+        # Emails queued so far (none expected) would muddy the counts.
+        OutboundEmail.objects.all().delete()
+        return made
+
+    return make
+
+
+def reminder_statuses():
+    return sorted(Reminder.objects.values_list("status", flat=True))
+
+
+def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, overdue_complaints, tmp_path):
+    [complaint] = overdue_complaints(1)
+    mailbox = Mailbox()
+    with smtp_server(mailbox) as smtp_port:
+        worker = Worker(real_broker, smtp_port, tmp_path)
+        try:
+            worker.start()
+            assert sweep() == {"claimed": 2, "requeued": 0}  # first response and resolution
+            wait_for(lambda: len(mailbox.messages) >= 2, 60, "two reminder emails")
+            wait_for(lambda: reminder_statuses() == ["sent", "sent"], 30, "reminders recorded as sent")
+            # A second sweep finds nothing due; a duplicated task message changes nothing.
+            assert sweep() == {"claimed": 0, "requeued": 0}
+            from escalation.tasks import send_reminder
+
+            for reminder_id in Reminder.objects.values_list("pk", flat=True):
+                send_reminder.apply_async((reminder_id,))
+            time.sleep(3)
+        finally:
+            worker.kill()
+    assert len(mailbox.messages) == 2
+    assert {tuple(m.rcpt_tos) for m in mailbox.messages} == {(complaint.contact_email,)}
+    assert all(complaint.reference.encode() in m.content for m in mailbox.messages)
+
+
+def test_two_concurrent_sweeps_send_each_reminder_once(real_broker, overdue_complaints, tmp_path):
+    overdue_complaints(15)  # 30 due clocks
+    mailbox = Mailbox()
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run_sweep():
+        try:
+            barrier.wait(timeout=10)
+            results.append(sweep())
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with smtp_server(mailbox) as smtp_port:
+        worker = Worker(real_broker, smtp_port, tmp_path)
+        try:
+            worker.start()
+            threads = [threading.Thread(target=run_sweep) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert not errors, errors
+            assert sum(r["claimed"] for r in results) == 30
+            wait_for(lambda: len(mailbox.messages) >= 30, 90, "thirty reminder emails")
+            time.sleep(2)
+        finally:
+            worker.kill()
+    assert len(mailbox.messages) == 30
+    assert Reminder.objects.count() == 30
+    assert OutboundEmail.objects.filter(template__startswith="reminder_").count() == 30
+
+
+def test_a_worker_killed_while_sending_delivers_after_restart_once(real_broker, overdue_complaints, tmp_path):
+    [complaint] = overdue_complaints(1)
+    complaint.clocks.filter(kind="resolution").delete()  # one reminder keeps the story simple
+    mailbox = Mailbox(hold_first=True)
+    with smtp_server(mailbox) as smtp_port:
+        worker = Worker(real_broker, smtp_port, tmp_path)
+        try:
+            worker.start()
+            assert sweep()["claimed"] == 1
+            wait_for(mailbox.holding.is_set, 60, "the worker to start sending")
+            worker.kill()
+            mailbox.release.set()
+            assert mailbox.messages == []
+            reminder = Reminder.objects.get()
+            assert reminder.status == Reminder.Status.PENDING
+            # Time passes: the dead worker's claims (email lock, reminder hand-out) expire.
+            past = timezone.now() - dt.timedelta(hours=1)
+            OutboundEmail.objects.update(locked_until=past)
+            Reminder.objects.update(enqueued_at=past)
+            worker.start()
+            assert sweep() == {"claimed": 0, "requeued": 1}
+            wait_for(lambda: len(mailbox.messages) >= 1, 60, "the reminder after the restart")
+            wait_for(lambda: reminder_statuses() == ["sent"], 30, "the reminder recorded as sent")
+            time.sleep(3)
+        finally:
+            worker.kill()
+    assert len(mailbox.messages) == 1
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
