@@ -23,7 +23,9 @@ def test_production_settings_pass_the_deploy_check_without_security_warnings():
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "SECRET_KEY") and not k.startswith("SECURE_")
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never does.
+        if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        and not k.startswith("SECURE_")
     }
     env.update(
         DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="tousu.example", SECURE_HSTS_SECONDS="31536000"
