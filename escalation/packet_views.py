@@ -1,23 +1,146 @@
-"""The escalation packet (filled in step by step)."""
+"""The escalation packet pages: choose where to file (with the regulator's refusal
+grounds first), the packet with a copy button per field, the ZIP, the printable
+timeline, and recording the reference number the consumer got."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
+from complaints.states import Actor, Status
+
+from . import display
+from . import packet as assembly
+from .access import owned_complaint
+from .forms import EscalationRecordForm, EscalationStartForm
+from .models import Body
+
+BODIES = (Body.REGULATOR, Body.ASSOCIATION)
 
 
+def may_escalate(complaint) -> bool:
+    """From an overdue or an answered (possibly unsatisfactorily) complaint; once
+    escalated, the packet stays available."""
+    if complaint.status == Status.ESCALATED:
+        return True
+    if complaint.status == Status.PLATFORM_RESPONDED:
+        return True
+    return complaint.status == Status.FORWARDED and display.is_overdue(complaint)
+
+
+def _eligible(request, reference):
+    complaint = owned_complaint(request, reference)
+    if not may_escalate(complaint):
+        messages.info(
+            request, _("The escalation packet is ready once a deadline is missed or the platform has answered.")
+        )
+        return complaint, False
+    return complaint, True
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
 def packet_start(request, reference):
-    raise Http404
+    complaint, ok = _eligible(request, reference)
+    if not ok:
+        return redirect(complaint)
+    form = EscalationStartForm(request.POST or None)
+    today = timezone.localdate()
+    limitation = assembly.warnings_for(complaint, already_handled=False, today=today)
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        if form.cleaned_data["already_handled"] and body == Body.REGULATOR and "confirm" not in request.POST:
+            warnings = assembly.warnings_for(complaint, already_handled=True, today=today)
+            return render(
+                request,
+                "escalation/packet_start.html",
+                {"complaint": complaint, "form": form, "warnings": warnings, "confirm": True},
+            )
+        return redirect("escalation:packet", complaint.reference, body)
+    return render(
+        request, "escalation/packet_start.html", {"complaint": complaint, "form": form, "warnings": limitation}
+    )
 
 
+@login_required
+@never_cache
 def packet(request, reference, body):
-    raise Http404
+    if body not in BODIES:
+        raise Http404
+    complaint, ok = _eligible(request, reference)
+    if not ok:
+        return redirect(complaint)
+    fields, respondent, contacts = assembly.fields_for(complaint, body)
+    context = {
+        "complaint": complaint,
+        "body": body,
+        "body_label": Body(body).label,
+        "fields": fields,
+        "respondent": respondent,
+        "contacts": contacts,
+        "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
+        "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
+        "can_record": complaint.owner_id == request.user.pk and complaint.status != Status.ESCALATED,
+        "evidence_count": complaint.evidence.count(),
+    }
+    return render(request, "escalation/packet.html", context)
 
 
+@login_required
 def packet_zip(request, reference, body):
-    raise Http404
+    if body not in BODIES:
+        raise Http404
+    complaint, ok = _eligible(request, reference)
+    if not ok:
+        return redirect(complaint)
+    response = HttpResponse(assembly.evidence_zip(complaint, body), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
+@login_required
 def packet_timeline(request, reference, body):
-    raise Http404
+    if body not in BODIES:
+        raise Http404
+    complaint = owned_complaint(request, reference)
+    return render(
+        request,
+        "escalation/packet_timeline.html",
+        {"complaint": complaint, "entries": assembly.timeline_entries(complaint), "standalone": False},
+    )
 
 
+@login_required
+@require_POST
 def record_escalation(request, reference):
-    raise Http404
+    """The consumer filed and got a reference: the complaint is escalated and the body's clock starts."""
+    complaint = owned_complaint(request, reference)
+    if complaint.owner_id != request.user.pk:
+        raise Http404
+    form = EscalationRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give where you filed and the date."))
+        return redirect("escalation:packet", complaint.reference, request.POST.get("body") or Body.REGULATOR)
+    data = form.cleaned_data
+    try:
+        transition(
+            complaint,
+            Status.ESCALATED,
+            actor=request.user,
+            role=Actor.CONSUMER,
+            text=_("Filed with %(body)s, reference %(reference)s")
+            % {"body": Body(data["body"]).label, "reference": data["reference"] or "—"},
+            details={"body": data["body"], "reference": data["reference"], "filed_on": data["filed_on"].isoformat()},
+        )
+    except (TransitionNotAllowed, ComplaintChanged):
+        messages.error(request, _("This complaint cannot be escalated now."))
+        return redirect(complaint)
+    messages.success(request, _("Recorded. We will remind you if the body's deadline passes."))
+    return redirect(complaint)

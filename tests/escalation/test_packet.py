@@ -1,0 +1,125 @@
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import translation
+
+from complaints.models import Evidence
+from complaints.services import transition
+from complaints.states import Actor, Status
+from escalation.models import Clock, ClockKind, EscalationFiling
+from escalation.packet import warnings_for
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+@pytest.fixture
+def overdue(policies, make_complaint, consumer):
+    complaint = make_complaint()
+    transition(
+        complaint,
+        Status.FORWARDED,
+        actor=consumer,
+        role=Actor.CONSUMER,
+        details={"channel": "app", "at": "2026-11-02T10:00:00+08:00", "ticket": "PDD-9"},
+    )
+    evidence = Evidence(
+        owner=consumer,
+        complaint=complaint,
+        original_name="screenshot.png",
+        content_type="image/png",
+        sha256="0" * 64,
+        size=4,
+        width=1,
+        height=1,
+    )
+    evidence.file.save("e.png", ContentFile(b"\x89PNG-sanitised"), save=False)
+    evidence.thumbnail.save("t.jpg", ContentFile(b"thumb"), save=False)
+    evidence.save()
+    return complaint
+
+
+def test_packet_lays_out_the_fields_in_12315_order_with_copy_buttons(overdue, client):
+    client.force_login(overdue.owner)
+    with translation.override("en"):
+        response = client.get(
+            reverse("escalation:packet", args=[overdue.reference, "12315"]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    positions = [
+        html.index(f'id="field-{key}"') for key in ("complainant", "respondent", "order_number", "facts", "request")
+    ]
+    assert positions == sorted(positions)
+    assert 'data-copy-target="field-order_number"' in html
+    assert "PDD-9" in html  # the dated timeline of contacts is in the facts
+    assert "<script>" not in html
+
+
+def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue, client):
+    client.force_login(overdue.owner)
+    response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert set(archive.namelist()) == {"evidence/01.png", "index.txt", "complaint.txt", "timeline.html"}
+    digest = hashlib.sha256(b"\x89PNG-sanitised").hexdigest()
+    assert f"evidence/01.png  sha256={digest}" in archive.read("index.txt").decode()
+
+
+def test_packet_is_not_offered_before_a_deadline_is_missed(policies, make_complaint, client):
+    complaint = make_complaint()
+    client.force_login(complaint.owner)
+    response = client.get(reverse("escalation:packet", args=[complaint.reference, "12315"]))
+    assert response.status_code == 302
+
+
+def test_strangers_get_404_for_the_packet(overdue, client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("outsider", "o@example.com", "pw-outsider-1"))
+    assert client.get(reverse("escalation:packet", args=[overdue.reference, "12315"])).status_code == 404
+    assert client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"])).status_code == 404
+
+
+def test_warns_after_three_years_and_when_another_body_already_handles_it(make_complaint):
+    complaint = make_complaint(order_date=dt.date(2023, 1, 10))
+    assert len(warnings_for(complaint, already_handled=False, today=dt.date(2026, 2, 1))) == 1
+    assert warnings_for(complaint, already_handled=False, today=dt.date(2025, 12, 1)) == []
+    assert len(warnings_for(complaint, already_handled=True, today=dt.date(2025, 12, 1))) == 1
+
+
+def test_start_page_asks_to_confirm_when_a_court_or_association_already_handles_it(overdue, client):
+    client.force_login(overdue.owner)
+    url = reverse("escalation:packet_start", args=[overdue.reference])
+    response = client.post(url, {"body": "12315", "already_handled": "on"})
+    assert response.status_code == 200 and b'name="confirm"' in response.content
+    response = client.post(url, {"body": "12315", "already_handled": "on", "confirm": "1"})
+    assert response.status_code == 302
+
+
+def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdue, client):
+    client.force_login(overdue.owner)
+    with time_machine.travel(at("2026-11-20 10:00"), tick=False):
+        response = client.post(
+            reverse("escalation:record_escalation", args=[overdue.reference]),
+            {"body": "12315", "reference": "3201-778899", "filed_on": "2026-11-19"},
+        )
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert overdue.status == Status.ESCALATED
+    assert EscalationFiling.objects.get(complaint=overdue).reference == "3201-778899"
+    acceptance = Clock.objects.get(complaint=overdue, kind=ClockKind.ACCEPTANCE)
+    assert acceptance.due_at == at("2026-11-30 23:59:59")
+
+
+def test_routes_page_explains_the_five_routes_of_article_39(client):
+    html = client.get(reverse("escalation:routes"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "39" in html and "12315" in html
