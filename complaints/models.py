@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,20 @@ class Complaint(models.Model):
             models.Index(fields=["order_number"], name="complaint_order_number_idx"),
             # The staff queue's default order: overdue first, then by next deadline.
             models.Index(fields=["next_deadline_at", "id"], name="complaint_next_deadline_idx"),
+            # The staff queue's filters (staff.queue), each keeping the queue's order.
+            models.Index(fields=["platform", "next_deadline_at", "id"], name="complaint_queue_platfm_idx"),
+            models.Index(fields=["status", "next_deadline_at", "id"], name="complaint_queue_status_idx"),
+            models.Index(fields=["category", "next_deadline_at", "id"], name="complaint_queue_categ_idx"),
+            models.Index(fields=["assignee", "next_deadline_at", "id"], name="complaint_queue_assign_idx"),
+            models.Index(
+                fields=["next_deadline_at", "id"],
+                condition=models.Q(next_deadline_provisional=True),
+                name="complaint_queue_provisnl_idx",
+            ),
+            # The staff queue's search: consumer email in any case (contact_email__iexact
+            # compiles to UPPER(...) = UPPER(...)), or the E.164 mobile number.
+            models.Index(Upper("contact_email"), name="complaint_contact_email_idx"),
+            models.Index(fields=["contact_phone"], name="complaint_contact_phone_idx"),
         ]
 
     def __str__(self):

@@ -86,13 +86,13 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 def search_filter(term: str) -> Q | None:
     """Exact matches only, each on an index: reference, order number, consumer email
-    (as typed or lower-cased) or mobile number (any spelling, normalised to E.164)."""
+    (any case) or mobile number (any spelling, normalised to E.164)."""
     term = term.strip()
     if not term:
         return None
     query = Q(reference=term.upper()) | Q(order_number=term)
     if "@" in term:
-        query |= Q(contact_email=term) | Q(contact_email=term.lower())
+        query |= Q(contact_email__iexact=term)
     digits = sum(ch.isdigit() for ch in term)
     if digits >= 11:
         with contextlib.suppress(ValidationError):
