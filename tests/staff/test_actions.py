@@ -1,0 +1,282 @@
+"""Each button on the complaint page: its move, its timeline event and its email."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from channels.levels import Level
+from channels.models import Body, Channel
+from complaints.models import Complaint, TimelineEvent
+from complaints.states import Status
+from notifications.models import OutboundEmail
+from staff.models import AccessLog, PlatformEmail
+from tests.conftest import png_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def act(client, complaint, name, **data):
+    url = reverse("admin:complaints_complaint_act", args=[complaint.pk, name])
+    return client.post(url, {f"{name}-{key}": value for key, value in data.items()})
+
+
+def page(client, complaint):
+    return client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+
+
+def status_of(complaint):
+    return Complaint.objects.values_list("status", flat=True).get(pk=complaint.pk)
+
+
+def last_event(complaint, **filters):
+    return TimelineEvent.objects.filter(complaint=complaint, **filters).order_by("-created_at", "-id").first()
+
+
+def consumer_emails(complaint, template):
+    return list(OutboundEmail.objects.filter(complaint=complaint, template=template).order_by("id"))
+
+
+@pytest.fixture
+def email_channel(pinduoduo):
+    body = Body.objects.create(
+        slug="pdd", kind=Body.Kind.PLATFORM, name_zh="拼多多", name_en="Pinduoduo", platform=pinduoduo
+    )
+    return Channel.objects.create(
+        body=body,
+        key="complaints-email",
+        kind=Channel.Kind.EMAIL,
+        value="complaints@pdd.example",
+        level=Level.OFFICIAL,
+        source="test",
+        checked_on="2026-01-05",
+    )
+
+
+@pytest.fixture
+def in_review(complaint, reviewer, client):
+    client.force_login(reviewer)
+    assert act(client, complaint, "take").status_code == 302
+    return complaint
+
+
+def test_take_assigns_to_me_and_puts_a_new_complaint_into_review(client, reviewer, complaint):
+    client.force_login(reviewer)
+    response = act(client, complaint, "take")
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.assignee == reviewer and complaint.status == Status.IN_REVIEW
+    assigned = last_event(complaint, kind=TimelineEvent.Kind.ASSIGNED)
+    assert assigned.actor == reviewer and assigned.staff_only
+    moved = last_event(complaint, kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert (moved.from_status, moved.to_status, moved.actor, moved.actor_role) == (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        reviewer,
+        "staff",
+    )
+    assert len(consumer_emails(complaint, "status_changed")) == 1
+
+
+def test_assign_gives_the_complaint_to_another_staff_member(client, reviewer, supervisor, complaint):
+    client.force_login(supervisor)
+    act(client, complaint, "assign", assignee=reviewer.pk)
+    complaint.refresh_from_db()
+    assert complaint.assignee == reviewer and complaint.status == Status.SUBMITTED
+    event = last_event(complaint, kind=TimelineEvent.Kind.ASSIGNED)
+    assert event.actor == supervisor and reviewer.username in event.text and event.staff_only
+    assert consumer_emails(complaint, "status_changed") == []
+
+
+def test_asking_for_more_information_tells_the_consumer_why(client, in_review):
+    act(client, in_review, "ask_info", text="请补充订单截图")
+    assert status_of(in_review) == Status.NEEDS_INFO
+    event = last_event(in_review, kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert event.to_status == Status.NEEDS_INFO and event.text == "请补充订单截图" and not event.staff_only
+    email = consumer_emails(in_review, "status_changed")[-1]
+    assert "请补充订单截图" in email.body_text and "请补充订单截图" in email.body_html
+
+
+def test_asking_for_information_needs_a_message(client, in_review):
+    response = act(client, in_review, "ask_info", text="")
+    assert response.status_code == 400
+    assert status_of(in_review) == Status.IN_REVIEW
+
+
+def test_reject_needs_a_reason_and_the_consumer_is_told(client, in_review):
+    act(client, in_review, "reject", text="不属于平台交易纠纷")
+    assert status_of(in_review) == Status.REJECTED
+    assert last_event(in_review, kind=TimelineEvent.Kind.STATUS_CHANGED).text == "不属于平台交易纠纷"
+    assert "不属于平台交易纠纷" in consumer_emails(in_review, "status_changed")[-1].body_text
+
+
+def test_forward_by_email_sends_the_platform_the_complaint_with_its_evidence_and_starts_the_clocks(
+    client, reviewer, make_complaint, consumer, email_channel, django_capture_on_commit_callbacks
+):
+    call_command("load_deadline_policies", verbosity=0)
+    complaint = make_complaint(consumer, images=2)
+    client.force_login(reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, complaint, "forward", channel=email_channel.pk, text="已转交平台")
+    assert status_of(complaint) == Status.FORWARDED
+    moved = last_event(complaint, kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert moved.to_status == Status.FORWARDED and moved.actor == reviewer and moved.text == "已转交平台"
+    platform_mail = [m for m in mail.outbox if m.to == ["complaints@pdd.example"]]
+    assert len(platform_mail) == 1
+    message = platform_mail[0]
+    assert complaint.reference in message.subject
+    assert complaint.order_number in message.body and complaint.description in message.body
+    assert complaint.order_number in message.alternatives[0][0]
+    assert [(name, ctype) for name, _data, ctype in message.attachments] == [
+        ("shot0.png", "image/png"),
+        ("shot1.png", "image/png"),
+    ]
+    assert PlatformEmail.objects.get(complaint=complaint).status == PlatformEmail.Status.SENT
+    sent = last_event(complaint, kind=TimelineEvent.Kind.NOTE)
+    assert sent.staff_only and "complaints@pdd.example" in sent.text
+    # escalation's receiver started the platform's clocks from this move.
+    assert complaint.clocks.filter(state="running").exists()
+    assert Complaint.objects.get(pk=complaint.pk).next_deadline_at is not None
+
+
+def test_the_platform_email_is_sent_once_however_often_the_task_runs(
+    client, reviewer, complaint, email_channel, django_capture_on_commit_callbacks
+):
+    from staff.tasks import send_platform_email
+
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, complaint, "forward", channel=email_channel.pk)
+    email = PlatformEmail.objects.get(complaint=complaint)
+    mail.outbox.clear()
+    assert send_platform_email(email.pk) == "skipped"
+    assert mail.outbox == []
+
+
+def test_recording_the_platforms_response_meets_the_first_response_clock_and_keeps_its_files(
+    client, reviewer, make_complaint, consumer, email_channel
+):
+    call_command("load_deadline_policies", verbosity=0)
+    complaint = make_complaint(consumer, images=1)
+    client.force_login(reviewer)
+    act(client, complaint, "forward", channel=email_channel.pk)
+    url = reverse("admin:complaints_complaint_act", args=[complaint.pk, "respond"])
+    response = client.post(url, {"respond-text": "平台同意退款", "respond-files": [png_upload("reply.png")]})
+    assert response.status_code == 302
+    assert status_of(complaint) == Status.PLATFORM_RESPONDED
+    moved = last_event(complaint, kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert moved.to_status == Status.PLATFORM_RESPONDED and moved.text == "平台同意退款"
+    assert complaint.evidence.filter(original_name="reply.png").exists()
+    assert last_event(complaint, kind=TimelineEvent.Kind.EVIDENCE_ADDED).text == "reply.png"
+    assert "平台同意退款" in consumer_emails(complaint, "status_changed")[-1].body_text
+    first = complaint.clocks.filter(kind="first_response").first()
+    if first is not None:  # a platform with a first-response policy
+        assert first.state == "met"
+
+
+def test_resolve_then_close(client, reviewer, complaint, email_channel):
+    client.force_login(reviewer)
+    act(client, complaint, "forward", channel=email_channel.pk)
+    act(client, complaint, "resolve", text="已退款")
+    assert status_of(complaint) == Status.RESOLVED
+    act(client, complaint, "close")
+    assert status_of(complaint) == Status.CLOSED
+    targets = list(complaint.events.filter(kind="status_changed").values_list("to_status", flat=True))
+    assert targets[-2:] == [Status.RESOLVED, Status.CLOSED]
+    assert len(consumer_emails(complaint, "status_changed")) == 3
+
+
+def test_a_message_reaches_the_consumer_and_a_note_stays_internal(client, in_review, consumer):
+    act(client, in_review, "message", text="我们正在处理")
+    act(client, in_review, "note", text="疑似重复投诉")
+    message = last_event(in_review, kind=TimelineEvent.Kind.MESSAGE)
+    note = last_event(in_review, kind=TimelineEvent.Kind.NOTE)
+    assert not message.staff_only and note.staff_only
+    emails = consumer_emails(in_review, "new_message")
+    assert len(emails) == 1 and "我们正在处理" in emails[0].body_text
+    client.force_login(consumer)
+    html = client.get(in_review.get_absolute_url()).content.decode()
+    assert "我们正在处理" in html and "疑似重复投诉" not in html
+
+
+def test_only_moves_the_state_machine_allows_are_offered(client, reviewer, complaint):
+    client.force_login(reviewer)
+    names = [button["action"].name for button in page(client, complaint).context["buttons"]]
+    assert names == ["take", "assign", "ask_info", "forward", "reject", "message", "note"] or names == [
+        "take",
+        "assign",
+        "forward",
+        "reject",
+        "message",
+        "note",
+    ]
+    assert "resolve" not in names and "close" not in names and "respond" not in names
+    # A move the machine forbids is refused even when posted directly.
+    act(client, complaint, "close")
+    assert status_of(complaint) == Status.SUBMITTED
+
+
+def test_the_complaint_page_shows_fields_evidence_timeline_and_masked_contacts(
+    client, reviewer, make_complaint, consumer
+):
+    complaint = make_complaint(consumer, images=2)
+    client.force_login(reviewer)
+    html = page(client, complaint).content.decode()
+    assert complaint.description in html and complaint.order_number in html
+    assert html.count("/thumbnail/") == 2
+    assert 'id="timeline"' in html
+    assert "139****5678" in html and "+8613912345678" not in html and "owner@example.com" not in html
+    assert 'id="deadlines"' in html
+
+
+def test_opening_the_full_phone_number_is_logged(client, reviewer, complaint):
+    client.force_login(reviewer)
+    response = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "phone"]))
+    assert "+8613912345678" in response.content.decode()
+    log = AccessLog.objects.get()
+    assert (log.user, log.complaint, log.field) == (reviewer, complaint, "phone")
+    response = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "email"]))
+    assert "owner@example.com" in response.content.decode()
+    assert AccessLog.objects.count() == 2
+    # A GET shows nothing and logs nothing.
+    client.get(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "email"]))
+    assert AccessLog.objects.count() == 2
+
+
+def test_bulk_assign_and_bulk_forward_from_the_list(
+    client, supervisor, reviewer, make_complaint, consumer, email_channel
+):
+    first, second = make_complaint(consumer, images=0), make_complaint(consumer, images=0)
+    client.force_login(supervisor)
+    queue = reverse("admin:complaints_complaint_changelist")
+    selected = {"_selected_action": [first.pk, second.pk]}
+    response = client.post(queue, {**selected, "action": "assign_selected"})
+    assert response.status_code == 200 and "apply" in response.content.decode()
+    client.post(queue, {**selected, "action": "assign_selected", "apply": "1", "assignee": reviewer.pk})
+    assert set(Complaint.objects.values_list("assignee", flat=True)) == {reviewer.pk}
+    client.post(
+        queue, {**selected, "action": "forward_selected", "apply": "1", "channel": email_channel.pk, "text": ""}
+    )
+    assert set(Complaint.objects.values_list("status", flat=True)) == {Status.FORWARDED}
+    assert PlatformEmail.objects.count() == 2
+
+
+def _page_queries(client, complaint):
+    with CaptureQueriesContext(connection) as queries:
+        assert page(client, complaint).status_code == 200
+    return len(queries)
+
+
+def test_the_complaint_page_costs_the_same_number_of_queries_however_long_its_history(
+    client, reviewer, make_complaint, consumer, email_channel
+):
+    client.force_login(reviewer)
+    small = make_complaint(consumer, images=1)
+    large = make_complaint(consumer, images=3)
+    for i in range(10):
+        act(client, large, "note", text=f"note {i}")
+    page(client, small)
+    assert _page_queries(client, small) == _page_queries(client, large)
