@@ -1,5 +1,142 @@
-"""Statistics placeholder (filled in below)."""
+"""Statistics for the staff home and the public page, computed from indexed columns and
+escalation's first-response clocks, cached for a few minutes.
+
+"Timely" follows the US Consumer Financial Protection Bureau's published measure: the
+share of complaints the company answered within the deadline. Here: among the
+first-response clocks whose outcome is known (met, or past due), the share met on time.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+
+from complaints.models import Complaint, Platform
+from complaints.states import Status
+
+from . import conf
+from .deadlines import local_day
+
+WEEKS = 12
+WINDOW_DAYS = 365
 
 
-def public_statistics():
-    return {"rows": []}
+@dataclass
+class PlatformStats:
+    platform: Platform
+    received: int = 0
+    overdue: int = 0
+    on_time: int = 0
+    late: int = 0
+    response_days: list[int] = field(default_factory=list)
+
+    @property
+    def decided(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def timely_share(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.response_days) if self.response_days else None
+
+
+def status_counts() -> list[tuple[str, str, int]]:
+    counts = dict(Complaint.objects.order_by().values_list("status").annotate(n=Count("id")))
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+def platform_stats(now: dt.datetime) -> list[PlatformStats]:
+    """Per platform over the last WINDOW_DAYS: received, overdue now, first responses on
+    time and late, working days to first response."""
+    since = now - dt.timedelta(days=WINDOW_DAYS)
+    rows = {p.pk: PlatformStats(p) for p in Platform.objects.all()}
+    received = (
+        Complaint.objects.filter(created_at__gte=since).order_by().values_list("platform").annotate(n=Count("id"))
+    )
+    for platform_id, n in received:
+        rows[platform_id].received = n
+    overdue = (
+        Complaint.objects.filter(next_deadline_at__lt=now).order_by().values_list("platform").annotate(n=Count("id"))
+    )
+    for platform_id, n in overdue:
+        rows[platform_id].overdue = n
+    for platform_id, state, started, due, met, stopped in _first_response_clocks(since):
+        row = rows[platform_id]
+        if state == "met" and met is not None:
+            row.response_days.append(_working_days(started, met))
+            if met <= due:
+                row.on_time += 1
+            else:
+                row.late += 1
+        elif due < (stopped or now):
+            row.late += 1
+    return list(rows.values())
+
+
+def _first_response_clocks(since):
+    try:
+        from escalation.models import Clock, ClockKind
+    except ImportError:  # pragma: no cover - escalation is installed with the project
+        return []
+    return (
+        Clock.objects.filter(kind=ClockKind.FIRST_RESPONSE, started_at__gte=since)
+        .order_by()
+        .values_list("complaint__platform_id", "state", "started_at", "due_at", "met_at", "stopped_at")
+        .iterator(chunk_size=5000)
+    )
+
+
+def _working_days(start: dt.datetime, end: dt.datetime) -> int:
+    from escalation.workdays import working_days_between
+
+    return working_days_between(local_day(start), local_day(end))
+
+
+def weekly_received(now: dt.datetime, weeks: int = WEEKS) -> list[tuple[dt.date, int]]:
+    """Complaints received in each of the last `weeks` weeks (Monday to Sunday, Beijing),
+    the current week last; one query."""
+    today = local_day(now)
+    monday = today - dt.timedelta(days=today.weekday())
+    starts = [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    tz = timezone.get_current_timezone()
+    bounds = [dt.datetime.combine(day, dt.time(0), tzinfo=tz) for day in [*starts, monday + dt.timedelta(weeks=1)]]
+    aggregates = {
+        f"w{i}": Count("id", filter=Q(created_at__gte=bounds[i], created_at__lt=bounds[i + 1])) for i in range(weeks)
+    }
+    counts = Complaint.objects.filter(created_at__gte=bounds[0], created_at__lt=bounds[-1]).aggregate(**aggregates)
+    return [(start, counts[f"w{i}"]) for i, start in enumerate(starts)]
+
+
+def staff_dashboard(now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    key = f"staff:dashboard:{translation.get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = {
+            "statuses": status_counts(),
+            "platforms": [row for row in platform_stats(now) if row.received or row.overdue or row.decided],
+            "weeks": weekly_received(now),
+            "computed_at": now,
+        }
+        cache.set(key, data, conf.STATS_CACHE_SECONDS)
+    return data
+
+
+def public_statistics(now: dt.datetime | None = None) -> dict:
+    """The league table: platforms with at least PUBLIC_STATS_MIN_COMPLAINTS received,
+    best timely share first. Aggregates only."""
+    now = now or timezone.now()
+    key = f"staff:public:{translation.get_language()}"
+    data = cache.get(key)
+    if data is None:
+        rows = [row for row in platform_stats(now) if row.received >= conf.PUBLIC_STATS_MIN_COMPLAINTS]
+        rows.sort(key=lambda row: (-(row.timely_share or 0), row.median_days or 0, -row.received))
+        data = {"rows": rows, "minimum": conf.PUBLIC_STATS_MIN_COMPLAINTS, "computed_at": now}
+        cache.set(key, data, conf.STATS_CACHE_SECONDS)
+    return data

@@ -1,0 +1,49 @@
+from django import template
+from django.utils.formats import date_format, number_format
+
+from .. import charts, stats
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_dashboard(context):
+    """{% staff_dashboard as dashboard %}: the staff home's figures and charts, for
+    staff who may see complaints."""
+    user = context["request"].user
+    if not user.has_perm("complaints.view_complaint"):
+        return None
+    data = stats.staff_dashboard()
+    return {
+        **data,
+        "weeks_chart": charts.column_chart(
+            [(date_format(start, "m/d"), n) for start, n in data["weeks"]], width=600, height=200
+        ),
+        "overdue_chart": charts.bar_chart(
+            [(row.platform.name, row.overdue) for row in data["platforms"]], width=600, label_room=120
+        ),
+    }
+
+
+@register.simple_tag
+def timely_chart(rows):
+    return charts.bar_chart(
+        [(row.platform.name, (row.timely_share or 0) * 100, percent(row.timely_share)) for row in rows],
+        maximum=100,
+        width=600,
+        label_room=120,
+    )
+
+
+@register.filter
+def percent(share):
+    if share is None:
+        return "—"
+    return f"{number_format(share * 100, 0)}%"
+
+
+@register.filter
+def days(value):
+    if value is None:
+        return "—"
+    return number_format(value, 1 if value % 1 else 0)
