@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints import services as complaint_services
@@ -114,7 +114,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                 state,
                 DEADLINE_LABELS[state],
                 f"{local:%Y-%m-%d %H:%M}",
-                format_html(' <span class="deadline-provisional">{}</span>', _t("provisional"))
+                format_html(' <span class="deadline-provisional">{}</span>', gettext("provisional"))
                 if obj.next_deadline_provisional
                 else "",
             )
@@ -198,7 +198,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(change_url)
         if action not in actions.available(complaint, request.user):
-            self.message_user(request, _t("That action is not possible any more."), messages.WARNING)
+            self.message_user(request, gettext("That action is not possible any more."), messages.WARNING)
             return HttpResponseRedirect(change_url)
         form = actions.make_form(action, complaint, request.POST, request.FILES)
         if form.is_valid():
@@ -207,7 +207,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             except REFUSED as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
             else:
-                self.message_user(request, _t("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
+                self.message_user(request, gettext("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
             return HttpResponseRedirect(change_url)
         request.method = "GET"  # render the page (not process the read-only form) with the errors
         context = self._page_context(request, complaint, bound=(name, form))
@@ -241,7 +241,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         for complaint in queryset.select_related(None):
             services.assign(complaint, assignee=request.user, actor=request.user)
             count += 1
-        self.message_user(request, _t("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
+        self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Assign to…"), permissions=["change"])
     def assign_selected(self, request, queryset):
@@ -251,16 +251,16 @@ class ComplaintAdmin(admin.ModelAdmin):
             for complaint in queryset:
                 services.assign(complaint, assignee=form.cleaned_data["assignee"], actor=request.user)
                 count += 1
-            self.message_user(request, _t("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
+            self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
             return None
-        return self._bulk_page(request, queryset, form, "assign_selected", _t("Assign complaints"))
+        return self._bulk_page(request, queryset, form, "assign_selected", gettext("Assign complaints"))
 
     @admin.action(description=_("Forward to the platform…"), permissions=["change"])
     def forward_selected(self, request, queryset):
         platforms = set(queryset.values_list("platform_id", flat=True)[:2])
         if len(platforms) != 1:
             self.message_user(
-                request, _t("Select complaints of one platform to forward them together."), messages.WARNING
+                request, gettext("Select complaints of one platform to forward them together."), messages.WARNING
             )
             return None
         platform = queryset.first().platform
@@ -282,15 +282,17 @@ class ComplaintAdmin(admin.ModelAdmin):
                 except REFUSED:
                     refused += 1
             if moved:
-                self.message_user(request, _t("%(count)d complaint(s) forwarded.") % {"count": moved}, messages.SUCCESS)
+                self.message_user(
+                    request, gettext("%(count)d complaint(s) forwarded.") % {"count": moved}, messages.SUCCESS
+                )
             if refused:
                 self.message_user(
                     request,
-                    _t("%(count)d complaint(s) cannot be forwarded from their status.") % {"count": refused},
+                    gettext("%(count)d complaint(s) cannot be forwarded from their status.") % {"count": refused},
                     messages.WARNING,
                 )
             return None
-        return self._bulk_page(request, queryset, form, "forward_selected", _t("Forward complaints"))
+        return self._bulk_page(request, queryset, form, "forward_selected", gettext("Forward complaints"))
 
     def _bulk_page(self, request, queryset, form, action, title):
         context = {
