@@ -56,7 +56,7 @@ SELECT
     (%(platforms)s)[1 + (i %% array_length(%(platforms)s, 1))],
     (ARRAY['quality','delivery','refund','fake','price','service','other'])[1 + (i %% 7)],
     'B' || (i * 7919)::text,
-    DATE '2026-01-01' + (i %% 300),
+    DATE '2026-01-01' + (i %% 300)::int,
     (i %% 100000) / 100.0,
     '',
     'Generated complaint for the staff queue benchmark.',
@@ -75,7 +75,7 @@ SELECT
     md5(i::text || 'bench')::uuid,
     now() - (i %% (365 * 24)) * interval '1 hour',
     now()
-FROM generate_series(%(start)s, %(stop)s) AS i
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i
 """
 
 
