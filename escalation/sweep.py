@@ -7,10 +7,11 @@ ones: it reads only the partial index clock_reminder_due_idx.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +19,10 @@ from . import conf
 from .models import Clock, Reminder
 
 log = logging.getLogger(__name__)
+
+# Sweeps claiming more than this many reminders fan the publishing out to workers.
+FANOUT_THRESHOLD = 500
+FANOUT_CHUNK = 500
 
 
 def claim_due_reminders(now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
@@ -34,6 +39,8 @@ def claim_due_reminders(now: dt.datetime | None = None, limit: int | None = None
     """
     now = now or timezone.now()
     limit = limit or conf.SWEEP_BATCH
+    if connection.vendor == "postgresql":
+        return _claim_in_one_statement(now, limit)
     with transaction.atomic():
         due = list(
             Clock.objects.select_for_update(skip_locked=True)
@@ -62,6 +69,41 @@ def claim_due_reminders(now: dt.datetime | None = None, limit: int | None = None
         # claim row by row instead.
         transaction.set_rollback(True)
     return _claim_one_by_one(due, now)
+
+
+# Steps 1-3 above in one round trip: PostgreSQL locks, updates and inserts set-wise.
+_CLAIM_SQL = """
+WITH due AS (
+    SELECT id FROM {clock}
+    WHERE state = 'running' AND next_reminder_at <= %(now)s
+    ORDER BY next_reminder_at
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE {clock} AS c
+    SET next_reminder_at = NULL, reminder_seq = c.reminder_seq + 1
+    FROM due
+    WHERE c.id = due.id AND c.state = 'running' AND c.next_reminder_at <= %(now)s
+    RETURNING c.id, c.next_reminder_kind, c.reminder_seq
+)
+INSERT INTO {reminder} (clock_id, kind, seq, status, attempts, last_error, created_at, enqueued_at)
+SELECT id, next_reminder_kind, reminder_seq, 'pending', 0, '', %(now)s, %(now)s FROM claimed
+RETURNING id
+"""
+
+
+def _claim_in_one_statement(now: dt.datetime, limit: int) -> list[int]:
+    sql = _CLAIM_SQL.format(clock=Clock._meta.db_table, reminder=Reminder._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Walk the partial index in order (no bitmap scan): a plain index scan marks the
+        # entries left behind by the previous claims dead, so an idle sweep stays cheap
+        # before autovacuum comes round.
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(sql, {"now": now, "limit": limit})
+        reminder_ids = [row[0] for row in cursor.fetchall()]
+        if reminder_ids:
+            transaction.on_commit(lambda: enqueue_reminders(reminder_ids))
+    return reminder_ids
 
 
 def _claim_one_by_one(due, now) -> list[int]:
@@ -103,16 +145,37 @@ def requeue_stale_reminders(now: dt.datetime | None = None) -> list[int]:
     return requeued
 
 
-def enqueue_reminders(reminder_ids: list[int]) -> None:
-    """One task per reminder. A broker failure leaves the reminder pending for
+def enqueue_reminders(reminder_ids: list[int], *, fan_out: bool = True) -> None:
+    """One send task per reminder, published through one pipelined producer. Above
+    FANOUT_THRESHOLD the sweep publishes one dispatch task per FANOUT_CHUNK ids
+    instead and workers publish the send tasks, so a large sweep returns in
+    milliseconds. A broker failure leaves reminders pending for
     requeue_stale_reminders; one failing item never stops the others."""
-    from .tasks import send_reminder
+    from .tasks import dispatch_reminders, send_reminder
 
-    for reminder_id in reminder_ids:
-        try:
-            send_reminder.apply_async((reminder_id,), retry=False)
-        except Exception:  # kombu raises several types for an unreachable broker
-            log.warning("could not enqueue reminder %s; the next sweep retries", reminder_id, exc_info=True)
+    if fan_out and len(reminder_ids) > FANOUT_THRESHOLD:
+        task, batches = (
+            dispatch_reminders,
+            [(reminder_ids[i : i + FANOUT_CHUNK],) for i in range(0, len(reminder_ids), FANOUT_CHUNK)],
+        )
+    else:
+        task, batches = send_reminder, [(reminder_id,) for reminder_id in reminder_ids]
+    if not batches:
+        return
+    try:
+        with task.app.producer_or_acquire() as producer, _batched(producer):
+            for args in batches:
+                try:
+                    task.apply_async(args, retry=False, producer=producer)
+                except Exception:  # one message that cannot be built or routed
+                    log.warning("could not enqueue %s%s; the next sweep retries", task.name, args, exc_info=True)
+    except Exception:  # kombu raises several types for an unreachable broker
+        log.warning("broker unavailable; %s reminders wait for the next sweep", len(reminder_ids), exc_info=True)
+
+
+def _batched(producer):
+    """Pipeline the publishes where the transport can (kombu's Producer.batch: Redis)."""
+    return producer.batch(max_size=1000) if hasattr(producer, "batch") else contextlib.nullcontext()
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:

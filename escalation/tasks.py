@@ -14,6 +14,13 @@ def sweep_deadlines() -> dict:
     return sweep.sweep()
 
 
+@shared_task(acks_late=True)
+def dispatch_reminders(reminder_ids: list[int]) -> int:
+    """A large sweep's fan-out: publish one send_reminder task per id."""
+    sweep.enqueue_reminders(reminder_ids, fan_out=False)
+    return len(reminder_ids)
+
+
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def send_reminder(self, reminder_id: int) -> str:
     outcome = reminders.send_reminder(reminder_id)

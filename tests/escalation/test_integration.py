@@ -226,7 +226,12 @@ def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, o
     assert all(complaint.reference.encode() in m.content for m in mailbox.messages)
 
 
-def test_two_concurrent_sweeps_send_each_reminder_once(real_broker, overdue_complaints, tmp_path):
+def test_two_concurrent_sweeps_send_each_reminder_once(real_broker, overdue_complaints, tmp_path, monkeypatch):
+    from escalation import sweep as sweep_module
+
+    # Small fan-out chunks, so the dispatch tasks (published here, run by the worker) are exercised too.
+    monkeypatch.setattr(sweep_module, "FANOUT_THRESHOLD", 5)
+    monkeypatch.setattr(sweep_module, "FANOUT_CHUNK", 4)
     overdue_complaints(15)  # 30 due clocks
     mailbox = Mailbox()
     results, errors = [], []

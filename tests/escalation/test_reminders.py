@@ -176,3 +176,18 @@ def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases
     assert other.reference not in digests["staff@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_html
+
+
+def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once(
+    forwarded, monkeypatch, django_capture_on_commit_callbacks
+):
+    from escalation import sweep
+
+    monkeypatch.setattr(sweep, "FANOUT_THRESHOLD", 0)
+    monkeypatch.setattr(sweep, "FANOUT_CHUNK", 1)
+    Clock.objects.filter(complaint=forwarded).update(next_reminder_at=at("2025-10-01 09:00"))
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False), django_capture_on_commit_callbacks(execute=True):
+        claimed = claim_due_reminders()
+    assert len(claimed) == 2
+    assert sorted(Reminder.objects.values_list("status", flat=True)) == ["sent", "sent"]
+    assert len(mail.outbox) == 2
