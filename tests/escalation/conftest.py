@@ -1,9 +1,30 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from escalation import workdays
 from tests.conftest import platform as platform_row
+
+LOCALE = Path(__file__).resolve().parents[2] / "escalation" / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """`make test` compiles the catalogues; a bare `pytest` on a fresh clone has no .mo yet."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from django.utils.translation import trans_real
+
+    for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+            trans_real._translations = {}
+            trans_real._default = None
 
 
 @pytest.fixture(autouse=True)
