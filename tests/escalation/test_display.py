@@ -121,3 +121,13 @@ def test_another_consumer_cannot_record_a_platform_complaint(policies, make_comp
     client.force_login(outsider)
     url = reverse("escalation:filed_with_platform", args=[complaint.reference])
     assert client.post(url, {"channel": "phone", "filed_at": "2026-11-19T16:30"}).status_code == 404
+
+
+def test_the_packet_link_waits_until_a_deadline_is_missed(forwarded):
+    request = RequestFactory().get("/")
+    request.user = forwarded.owner
+    with time_machine.travel(at("2026-10-05 10:00"), tick=False), translation.override("en"):
+        html = Template('{% include "escalation/_complaint_deadlines.html" %}').render(
+            Context({"complaint": forwarded, "request": request})
+        )
+    assert reverse("escalation:packet_start", args=[forwarded.reference]) not in html
