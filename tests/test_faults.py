@@ -10,7 +10,7 @@ import pytest
 from complaints import services
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
-from tests.escalation.test_integration import Mailbox, Worker, free_port, smtp_server, wait_for
+from tests.services import Mailbox, Worker, free_port, smtp_server, wait_for
 
 from .conftest import complaint_data, require_service
 

@@ -4,14 +4,10 @@ fakes is the passing of time after a crash (it moves claim timestamps back)."""
 
 import contextlib
 import datetime as dt
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -23,27 +19,9 @@ from escalation.models import Reminder
 from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from tests.conftest import require_service
+from tests.services import Mailbox, Worker, free_port, smtp_server, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = ROOT / ".venv" / "bin" / "celery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture(autouse=True)
@@ -76,80 +54,6 @@ def redis_url():
     finally:
         process.kill()
         process.wait(timeout=10)
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives; it can hold the first message
-    (to kill the worker in the middle of sending it) and never record it."""
-
-    def __init__(self, hold_first=False):
-        self.messages = []
-        self.hold_first = hold_first
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        import asyncio
-
-        if self.hold_first:
-            self.hold_first = False
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@contextlib.contextmanager
-def smtp_server(mailbox):
-    from aiosmtpd.controller import Controller
-
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port
-    finally:
-        mailbox.release.set()
-        controller.stop()
-
-
-class Worker:
-    def __init__(self, broker_url, smtp_port, tmp_path):
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "SECRET_KEY": "integration-test-secret-key",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "CELERY_BROKER_URL": broker_url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "TOUSU_VAR_DIR": str(tmp_path),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-        }
-        if db.get("PASSWORD"):
-            self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
-                f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
-            )
-        self.log = tmp_path / "worker.log"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
-            + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(lambda: b"ready." in self.log.read_bytes(), 60, f"the celery worker ({self.log})")
-
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
