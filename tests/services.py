@@ -56,10 +56,11 @@ class Mailbox:
 
 
 @contextlib.contextmanager
-def smtp_server(mailbox):
+def smtp_server(mailbox, port=None):
+    """aiosmtpd on loopback, on `port` (one the settings already point at) or a free one."""
     from aiosmtpd.controller import Controller
 
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield controller.port

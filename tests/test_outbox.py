@@ -1,0 +1,66 @@
+"""The email outbox against a real SMTP server on loopback that is down, then back."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import OutboundEmail
+from tests.services import Mailbox, free_port, smtp_server
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp_settings(settings):
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return port
+
+
+def _queued(**kwargs):
+    return services.queue_email(
+        template="new_message",
+        to="owner@example.com",
+        language="zh-hans",
+        context={"complaint": kwargs["complaint"], "text": "请补充订单截图。"},
+        complaint=kwargs["complaint"],
+    )
+
+
+def test_smtp_down_is_retried_with_backoff_and_sent_once_when_it_returns(smtp_settings, consumer, make_complaint):
+    email = _queued(complaint=make_complaint(consumer))
+    now = timezone.now()
+
+    assert services.deliver(email.pk, now=now) == "retry"  # nothing listens on the port
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert "ConnectionRefusedError" in email.last_error
+    assert email.next_attempt_at > now
+    assert email.pk not in services.due_email_ids(now=now)  # not before its backoff
+
+    mailbox = Mailbox()
+    later = email.next_attempt_at + dt.timedelta(seconds=1)
+    with smtp_server(mailbox, port=smtp_settings):
+        assert email.pk in services.due_email_ids(now=later)
+        assert services.deliver(email.pk, now=later) == "sent"
+        assert services.deliver(email.pk, now=later) == "skipped"  # a second run sends nothing
+    email.refresh_from_db()
+    assert email.status == "sent" and email.last_error == ""
+    assert len(mailbox.messages) == 1
+
+
+def test_an_email_that_keeps_failing_ends_as_failed_with_its_error_for_staff(smtp_settings, consumer, make_complaint):
+    email = _queued(complaint=make_complaint(consumer))
+    now = timezone.now()
+    outcomes = []
+    for _ in range(services.MAX_ATTEMPTS):
+        outcomes.append(services.deliver(email.pk, now=now))
+        now += dt.timedelta(days=1)
+    email.refresh_from_db()
+    assert outcomes == ["retry"] * (services.MAX_ATTEMPTS - 1) + ["failed"]
+    assert email.status == OutboundEmail.Status.FAILED and email.last_error
+    assert email.pk not in services.due_email_ids(now=now)
