@@ -1,0 +1,51 @@
+"""Every hostile upload is refused with a reason next to its name, or stored safely re-encoded."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from complaints.models import Evidence
+
+from .hostile_corpus import cases
+from .test_filing import form_post
+
+pytestmark = pytest.mark.django_db
+CASES = cases()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expect == "refused"], ids=lambda c: c.name)
+def test_a_hostile_file_is_refused_with_its_name_and_reason_and_nothing_is_stored(client, consumer, pinduoduo, case):
+    client.force_login(consumer)
+    upload = SimpleUploadedFile(case.filename, case.data, content_type="image/png")
+    response = client.post(
+        reverse("complaints:new"),
+        {**form_post(pinduoduo), "action": "review", "evidence_files": [upload]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    (name, reasons), *_ = response.context["file_errors"]
+    assert reasons and all(reasons)
+    assert case.filename.rsplit("/", 1)[-1] in name
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expect == "stored"], ids=lambda c: c.name)
+def test_a_hostile_but_real_image_is_stored_only_as_a_clean_reencode(client, consumer, pinduoduo, case):
+    client.force_login(consumer)
+    upload = SimpleUploadedFile(case.filename, case.data, content_type="text/html")  # the browser's claim is ignored
+    response = client.post(
+        reverse("complaints:new"), {**form_post(pinduoduo), "action": "review", "evidence_files": [upload]}
+    )
+    assert not response.context.get("file_errors")
+    evidence = Evidence.objects.get()
+    stored = evidence.file.open("rb").read()
+    image = Image.open(io.BytesIO(stored))
+    assert evidence.content_type in ("image/png", "image/jpeg", "image/webp")
+    assert not image.getexif() and "exif" not in image.info
+    assert b"<script>" not in stored and b"A" * 1000 not in stored
+    assert getattr(image, "n_frames", 1) == 1
+    assert "/" not in evidence.original_name and "\x00" not in evidence.original_name
+    assert len(evidence.original_name) <= 100
+    assert case.filename not in evidence.file.name  # stored under our own random name
