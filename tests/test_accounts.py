@@ -71,3 +71,17 @@ def test_after_repeated_failed_logins_even_the_right_password_is_refused_for_a_w
 def test_the_right_password_logs_in_when_not_rate_limited(client, consumer):
     response = client.post(reverse("account_login"), {"login": consumer.email, "password": "pw-Secret-2026"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_sign_ups_from_one_address_are_rate_limited(client, settings):
+    codes = []
+    for index in range(12):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": f"bot{index}@example.com", "password1": "Long-enough-2026!", "password2": "Long-enough-2026!"},
+        )
+        codes.append(response.status_code)
+        client.logout()
+    assert codes[:10] == [302] * 10
+    assert codes[10:] == [429, 429]
