@@ -87,12 +87,13 @@ def _initial_for(request) -> dict:
     }
 
 
-def _stage_uploads(request, staged: list) -> list:
-    """Check and store each newly uploaded file; return (file name, reasons) per refusal."""
+def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_FILES) -> list:
+    """Check and store each newly uploaded file into `staged` while there is room;
+    return (file name, reasons) per refusal."""
     errors = []
     for uploaded in request.FILES.getlist("evidence_files"):
         name = uploaded.name
-        if len(staged) >= settings.EVIDENCE_MAX_FILES:
+        if len(staged) >= room:
             errors.append((name, services.EvidenceLimitReached().messages))
             continue
         try:
@@ -180,21 +181,7 @@ def complaint_add_evidence(request, reference):
         messages.error(request, _("This complaint is closed; it no longer takes evidence."))
         return redirect(complaint)
     staged: list[Evidence] = []
-    room = settings.EVIDENCE_MAX_FILES - complaint.evidence.count()
-    file_errors = []
-    for uploaded in request.FILES.getlist("evidence_files"):
-        if len(staged) >= room:
-            file_errors.append(
-                (
-                    uploaded.name,
-                    services.EvidenceLimitReached().messages,
-                )
-            )
-            continue
-        try:
-            staged.append(services.stage_evidence(request.user, uploaded))
-        except ValidationError as error:
-            file_errors.append((uploaded.name, error.messages))
+    file_errors = _stage_uploads(request, staged, room=settings.EVIDENCE_MAX_FILES - complaint.evidence.count())
     if staged:
         try:
             services.add_evidence(complaint, actor=request.user, evidence=staged)

@@ -105,3 +105,27 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def celery_publishing_to(url):
+    """This process's Celery app publishes for real (not eagerly) to `url`, whether or not
+    it is up, with the production transport options; restored afterwards."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield url
+    finally:
+        with contextlib.suppress(Exception):
+            app.pool.force_close_all()
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._pool = None
+        app.amqp._producer_pool = None

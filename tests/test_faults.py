@@ -10,7 +10,7 @@ import pytest
 from complaints import services
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
-from tests.services import Mailbox, Worker, free_port, smtp_server, wait_for
+from tests.services import Mailbox, Worker, celery_publishing_to, free_port, smtp_server, wait_for
 
 from .conftest import complaint_data, require_service
 
@@ -25,29 +25,6 @@ def _needs_postgresql_and_redis():
 
     require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
     require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
-
-
-@contextlib.contextmanager
-def celery_publishing_to(url):
-    """This process publishes for real (not eagerly) to `url`, whether or not it is up."""
-    from django.conf import settings
-
-    from config.celery import app
-
-    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            app.pool.force_close_all()
-        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def test_filing_while_redis_is_down_succeeds_and_the_emails_go_out_once_when_it_is_back(consumer, pinduoduo, tmp_path):

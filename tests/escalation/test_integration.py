@@ -19,7 +19,7 @@ from escalation.models import Reminder
 from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from tests.conftest import require_service
-from tests.services import Mailbox, Worker, free_port, smtp_server, wait_for
+from tests.services import Mailbox, Worker, celery_publishing_to, free_port, smtp_server, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -60,22 +60,8 @@ def redis_url():
 def real_broker(redis_url):
     """Point this process's Celery app at our Redis, not eager mode, so the sweep
     publishes for real; restore it afterwards."""
-    from config.celery import app
-
-    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
+    with celery_publishing_to(redis_url):
         yield redis_url
-    finally:
-        with contextlib.suppress(Exception):
-            app.pool.force_close_all()
-        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture
