@@ -1,9 +1,17 @@
 """Evidence images: decide by content what a file is, and keep only a clean copy.
 
-`sanitise_image` is pure (bytes in, bytes out): it never trusts the file name or the
-browser's content type, refuses anything that is not a whole JPEG, PNG or WebP image
-within the size and pixel limits, and re-encodes the pixels into a new file so no
-metadata (EXIF GPS above all) survives.
+Two pure steps (bytes in, values out), neither trusting the file name or the
+browser's content type:
+
+- `inspect_image` runs while the consumer waits: it reads only the header (and a
+  PNG's checksums), so it costs well under a millisecond, and refuses anything
+  that is not a JPEG, PNG or WebP image within the size and pixel limits.
+- `sanitise_image` runs in a Celery task (complaints.tasks.process_evidence): it
+  decodes the whole image, refusing truncated or corrupt files, and re-encodes the
+  pixels into a new file so no metadata (EXIF GPS above all) survives.
+
+Every refusal is one of REFUSALS, so a reason found later by the task can be shown
+to the consumer in their language just like one found at upload.
 """
 
 import contextlib
@@ -26,6 +34,53 @@ ALLOWED_FORMATS = {
 THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 
 
+# Why an image was refused: code -> message. Messages that name a limit take it from
+# settings when they are shown.
+REFUSALS = {
+    "empty": _("The file is empty."),
+    "too_large": _("The file is larger than %(limit)s MB."),
+    "not_image": _("This is not a JPEG, PNG or WebP image."),
+    "too_many_pixels": _("The image has too many pixels (at most %(megapixels)s million)."),
+    "damaged": _("The image is damaged or incomplete."),
+}
+
+
+def refusal(code: str) -> ValidationError:
+    params = {
+        "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "megapixels": settings.EVIDENCE_MAX_PIXELS // 1_000_000,
+    }
+    return ValidationError(REFUSALS[code], code=code, params=params)
+
+
+def refusal_message(code: str) -> str:
+    return refusal(code).messages[0]
+
+
+@dataclass(frozen=True)
+class ImageHeader:
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    sha256: str  # of the bytes as uploaded, so the consumer can prove what they sent
+
+
+def inspect_image(data: bytes) -> ImageHeader:
+    """The cheap checks, from the header alone: not empty, within the byte limit, a
+    JPEG, PNG or WebP by content, within the pixel limit. A PNG's chunk checksums are
+    verified too (no decompression), which catches a truncated screenshot at once."""
+    image = _open_checked(data)
+    if image.format == "PNG":
+        try:
+            image.verify()
+        except Exception:  # Pillow raises SyntaxError, OSError, struct.error ... for a bad PNG
+            raise refusal("damaged")
+    content_type, extension = ALLOWED_FORMATS[image.format]
+    width, height = image.size
+    return ImageHeader(content_type, extension, width, height, hashlib.sha256(data).hexdigest())
+
+
 @dataclass(frozen=True)
 class CleanImage:
     content: bytes
@@ -40,9 +95,8 @@ class CleanImage:
 def sanitise_image(data: bytes) -> CleanImage:
     """Verify, re-encode and thumbnail one uploaded image.
 
-    1. Refuse empty or oversized input before decoding anything.
-    2. Identify the format from the bytes; refuse all but JPEG, PNG, WebP.
-    3. Refuse images over the pixel limit before decoding (decompression bombs).
+    1-3. The checks of `inspect_image`: empty or oversized input, formats other
+       than JPEG, PNG, WebP, images over the pixel limit (decompression bombs).
     4. Decode fully, so truncated or corrupt files are refused, not half-stored.
        Images larger than EVIDENCE_MAX_EDGE on their long edge are scaled down;
        JPEGs are decoded at 1/2, 1/4 or 1/8 scale straight from the DCT (draft
@@ -51,14 +105,6 @@ def sanitise_image(data: bytes) -> CleanImage:
        that carries no metadata, and encode it in the same format.
     6. Make a JPEG thumbnail from the clean copy.
     """
-    if not data:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if len(data) > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB."),
-            code="too_large",
-            params={"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-        )
     digest = hashlib.sha256(data).hexdigest()
     image = _open_checked(data)
     pixels = _decode(image)
@@ -77,32 +123,27 @@ def sanitise_image(data: bytes) -> CleanImage:
 
 
 def _open_checked(data: bytes) -> Image.Image:
-    not_an_image = ValidationError(_("This is not a JPEG, PNG or WebP image."), code="not_image")
+    """Open lazily (header only) and refuse before any pixel is decoded."""
+    if not data:
+        raise refusal("empty")
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise refusal("too_large")
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise _too_many_pixels()
+        raise refusal("too_many_pixels")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise not_an_image
+        raise refusal("not_image")
     if image.format not in ALLOWED_FORMATS:
-        raise not_an_image
+        raise refusal("not_image")
     width, height = image.size
     if width * height > settings.EVIDENCE_MAX_PIXELS:
-        raise _too_many_pixels()
+        raise refusal("too_many_pixels")
     return image
-
-
-def _too_many_pixels() -> ValidationError:
-    return ValidationError(
-        _("The image has too many pixels (at most %(megapixels)s million)."),
-        code="too_many_pixels",
-        params={"megapixels": settings.EVIDENCE_MAX_PIXELS // 1_000_000},
-    )
 
 
 def _decode(image: Image.Image) -> Image.Image:
     """Decode the first frame, no larger than EVIDENCE_MAX_EDGE, in a mode its format can store."""
-    damaged = ValidationError(_("The image is damaged or incomplete."), code="damaged")
     box = _fit(image.size, settings.EVIDENCE_MAX_EDGE)
     try:
         image.seek(0)  # animated WebP: the first frame is the evidence
@@ -117,7 +158,7 @@ def _decode(image: Image.Image) -> Image.Image:
         with contextlib.suppress(ValueError, TypeError, SyntaxError, KeyError):
             image = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, EOFError):
-        raise damaged
+        raise refusal("damaged")
     return _normalise_mode(image)
 
 

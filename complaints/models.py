@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .categories import Category, DesiredOutcome
+from .images import refusal_message
 from .orders import OrderNumberKind
 from .states import Status
 
@@ -122,16 +123,37 @@ class Complaint(models.Model):
         return reverse("complaints:detail", args=[self.reference])
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def ready(self):
+        """Evidence whose clean copy exists: the only files we ever serve, attach or zip."""
+        return self.filter(state=Evidence.State.READY)
+
+
 class Evidence(models.Model):
-    """A sanitised screenshot or photo. Uploaded images wait unclaimed (complaint is
-    null) while the consumer finishes the form; complaints.tasks purges the ones never
+    """A screenshot or photo. Uploads are checked cheaply while the consumer waits and
+    kept raw in `upload` (never served); complaints.tasks.process_evidence then
+    sanitises them into `file` and `thumbnail` (state READY) or refuses them (state
+    REJECTED, with the reason). Uploaded images wait unclaimed (complaint is null)
+    while the consumer finishes the form; complaints.tasks purges the ones never
     claimed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being checked")
+        READY = "ready", _("Ready")
+        REJECTED = "rejected", _("Could not be used")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence")
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
-    file = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200)
-    thumbnail = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # The bytes as uploaded, until the task has sanitised them; then deleted.
+    upload = models.FileField(storage=evidence_storage, max_length=200, blank=True)
+    file = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200, blank=True)
+    thumbnail = models.FileField(storage=evidence_storage, upload_to=_evidence_path, max_length=200, blank=True)
+    # A code of complaints.images.REFUSALS, shown in the reader's language.
+    rejection = models.CharField(_("why it could not be used"), max_length=20, blank=True)
+    # A worker holds the upload until then; a worker killed mid-way leaves it to the next.
+    processing_until = models.DateTimeField(null=True, blank=True)
     original_name = models.CharField(_("file name"), max_length=100)
     content_type = models.CharField(max_length=40)
     sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64)
@@ -139,6 +161,8 @@ class Evidence(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence")
@@ -148,6 +172,8 @@ class Evidence(models.Model):
             models.Index(
                 fields=["created_at"], condition=models.Q(complaint__isnull=True), name="evidence_unclaimed_idx"
             ),
+            # complaints.tasks.process_pending_evidence reads only these rows.
+            models.Index(fields=["created_at"], condition=models.Q(state="pending"), name="evidence_pending_idx"),
         ]
 
     def __str__(self):
@@ -159,12 +185,25 @@ class Evidence(models.Model):
     def get_thumbnail_url(self):
         return reverse("complaints:evidence_thumbnail", args=[self.public_id])
 
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == self.State.REJECTED
+
+    @property
+    def rejection_message(self) -> str:
+        return refusal_message(self.rejection) if self.rejection else ""
+
 
 class TimelineEvent(models.Model):
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         STATUS_CHANGED = "status_changed", _("Status changed")
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        EVIDENCE_REJECTED = "evidence_rejected", _("Evidence could not be used")
         MESSAGE = "message", _("Message")
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")

@@ -13,19 +13,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
+from config.publishing import publish
 from notifications.services import queue_email
 
 from . import signals, states
-from .images import display_name, sanitise_image
+from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
 
 log = logging.getLogger(__name__)
+
+# How long a worker may hold an upload while sanitising it (a 12 MP photo takes ~0.1 s).
+PROCESSING_CLAIM = dt.timedelta(seconds=60)
 
 
 class TransitionNotAllowed(Exception):
@@ -54,41 +58,134 @@ class EvidenceLimitReached(ValidationError):
 
 
 def stage_evidence(owner, uploaded) -> Evidence:
-    """Check and store one uploaded file for `owner`, not yet part of a complaint.
+    """Check one uploaded file for `owner` and keep it, not yet part of a complaint.
 
-    Raises ValidationError (with the reason, in the user's language) for anything
-    that is not a whole JPEG, PNG or WebP image within the limits.
+    Only the cheap checks run here (complaints.images.inspect_image); the decoding and
+    re-encoding run in a Celery task after commit, so a consumer filing three
+    screenshots does not wait for them. Until then the evidence is PENDING and nothing
+    of it is served. Raises ValidationError (with the reason, in the user's language)
+    for anything that is not a JPEG, PNG or WebP image within the limits.
     """
     if uploaded.size > settings.EVIDENCE_MAX_BYTES:
         # Refuse before reading a byte more than the limit into memory.
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB."),
-            code="too_large",
-            params={"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-        )
+        raise refusal("too_large")
     data = uploaded.read(settings.EVIDENCE_MAX_BYTES + 1)
-    clean = sanitise_image(data)
+    header = inspect_image(data)
     evidence = Evidence(
         owner=owner,
         original_name=display_name(uploaded.name),
-        content_type=clean.content_type,
-        sha256=clean.sha256,
+        content_type=header.content_type,
+        sha256=header.sha256,
         size=len(data),
-        width=clean.width,
-        height=clean.height,
+        width=header.width,
+        height=header.height,
     )
-    evidence.file.save(f"e.{clean.extension}", ContentFile(clean.content), save=False)
-    evidence.thumbnail.save("t.jpg", ContentFile(clean.thumbnail), save=False)
+    evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
     try:
         evidence.save()
     except Exception:
         delete_evidence_files(evidence)
         raise
+    transaction.on_commit(lambda: enqueue_processing(evidence.pk))
     return evidence
 
 
+def enqueue_processing(evidence_id: int) -> None:
+    """Hand the upload to Celery. If the broker is unreachable the evidence stays
+    pending and the periodic catch-up (process_pending_evidence) picks it up."""
+    from .tasks import process_evidence
+
+    publish(process_evidence, evidence_id)
+
+
+def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str:
+    """Sanitise one pending upload; safe to run any number of times.
+
+    1. Claim it with a conditional update (pending, no live claim), so two workers
+       never both work on it and one killed mid-way leaves it to the next when the
+       claim runs out.
+    2. Sanitise the raw bytes (complaints.images.sanitise_image). A refusal marks it
+       REJECTED with the reason, on the complaint's timeline if it was filed already.
+    3. Write the clean copy and thumbnail under names fixed by the evidence id, so a
+       retry after a crash overwrites them instead of leaving orphans, then mark it
+       READY and delete the raw upload.
+    """
+    now = now or timezone.now()
+    claimed = (
+        Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING)
+        .filter(Q(processing_until__isnull=True) | Q(processing_until__lt=now))
+        .update(processing_until=now + PROCESSING_CLAIM)
+    )
+    if claimed != 1:
+        return "skipped"
+    evidence = Evidence.objects.select_related("complaint").get(pk=evidence_id)
+    try:
+        with evidence.upload.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        # The storage lost it: retrying every minute would never help; tell the consumer.
+        log.error("evidence %s: upload %s is missing", evidence_id, evidence.upload.name)
+        _reject(evidence, "damaged")
+        return "rejected"
+    try:
+        clean = sanitise_image(data)
+    except ValidationError as error:
+        _reject(evidence, error.code)
+        return "rejected"
+    stem = f"{evidence.owner_id}/{evidence.public_id.hex}"
+    storage = evidence.file.storage
+    file_name = _save_fresh(storage, f"{stem}.{clean.extension}", clean.content)
+    thumbnail_name = _save_fresh(storage, f"{stem}-thumb.jpg", clean.thumbnail)
+    Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING).update(
+        state=Evidence.State.READY,
+        file=file_name,
+        thumbnail=thumbnail_name,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        upload="",
+        processing_until=None,
+    )
+    evidence.upload.storage.delete(evidence.upload.name)
+    return "ready"
+
+
+def _reject(evidence: Evidence, code: str) -> None:
+    with transaction.atomic():
+        Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
+            state=Evidence.State.REJECTED, rejection=code, upload="", processing_until=None
+        )
+        if evidence.complaint_id:
+            _record(
+                evidence.complaint,
+                TimelineEvent.Kind.EVIDENCE_REJECTED,
+                actor=None,
+                role=Actor.SYSTEM,
+                text=evidence.original_name,
+            )
+    evidence.upload.storage.delete(evidence.upload.name)
+
+
+def _save_fresh(storage, name: str, content: bytes) -> str:
+    """Store `content` under exactly `name`, replacing what a crashed attempt left there."""
+    storage.delete(name)
+    return storage.save(name, ContentFile(content))
+
+
+def pending_evidence_ids(now: dt.datetime | None = None, *, older_than=dt.timedelta(seconds=30), limit=500):
+    """Pending evidence nobody holds and whose first hand-out should have been done by
+    now: the broker was down when it was uploaded, or its worker died."""
+    now = now or timezone.now()
+    return list(
+        Evidence.objects.filter(state=Evidence.State.PENDING, created_at__lt=now - older_than)
+        .filter(Q(processing_until__isnull=True) | Q(processing_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def delete_evidence_files(evidence: Evidence) -> None:
-    for field in (evidence.file, evidence.thumbnail):
+    for field in (evidence.upload, evidence.file, evidence.thumbnail):
         if field.name:
             field.storage.delete(field.name)
 
@@ -125,7 +222,11 @@ def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> No
         if present + len(evidence) > settings.EVIDENCE_MAX_FILES:
             raise EvidenceLimitReached()
         ids = [e.pk for e in evidence]
-        claimed = Evidence.objects.filter(pk__in=ids, owner=actor, complaint__isnull=True).update(complaint=locked)
+        claimed = (
+            Evidence.objects.filter(pk__in=ids, owner=actor, complaint__isnull=True)
+            .exclude(state=Evidence.State.REJECTED)
+            .update(complaint=locked)
+        )
         if claimed != len(ids):
             raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
         names = ", ".join(e.original_name for e in evidence)
@@ -168,8 +269,10 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
                 **data,
             )
             ids = [e.pk for e in evidence]
-            claimed = Evidence.objects.filter(pk__in=ids, owner=owner, complaint__isnull=True).update(
-                complaint=complaint
+            claimed = (
+                Evidence.objects.filter(pk__in=ids, owner=owner, complaint__isnull=True)
+                .exclude(state=Evidence.State.REJECTED)
+                .update(complaint=complaint)
             )
             if claimed != len(ids):
                 raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")

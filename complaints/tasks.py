@@ -6,6 +6,21 @@ from django.conf import settings
 from . import services
 
 
+@shared_task(acks_late=True)
+def process_evidence(evidence_id: int) -> str:
+    return services.process_evidence(evidence_id)
+
+
+@shared_task
+def process_pending_evidence() -> int:
+    """Catch up on uploads whose processing was never enqueued (broker down) or whose
+    worker died mid-way."""
+    ids = services.pending_evidence_ids()
+    for evidence_id in ids:
+        services.enqueue_processing(evidence_id)
+    return len(ids)
+
+
 @shared_task
 def purge_unclaimed_evidence() -> int:
     return services.purge_unclaimed_evidence(older_than=dt.timedelta(hours=settings.EVIDENCE_UNCLAIMED_TTL_HOURS))

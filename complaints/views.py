@@ -44,6 +44,7 @@ def complaint_new(request):
         if str(e.public_id) not in removed
     ]
     file_errors = _stage_uploads(request, staged)
+    file_errors += _drop_rejected(staged)
     form = ComplaintForm(request.POST)
     form_ok = form.is_valid()
 
@@ -97,9 +98,22 @@ def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_F
             errors.append((name, services.EvidenceLimitReached().messages))
             continue
         try:
-            staged.append(services.stage_evidence(request.user, uploaded))
+            evidence = services.stage_evidence(request.user, uploaded)
         except ValidationError as error:
             errors.append((name, error.messages))
+            continue
+        # Where the check already ran (a worker that was quick, or eager tasks), a
+        # refusal is shown now; otherwise _drop_rejected shows it on the next step.
+        evidence.refresh_from_db(fields=["state", "rejection"])
+        staged.append(evidence)
+    return errors
+
+
+def _drop_rejected(staged: list) -> list:
+    """Take out of `staged` the uploads the background check refused; return
+    (file name, reasons) for each, to show next to the file field."""
+    errors = [(e.original_name, [e.rejection_message]) for e in staged if e.is_rejected]
+    staged[:] = [e for e in staged if not e.is_rejected]
     return errors
 
 
@@ -182,6 +196,7 @@ def complaint_add_evidence(request, reference):
         return redirect(complaint)
     staged: list[Evidence] = []
     file_errors = _stage_uploads(request, staged, room=settings.EVIDENCE_MAX_FILES - complaint.evidence.count())
+    file_errors += _drop_rejected(staged)
     if staged:
         try:
             services.add_evidence(complaint, actor=request.user, evidence=staged)
@@ -215,8 +230,9 @@ def complaint_withdraw(request, reference):
 @require_GET
 def evidence_file(request, public_id, thumbnail=False):
     """Serve evidence to its owner and to staff only, with the content type we
-    determined ourselves; anyone else gets the same 404 as for a missing file."""
-    evidence = Evidence.objects.filter(public_id=public_id).first()
+    determined ourselves; anyone else gets the same 404 as for a missing file. Only
+    the sanitised copy is ever served: evidence still being checked is a 404 too."""
+    evidence = Evidence.objects.ready().filter(public_id=public_id).first()
     if evidence is None or not (request.user.is_staff or evidence.owner_id == request.user.pk):
         raise Http404
     field = evidence.thumbnail if thumbnail else evidence.file

@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.resend_pending_email",
         "schedule": 60.0,
     },
+    # Uploads whose sanitising was never handed out (broker down) or whose worker died.
+    "process-pending-evidence": {
+        "task": "complaints.tasks.process_pending_evidence",
+        "schedule": 60.0,
+    },
     "purge-unclaimed-evidence": {
         "task": "complaints.tasks.purge_unclaimed_evidence",
         "schedule": 3600.0,

@@ -119,7 +119,7 @@ def evidence_zip(complaint, body: str) -> bytes:
     buffer = io.BytesIO()
     index_lines = [_("Evidence for complaint %(reference)s") % {"reference": complaint.reference}, ""]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, evidence in enumerate(complaint.evidence.order_by("created_at", "id"), start=1):
+        for number, evidence in enumerate(complaint.evidence.ready().order_by("created_at", "id"), start=1):
             with evidence.file.open("rb") as handle:
                 data = handle.read()
             extension = evidence.file.name.rsplit(".", 1)[-1]

@@ -87,7 +87,7 @@ def packet(request, reference, body):
         "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
         "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
         "can_record": complaint.owner_id == request.user.pk and complaint.status != Status.ESCALATED,
-        "evidence_count": complaint.evidence.count(),
+        "evidence_count": complaint.evidence.ready().count(),
     }
     return render(request, "escalation/packet.html", context)
 

@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from config.publishing import publish
+
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -63,10 +65,7 @@ def enqueue_delivery(email_id: int) -> None:
     and the periodic resend picks it up; the user's request never fails for it."""
     from .tasks import deliver_email
 
-    try:
-        deliver_email.apply_async((email_id,), retry=False)
-    except Exception:  # kombu raises several types for an unreachable broker
-        log.warning("broker unavailable; email %s stays in the outbox", email_id, exc_info=True)
+    publish(deliver_email, email_id)
 
 
 def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from complaints import services as complaint_services
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
+from config.publishing import publish
 
 from . import conf
 from .models import AccessLog, PlatformEmail
@@ -102,15 +103,13 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
 def _enqueue_platform_email(email_id: int) -> None:
     from .tasks import send_platform_email
 
-    try:
-        send_platform_email.apply_async((email_id,), retry=False)
-    except Exception:  # an unreachable broker: the row stays pending, staff see it
-        log.warning("broker unavailable; platform email %s stays pending", email_id, exc_info=True)
+    publish(send_platform_email, email_id)  # if the broker is down the row stays pending; staff see it
 
 
 def build_platform_email(complaint: Complaint, to: str) -> EmailMultiAlternatives:
     """The complaint as the platform reads it (in Chinese), with each evidence file attached."""
-    evidence = list(complaint.evidence.order_by("created_at", "id"))
+    # Only sanitised copies leave Tousu; evidence still being checked is not attached.
+    evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
     context = {"complaint": complaint, "evidence": evidence, "site_url": settings.SITE_URL}
     with translation.override(PLATFORM_EMAIL_LANGUAGE):
         subject = render_to_string("staff/emails/platform_forward/subject.txt", context)

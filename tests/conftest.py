@@ -100,19 +100,32 @@ def complaint_data(platform, **overrides):
     return data
 
 
+def process_uploads() -> list[str]:
+    """What the Celery worker does once an upload commits (complaints.tasks.process_evidence),
+    for every pending upload. Tests run inside a transaction that never commits, so
+    they call this where the worker would have run by then."""
+    from complaints.models import Evidence
+
+    pending = Evidence.objects.filter(state=Evidence.State.PENDING).order_by("pk").values_list("pk", flat=True)
+    return [services.process_evidence(pk) for pk in pending]
+
+
 @pytest.fixture
 def make_complaint(pinduoduo):
-    """File a complaint through the real service, with `images` PNG evidence files."""
+    """File a complaint through the real service, with `images` PNG evidence files,
+    processed as the worker would."""
 
     def make(owner, images=1, **overrides):
         evidence = [services.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
-        return services.file_complaint(
+        complaint = services.file_complaint(
             owner=owner,
             data=complaint_data(overrides.pop("platform", pinduoduo), **overrides),
             evidence=evidence,
             submission_token=uuid.uuid4(),
             language="zh-hans",
         )
+        process_uploads()
+        return complaint
 
     return make
 

@@ -25,11 +25,13 @@ def jpeg_with_gps(size=(80, 60)) -> bytes:
     return out.getvalue()
 
 
-def screenshot_png(size=(1170, 2532)) -> bytes:
-    """A phone-screenshot-sized PNG with some structure, like a chat screen."""
+def screenshot_png(size=(1170, 2532), seed=0) -> bytes:
+    """A phone-screenshot-sized PNG with some structure, like a chat screen; each seed
+    gives different bytes."""
     image = Image.new("RGB", size, (245, 245, 245))
     for top in range(0, size[1], 180):
         image.paste((255, 255, 255) if (top // 180) % 2 else (149, 236, 105), (40, top + 20, size[0] - 200, top + 140))
+    image.paste((seed * 37 % 256, 80, 80), (0, 0, 40 + seed % 100, 20))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -22,25 +22,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate, timeout: float, what: str):
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Mailbox:
-    """An aiosmtpd handler that keeps what it receives; it can hold the first message
-    (to kill the worker in the middle of sending it) and never record it."""
+    """An aiosmtpd handler that keeps what it receives. It can hold the next message
+    it is given (to kill the worker in the middle of sending it), then refuse it with
+    451 so it is never recorded as delivered."""
 
     def __init__(self, hold_first=False):
         self.messages = []
         self.hold_first = hold_first
         self.holding = threading.Event()
         self.release = threading.Event()
+
+    def hold_next(self):
+        self.holding.clear()
+        self.release.clear()
+        self.hold_first = True
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio
@@ -69,6 +75,37 @@ def smtp_server(mailbox, port=None):
         controller.stop()
 
 
+def _evidence_root():
+    from complaints.models import Evidence
+
+    return Evidence._meta.get_field("file").storage.location
+
+
+@contextlib.contextmanager
+def redis_server(port=None):
+    """Our own redis-server on loopback (never the shared one), killed on exit."""
+    import redis
+
+    port = port or free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+
+    def ping():
+        with contextlib.suppress(redis.exceptions.ConnectionError):
+            return client.ping()
+
+    try:
+        wait_for(ping, 15, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class Worker:
     def __init__(self, broker_url, smtp_port, tmp_path):
         db = connection.settings_dict
@@ -80,6 +117,8 @@ class Worker:
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "TOUSU_VAR_DIR": str(tmp_path),
+            # The worker sanitises the uploads this process stored: the same evidence files.
+            "EVIDENCE_ROOT": str(_evidence_root()),
             "CELERY_TASK_ALWAYS_EAGER": "false",
         }
         if db.get("PASSWORD"):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from complaints.models import Complaint, Evidence, TimelineEvent
 from notifications.models import OutboundEmail
 
-from .conftest import png_upload
+from .conftest import png_upload, process_uploads
 from .imagegen import image_bytes, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +199,9 @@ def test_uploaded_gps_metadata_is_gone_from_what_we_serve(logged_in, pinduoduo):
         reverse("complaints:new"), {**form_post(pinduoduo), "action": "submit", "evidence_files": [upload]}
     )
     evidence = Complaint.objects.get().evidence.get()
+    assert evidence.state == "pending"
+    assert logged_in.get(evidence.get_absolute_url()).status_code == 404  # nothing served before it is clean
+    assert process_uploads() == ["ready"]
     served = logged_in.get(evidence.get_absolute_url())
     body = b"".join(served.streaming_content)
     assert response.status_code == 302
@@ -308,13 +311,17 @@ class TestPrivacy:
 
     def test_unclaimed_uploads_are_purged_with_their_files(self, consumer):
         import datetime as dt
+        import os
 
         from complaints import services
 
         staged = services.stage_evidence(consumer, SimpleUploadedFile("x.png", image_bytes("PNG")))
-        path = staged.file.path
+        upload_path = staged.upload.path
+        process_uploads()
+        staged.refresh_from_db()
+        paths = [staged.file.path, staged.thumbnail.path]
+        assert not os.path.exists(upload_path)  # the raw upload goes once the clean copy exists
+        assert all(os.path.exists(path) for path in paths)
         assert services.purge_unclaimed_evidence(older_than=dt.timedelta(0)) == 1
         assert not Evidence.objects.filter(pk=staged.pk).exists()
-        import os
-
-        assert not os.path.exists(path)
+        assert not any(os.path.exists(path) for path in paths)

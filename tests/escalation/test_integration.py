@@ -2,10 +2,8 @@
 real SMTP server (aiosmtpd) on loopback. Nothing is mocked; the only thing a test
 fakes is the passing of time after a crash (it moves claim timestamps back)."""
 
-import contextlib
 import datetime as dt
 import shutil
-import subprocess
 import threading
 import time
 
@@ -19,7 +17,7 @@ from escalation.models import Reminder
 from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from tests.conftest import require_service
-from tests.services import Mailbox, Worker, celery_publishing_to, free_port, smtp_server, wait_for
+from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -34,26 +32,8 @@ def _needs_postgresql():
 
 @pytest.fixture
 def redis_url():
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-        def ping():
-            with contextlib.suppress(redis.exceptions.ConnectionError):
-                return client.ping()
-
-        wait_for(ping, 15, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture

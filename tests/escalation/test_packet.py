@@ -38,6 +38,7 @@ def overdue(policies, make_complaint, consumer):
         owner=consumer,
         complaint=complaint,
         original_name="screenshot.png",
+        state=Evidence.State.READY,
         content_type="image/png",
         sha256="0" * 64,
         size=4,
@@ -65,6 +66,13 @@ def test_packet_lays_out_the_fields_in_12315_order_with_copy_buttons(overdue, cl
     assert 'data-copy-target="field-order_number"' in html
     assert "PDD-9" in html  # the dated timeline of contacts is in the facts
     assert "<script>" not in html
+
+
+def test_the_packet_zip_leaves_out_evidence_not_yet_checked(overdue, client):
+    Evidence.objects.filter(complaint=overdue).update(state=Evidence.State.PENDING)
+    client.force_login(overdue.owner)
+    response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
+    assert "evidence/01.png" not in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
 
 
 def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue, client):
