@@ -4,11 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tousu_staff_bench SECRET_KEY=x \\
         DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python bench/staff_queue_bench.py [N] [requests]
 
-Migrates the database, generates N complaints (default 1,000,000) with INSERT ...
-SELECT generate_series (once; a rerun reuses them), then requests each changelist
-page (the default list, every filter, the four kinds of search) `requests` times
-(default 30) with the Django test client as a logged-in supervisor, and prints the
-p50 / p95 time and the number of queries of each, plus the plan of the slowest query.
+Migrates the database, tops it up to N complaints (default 1,000,000) with
+bench/datagen.py (once; a rerun, or any database datagen.py filled, reuses them), then
+requests each changelist page (the default list, every filter, the four kinds of
+search) `requests` times (default 30) with the Django test client as datagen's
+supervisor, and prints the p50 / p95 time and the number of queries of each, plus the
+plan of the slowest query.
 """
 
 import os
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
+import datagen  # noqa: E402
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
@@ -35,75 +37,22 @@ settings.STORAGES = {
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from complaints.models import Complaint, Platform  # noqa: E402
-from staff.roles import SUPERVISOR, create_staff_groups  # noqa: E402
-
-GENERATE = """
-INSERT INTO complaints_complaint (
-    reference, owner_id, platform_id, category, order_number, order_date, amount, shop_name,
-    description, desired_outcome, desired_outcome_detail, contact_name, contact_phone, contact_email,
-    consent_at, language, status, status_changed_at, assignee_id, next_deadline_at,
-    next_deadline_provisional, submission_token, created_at, updated_at
-)
-SELECT
-    'TS-B' || lpad(i::text, 9, '0'),
-    %(owner)s,
-    (%(platforms)s)[1 + (i %% array_length(%(platforms)s, 1))],
-    (ARRAY['quality','delivery','refund','fake','price','service','other'])[1 + (i %% 7)],
-    'B' || (i * 7919)::text,
-    DATE '2026-01-01' + (i %% 300)::int,
-    (i %% 100000) / 100.0,
-    '',
-    'Generated complaint for the staff queue benchmark.',
-    'refund',
-    '',
-    'Bench ' || i,
-    '+86139' || lpad((i %% 100000000)::text, 8, '0'),
-    'user' || i || '@example.com',
-    now(),
-    'zh-hans',
-    (ARRAY['submitted','in_review','needs_info','forwarded','forwarded','platform_responded','resolved','closed','rejected','escalated'])[1 + (i %% 10)],
-    now(),
-    CASE WHEN i %% 5 = 0 THEN %(assignee)s END,
-    CASE WHEN i %% 10 < 7 THEN now() + ((i * 37) %% (30 * 24 * 60) - 10 * 24 * 60) * interval '1 minute' END,
-    i %% 13 = 0,
-    md5(i::text || 'bench')::uuid,
-    now() - (i %% (365 * 24)) * interval '1 hour',
-    now()
-FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i
-"""
+from complaints.models import Complaint  # noqa: E402
 
 
 def ensure_data(n: int):
-    User = get_user_model()
-    owner, _ = User.objects.get_or_create(username="bench-consumer", defaults={"email": "bench@example.com"})
-    supervisor, created = User.objects.get_or_create(
-        username="bench-supervisor", defaults={"email": "sup@example.com", "is_staff": True}
-    )
-    supervisor.groups.add(create_staff_groups()[SUPERVISOR])
     have = Complaint.objects.count()
     if have < n:
-        ids = list(Platform.objects.order_by("id").values_list("id", flat=True))
         print(f"generating {n - have:,} complaints ...", flush=True)
         started = time.perf_counter()
-        batch = 200_000
-        for start in range(have + 1, n + 1, batch):
-            stop = min(start + batch - 1, n)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    GENERATE,
-                    {"owner": owner.pk, "assignee": supervisor.pk, "platforms": ids, "start": start, "stop": stop},
-                )
-            print(f"  {stop:,}", flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE complaints_complaint")
+        datagen.ensure(n, progress=lambda line: print(line, flush=True))
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
-    return supervisor
+    # The first of datagen's staff: a supervisor with cases assigned to them.
+    return get_user_model().objects.get(pk=datagen.staff_pool()[0])
 
 
 def pages():
@@ -149,8 +98,7 @@ def measure(client, url, params, repeats):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
-    call_command("migrate", verbosity=0)
+    datagen.prepare_database()  # refuses anything but PostgreSQL
     supervisor = ensure_data(n)
     setup_test_environment()  # the client records the template context (rows per page)
     total = Complaint.objects.count()

@@ -4,8 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tousu_bench .venv/bin/python bench/sweep_bench.py
 
 Starts its own redis-server on a free loopback port (the sweep enqueues one real
-Celery message per reminder there), migrates the database, generates the rows with
-INSERT ... SELECT generate_series (about a minute, once), then measures:
+Celery message per reminder there), migrates the database, tops it up with
+bench/datagen.py to 1,000,000 running clocks (complaints forwarded to Pinduoduo within
+the last day, both clocks running, every reminder still ahead; about a minute, once),
+then measures:
 
 1. one sweep claiming and enqueueing 10,000 due reminders among 1,000,000 open clocks
    (above 500 the sweep publishes one dispatch task per 500 reminders; workers
@@ -22,6 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import datagen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,64 +66,30 @@ def setup_django(broker_url: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_deadline_policies", verbosity=0)
+    datagen.prepare_database()
 
 
 def generate(open_clocks: int) -> None:
-    """Half as many complaints as clocks: each gets a first-response and a resolution clock."""
+    """Running clocks up to `open_clocks`: half as many complaints, each with its
+    first-response and resolution clock."""
     from django.db import connection
 
     from escalation.models import Clock
 
-    if Clock.objects.count() >= open_clocks:
+    running = Clock.objects.filter(state="running").count()
+    if running >= open_clocks:
         return
-    complaints = open_clocks // 2
     started = time.perf_counter()
+    added = datagen.generate(
+        -(-(open_clocks - running) // 2), statuses={"forwarded": 1}, platforms={"pinduoduo": 1}, span_days=1
+    )
+    datagen.analyze()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE escalation_reminder, escalation_clock, complaints_complaint CASCADE")
-        cursor.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,"
-            " is_active, date_joined) VALUES ('!', false, 'bench', '', '', 'bench@example.com', false, true, now())"
-            " ON CONFLICT (username) DO NOTHING"
-        )
-        cursor.execute("SELECT id FROM auth_user WHERE username = 'bench'")
-        owner = cursor.fetchone()[0]
-        cursor.execute("SELECT id FROM complaints_platform WHERE slug = 'pinduoduo'")
-        platform = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO complaints_complaint (reference, category, order_number, order_date, amount, shop_name,
-                description, desired_outcome, desired_outcome_detail, contact_name, contact_phone, contact_email,
-                consent_at, language, status, status_changed_at, submission_token, created_at, updated_at,
-                owner_id, platform_id, next_deadline_provisional)
-            SELECT 'B-' || g, 'delivery', '260305-' || lpad(g::text, 15, '0'), date '2026-03-05', 99.00, 'shop',
-                'bench', 'refund', '', 'bench', '13800138000', 'bench@example.com', now(), 'zh-hans', 'forwarded',
-                now(), gen_random_uuid(), now(), now(), %s, %s, false
-            FROM generate_series(1, %s) AS g
-            """,
-            [owner, platform, complaints],
-        )
-        cursor.execute("SELECT id FROM escalation_deadlinepolicy WHERE slug = 'pinduoduo-first-response'")
-        first_policy = cursor.fetchone()[0]
-        cursor.execute("SELECT id FROM escalation_deadlinepolicy WHERE slug = 'pinduoduo-resolution'")
-        resolution_policy = cursor.fetchone()[0]
-        # Future reminders spread over the next 30 days: open, not due.
-        cursor.execute(
-            """
-            INSERT INTO escalation_clock (complaint_id, kind, policy_id, state, started_at, due_at, provisional,
-                next_reminder_at, next_reminder_kind, reminder_seq, created_at)
-            SELECT c.id, k.kind, k.policy, 'running', now(), now() + interval '10 days', false,
-                now() + interval '1 hour' + (random() * interval '30 days'), 'due_tomorrow', 0, now()
-            FROM complaints_complaint c
-            CROSS JOIN (VALUES ('first_response', %s::bigint), ('resolution', %s::bigint)) AS k(kind, policy)
-            """,
-            [first_policy, resolution_policy],
-        )
         cursor.execute("VACUUM ANALYZE escalation_clock")
-    print(f"generated {complaints:,} complaints and {open_clocks:,} clocks in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {added['complaints_complaint']:,} complaints and {added['escalation_clock']:,} clocks"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def make_due(count: int) -> None:
@@ -130,11 +100,11 @@ def make_due(count: int) -> None:
         cursor.execute("DELETE FROM escalation_reminder")
         cursor.execute(
             "UPDATE escalation_clock SET next_reminder_at = now() + interval '1 hour' + (random() * interval '30 days')"
-            " WHERE next_reminder_at IS NULL OR next_reminder_at <= now() + interval '1 hour'"
+            " WHERE state = 'running' AND (next_reminder_at IS NULL OR next_reminder_at <= now() + interval '1 hour')"
         )
         cursor.execute(
             "UPDATE escalation_clock SET next_reminder_at = now() - (random() * interval '5 minutes')"
-            " WHERE id IN (SELECT id FROM escalation_clock ORDER BY random() LIMIT %s)",
+            " WHERE id IN (SELECT id FROM escalation_clock WHERE state = 'running' ORDER BY random() LIMIT %s)",
             [count],
         )
         cursor.execute("ANALYZE escalation_clock")
