@@ -21,6 +21,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    # complaints.Evidence ids whose sanitised files go with the email, read when it is sent.
+    attached_evidence_ids = models.JSONField(_("attached evidence"), default=list, blank=True)
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
     )

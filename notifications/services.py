@@ -6,6 +6,7 @@ template is an error at queue time, never a silently unsent email.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from config.publishing import publish
 
 from .models import OutboundEmail
+from .signals import email_finished
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,19 @@ CLAIM_SECONDS = 300
 
 
 def queue_email(
-    *, template: str, to: str, language: str, context: dict, complaint=None, dedupe_key: str | None = None
+    *,
+    template: str,
+    to: str,
+    language: str,
+    context: dict,
+    complaint=None,
+    dedupe_key: str | None = None,
+    reply_to: str = "",
+    attach_evidence: Iterable = (),
 ) -> OutboundEmail | None:
     """Render `template` in `language`, store it and send it after the transaction
-    commits. Returns None when an email with the same dedupe_key already exists."""
+    commits, with the sanitised files of `attach_evidence` (complaints.Evidence).
+    Returns None when an email with the same dedupe_key already exists."""
     subject, text, html = render_email(template, language, context)
     try:
         with transaction.atomic():
@@ -39,6 +50,8 @@ def queue_email(
                 subject=subject,
                 body_text=text,
                 body_html=html,
+                reply_to=reply_to,
+                attached_evidence_ids=[evidence.pk for evidence in attach_evidence],
                 complaint=complaint,
                 dedupe_key=dedupe_key,
             )
@@ -72,9 +85,10 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one stored email, at most one sender at a time.
 
     1. Claim the row with a conditional update (pending, not held by a live claim).
-    2. Send it over the configured backend.
+    2. Send it over the configured backend, with its evidence files attached.
     3. Record sent, or the error and the next attempt (exponential backoff);
-       after MAX_ATTEMPTS it is failed and stays visible to staff.
+       after MAX_ATTEMPTS it is failed and stays visible to staff. Either end is
+       announced by signals.email_finished.
     """
     now = now or timezone.now()
     claimed = (
@@ -85,12 +99,19 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     if claimed != 1:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message = EmailMultiAlternatives(
+        email.subject,
+        email.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        [email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+    )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     try:
+        _attach_evidence(message, email.attached_evidence_ids)
         message.send()
-    except Exception as exc:  # SMTP, socket and backend errors alike
+    except Exception as exc:  # SMTP, socket, storage and backend errors alike
         failed = email.attempts >= MAX_ATTEMPTS
         OutboundEmail.objects.filter(pk=email_id).update(
             status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.PENDING,
@@ -99,11 +120,23 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
             locked_until=None,
         )
         log.warning("email %s attempt %s failed: %s", email_id, email.attempts, exc)
+        if failed:
+            email_finished.send(sender=OutboundEmail, email=email, status="failed", attachments=0)
         return "failed" if failed else "retry"
     OutboundEmail.objects.filter(pk=email_id).update(
         status=OutboundEmail.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
     )
+    email_finished.send(sender=OutboundEmail, email=email, status="sent", attachments=len(message.attachments))
     return "sent"
+
+
+def _attach_evidence(message: EmailMultiAlternatives, evidence_ids: list[int]) -> None:
+    """Attach the sanitised copies (no EXIF, our own content type), never a raw upload."""
+    from complaints.models import Evidence
+
+    for item in Evidence.objects.ready().filter(pk__in=evidence_ids).order_by("created_at", "id"):
+        with item.file.open("rb") as handle:
+            message.attach(item.original_name, handle.read(), item.content_type)
 
 
 def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

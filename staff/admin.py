@@ -20,7 +20,7 @@ from complaints.models import Complaint
 from . import actions, conf, forms, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
 from .masking import mask_email, mask_phone
-from .models import AccessLog, PlatformEmail
+from .models import AccessLog
 from .queue import QUEUE_ORDER, AssigneeFilter, CappedPaginator, DeadlineFilter, ProvisionalFilter, search_filter
 
 REFUSED = (complaint_services.TransitionNotAllowed, complaint_services.ComplaintChanged, ValidationError)
@@ -320,30 +320,6 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PlatformEmail)
-class PlatformEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "complaint", "to", "status", "attempts", "sent_at")
-    list_filter = ("status",)
-    list_select_related = ("complaint",)
-    readonly_fields = (
-        "complaint",
-        "forwarded_event",
-        "to",
-        "status",
-        "attempts",
-        "last_error",
-        "sent_at",
-        "created_at",
-    )
-    exclude = ("locked_until",)
-
-    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

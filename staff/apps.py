@@ -9,6 +9,12 @@ class StaffConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from notifications.signals import email_finished
+
+        from .services import note_platform_email_outcome
+
+        email_finished.connect(note_platform_email_outcome, dispatch_uid="staff.platform_email_outcome")
+
         # The admin home is the staff home: figures and charts above the app list.
         # (django.contrib.admin's own admin/index.html comes first in the template
         # search, so the staff home is named here rather than overridden.)

@@ -9,5 +9,3 @@ QUEUE_PAGE_SIZE = getattr(settings, "STAFF_QUEUE_PAGE_SIZE", 50)
 PUBLIC_STATS_MIN_COMPLAINTS = getattr(settings, "PUBLIC_STATS_MIN_COMPLAINTS", 30)
 # Statistics are recomputed at most this often (seconds).
 STATS_CACHE_SECONDS = getattr(settings, "STAFF_STATS_CACHE_SECONDS", 600)
-# How many times the platform email is tried before it is marked failed.
-PLATFORM_EMAIL_MAX_ATTEMPTS = 5

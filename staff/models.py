@@ -35,36 +35,3 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.field} {self.complaint_id}"
-
-
-class PlatformEmail(models.Model):
-    """A complaint forwarded to a platform through an email channel: one row per
-    forwarding, written with the move, sent by staff.tasks.send_platform_email."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, related_name="platform_emails", verbose_name=_("complaint")
-    )
-    # The forwarding move on the timeline: one email per move, however often the task runs.
-    forwarded_event = models.OneToOneField(
-        "complaints.TimelineEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("forwarding")
-    )
-    to = models.EmailField(_("to"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("email to a platform")
-        verbose_name_plural = _("emails to platforms")
-
-    def __str__(self):
-        return f"{self.complaint_id} → {self.to}"

@@ -18,7 +18,6 @@ REVIEWER_PERMISSIONS = [
     ("complaints", "view_evidence"),
     ("complaints", "view_timelineevent"),
     ("complaints", "add_timelineevent"),
-    ("staff", "view_platformemail"),
 ]
 # Apps whose every model permission supervisors get: the contact directory, deadline
 # policies, clocks and holiday overrides.

@@ -6,29 +6,24 @@ email with the evidence attached, recording the platform's response with its fil
 and the logged reveal of a consumer's contact details.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
-from config.publishing import publish
+from notifications.services import queue_email
 
-from . import conf
-from .models import AccessLog, PlatformEmail
+from .models import AccessLog
 
 log = logging.getLogger(__name__)
 
 PLATFORM_EMAIL_LANGUAGE = "zh-hans"
-CLAIM_SECONDS = 300
+PLATFORM_FORWARD_TEMPLATE = "platform_forward"
 
 
 # --- Assignment -----------------------------------------------------------------
@@ -80,8 +75,8 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
 
     1. Move to FORWARDED through the state machine; the details tell escalation which
        channel, and its receiver starts the clocks.
-    2. For an email channel, store one PlatformEmail for this move and send it after
-       commit (staff.tasks.send_platform_email), with the evidence attached.
+    2. For an email channel, put one email for this move in the outbox (sent after
+       commit, retried like every email), with the sanitised evidence attached.
     """
     kind = "phone" if channel.is_phone else _FILING_CHANNEL.get(channel.kind, "other")
     with transaction.atomic():
@@ -95,90 +90,41 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
         )
         event = complaint.events.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).order_by("-created_at", "-id").first()
         if channel.is_email and channel.normalised:
-            email = PlatformEmail.objects.create(complaint=complaint, forwarded_event=event, to=channel.normalised)
-            transaction.on_commit(lambda: _enqueue_platform_email(email.pk))
+            _queue_platform_email(complaint, to=channel.normalised, forwarded_event=event)
     return complaint
 
 
-def _enqueue_platform_email(email_id: int) -> None:
-    from .tasks import send_platform_email
-
-    publish(send_platform_email, email_id)  # if the broker is down the row stays pending; staff see it
-
-
-def build_platform_email(complaint: Complaint, to: str) -> EmailMultiAlternatives:
-    """The complaint as the platform reads it (in Chinese), with each evidence file attached."""
-    # Only sanitised copies leave Tousu; evidence still being checked is not attached.
+def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: TimelineEvent) -> None:
+    """The complaint as the platform reads it (in Chinese), one email per forwarding
+    move however often this runs. Only sanitised copies leave Tousu: evidence still
+    being checked is neither listed nor attached."""
     evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
-    context = {"complaint": complaint, "evidence": evidence, "site_url": settings.SITE_URL}
-    with translation.override(PLATFORM_EMAIL_LANGUAGE):
-        subject = render_to_string("staff/emails/platform_forward/subject.txt", context)
-        text = render_to_string("staff/emails/platform_forward/body.txt", context)
-        html = render_to_string("staff/emails/platform_forward/body.html", context)
-    message = EmailMultiAlternatives(
-        settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        text.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        reply_to=settings.STAFF_NOTIFICATION_EMAILS[:1] or None,
+    queue_email(
+        template=PLATFORM_FORWARD_TEMPLATE,
+        to=to,
+        language=PLATFORM_EMAIL_LANGUAGE,
+        context={"complaint": complaint, "evidence": evidence},
+        complaint=complaint,
+        dedupe_key=f"{PLATFORM_FORWARD_TEMPLATE}:{forwarded_event.pk}",
+        reply_to=(settings.STAFF_NOTIFICATION_EMAILS or [""])[0],
+        attach_evidence=evidence,
     )
-    message.attach_alternative(html, "text/html")
-    for item in evidence:
-        # The stored file is the sanitised copy (no EXIF), with our own content type.
-        with item.file.open("rb") as handle:
-            message.attach(item.original_name, handle.read(), item.content_type)
-    return message
 
 
-def send_platform_email(email_id: int, *, now: dt.datetime | None = None) -> str:
-    """Send one PlatformEmail at most once.
-
-    1. Claim the row with a conditional update (pending, no live claim).
-    2. Build and send the message with the evidence attached.
-    3. Record sent (and a staff-only timeline line), or the error for a retry.
-    """
-    now = now or timezone.now()
-    claimed = (
-        PlatformEmail.objects.filter(pk=email_id, status=PlatformEmail.Status.PENDING)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + dt.timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
-    )
-    if claimed != 1:
-        return "skipped"
-    email = PlatformEmail.objects.select_related("complaint__platform").get(pk=email_id)
-    try:
-        message = build_platform_email(email.complaint, email.to)
-        message.send()
-    except Exception as exc:  # SMTP, storage and backend errors alike
-        failed = email.attempts >= conf.PLATFORM_EMAIL_MAX_ATTEMPTS
-        PlatformEmail.objects.filter(pk=email_id).update(
-            status=PlatformEmail.Status.FAILED if failed else PlatformEmail.Status.PENDING,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            locked_until=None,
-        )
-        log.warning("platform email %s attempt %s failed: %s", email_id, email.attempts, exc)
-        if failed:
-            with translation.override(settings.LANGUAGE_CODE):
-                record_staff_event(
-                    email.complaint,
-                    TimelineEvent.Kind.NOTE,
-                    actor=None,
-                    text=_("Email to %(to)s failed") % {"to": email.to},
-                )
-        return "failed" if failed else "retry"
-    with transaction.atomic():
-        PlatformEmail.objects.filter(pk=email_id).update(
-            status=PlatformEmail.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
-        )
-        with translation.override(settings.LANGUAGE_CODE):
-            record_staff_event(
-                email.complaint,
-                TimelineEvent.Kind.NOTE,
-                actor=None,
-                text=_("Complaint emailed to %(to)s with %(count)s attachment(s)")
-                % {"to": email.to, "count": len(message.attachments)},
-            )
-    return "sent"
+def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwargs) -> None:
+    """Receiver of notifications.signals.email_finished: the outcome of an email to a
+    platform goes on the complaint's staff timeline."""
+    if email.template != PLATFORM_FORWARD_TEMPLATE or not email.complaint_id:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if status == "sent":
+            text = _("Complaint emailed to %(to)s with %(count)s attachment(s)") % {
+                "to": email.to,
+                "count": attachments,
+            }
+        else:
+            text = _("Email to %(to)s failed") % {"to": email.to}
+        record_staff_event(email.complaint, TimelineEvent.Kind.NOTE, actor=None, text=text)
 
 
 # --- The platform's response ------------------------------------------------------

@@ -1,18 +1,21 @@
 """Each button on the complaint page: its move, its timeline event and its email."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from channels.levels import Level
 from channels.models import Body, Channel
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Status
 from notifications.models import OutboundEmail
-from staff.models import AccessLog, PlatformEmail
+from staff.models import AccessLog
 from tests.conftest import png_upload
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +137,8 @@ def test_forward_by_email_sends_the_platform_the_complaint_with_its_evidence_and
         ("shot0.png", "image/png"),
         ("shot1.png", "image/png"),
     ]
-    assert PlatformEmail.objects.get(complaint=complaint).status == PlatformEmail.Status.SENT
+    platform_email = OutboundEmail.objects.get(complaint=complaint, template="platform_forward")
+    assert platform_email.status == OutboundEmail.Status.SENT
     sent = last_event(complaint, kind=TimelineEvent.Kind.NOTE)
     assert sent.staff_only and "complaints@pdd.example" in sent.text
     # escalation's receiver started the platform's clocks from this move.
@@ -145,15 +149,33 @@ def test_forward_by_email_sends_the_platform_the_complaint_with_its_evidence_and
 def test_the_platform_email_is_sent_once_however_often_the_task_runs(
     client, reviewer, complaint, email_channel, django_capture_on_commit_callbacks
 ):
-    from staff.tasks import send_platform_email
+    from notifications.tasks import deliver_email, resend_pending_email
 
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         act(client, complaint, "forward", channel=email_channel.pk)
-    email = PlatformEmail.objects.get(complaint=complaint)
+    email = OutboundEmail.objects.get(complaint=complaint, template="platform_forward")
     mail.outbox.clear()
-    assert send_platform_email(email.pk) == "skipped"
-    assert mail.outbox == []
+    assert deliver_email(email.pk) == "skipped"
+    resend_pending_email()
+    assert [m for m in mail.outbox if m.to == ["complaints@pdd.example"]] == []
+
+
+def test_a_platform_email_that_keeps_failing_ends_failed_on_the_staff_timeline(
+    client, reviewer, complaint, email_channel, settings, django_capture_on_commit_callbacks
+):
+    from notifications.services import MAX_ATTEMPTS, deliver
+
+    settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, complaint, "forward", channel=email_channel.pk)
+    email = OutboundEmail.objects.get(complaint=complaint, template="platform_forward")
+    # The first attempt ran on commit; the outbox's retries do the rest.
+    outcomes = [deliver(email.pk, now=timezone.now() + dt.timedelta(days=day)) for day in range(1, MAX_ATTEMPTS)]
+    assert outcomes[-1] == "failed" and OutboundEmail.objects.get(pk=email.pk).status == "failed"
+    failed = last_event(complaint, kind=TimelineEvent.Kind.NOTE)
+    assert failed.staff_only and "complaints@pdd.example" in failed.text
 
 
 def test_recording_the_platforms_response_meets_the_first_response_clock_and_keeps_its_files(
@@ -261,7 +283,7 @@ def test_bulk_assign_and_bulk_forward_from_the_list(
         queue, {**selected, "action": "forward_selected", "apply": "1", "channel": email_channel.pk, "text": ""}
     )
     assert set(Complaint.objects.values_list("status", flat=True)) == {Status.FORWARDED}
-    assert PlatformEmail.objects.count() == 2
+    assert OutboundEmail.objects.filter(template="platform_forward").count() == 2
 
 
 def _page_queries(client, complaint):

@@ -21,7 +21,8 @@ def _urls(complaint):
         "action": ("post", reverse("admin:complaints_complaint_act", args=[pk, "note"]), 302, 302),
         "reveal": ("post", reverse("admin:complaints_complaint_reveal", args=[pk, "phone"]), 200, 200),
         "platforms": ("get", reverse("admin:complaints_platform_changelist"), 200, 200),
-        "platform emails": ("get", reverse("admin:staff_platformemail_changelist"), 200, 200),
+        # Every email, platform ones included, with whole contact details: supervisors only.
+        "outbox": ("get", reverse("admin:notifications_outboundemail_changelist"), 403, 200),
         "access log": ("get", reverse("admin:staff_accesslog_changelist"), 403, 200),
         "channels": ("get", reverse("admin:channels_channel_changelist"), 403, 200),
         "add channel": ("get", reverse("admin:channels_channel_add"), 403, 200),
