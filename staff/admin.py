@@ -21,7 +21,15 @@ from . import actions, conf, forms, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
 from .masking import mask_email, mask_phone
 from .models import AccessLog
-from .queue import QUEUE_ORDER, AssigneeFilter, CappedPaginator, DeadlineFilter, ProvisionalFilter, search_filter
+from .queue import (
+    QUEUE_ORDER,
+    AssigneeFilter,
+    CappedPaginator,
+    DeadlineFilter,
+    ProvisionalFilter,
+    queue_order,
+    search_filter,
+)
 
 REFUSED = (complaint_services.TransitionNotAllowed, complaint_services.ComplaintChanged, ValidationError)
 
@@ -93,6 +101,9 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_ordering(self, request):
+        return queue_order(request.GET)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("platform", "assignee")

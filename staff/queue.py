@@ -24,6 +24,26 @@ from .deadlines import due_soon_cutoff
 # deadline; complaints without one last. Served by complaint_next_deadline_idx.
 QUEUE_ORDER = (F("next_deadline_at").asc(nulls_last=True), "id")
 
+# With a filter on one of these columns, the column also leads the ORDER BY. The rows
+# and their order are the same (the column is constant), but then only the filter's
+# own index (complaint_queue_*_idx) serves the order. Without it PostgreSQL may walk
+# complaint_next_deadline_idx and skip every other platform's rows to reach one whose
+# complaints have no deadline at all (measured on 1,000,000 rows: 1.7 s against 2 ms).
+FILTER_COLUMNS = {
+    "platform_id": ("platform__id__exact", "platform__id", "platform"),
+    "status": ("status__exact", "status"),
+    "category": ("category__exact", "category"),
+    "assignee_id": ("assigned",),
+}
+
+
+def queue_order(params) -> tuple:
+    """The queue's order for the list filtered by `params` (the request's GET)."""
+    for column, names in FILTER_COLUMNS.items():
+        if any(params.get(name) for name in names):
+            return (column, *QUEUE_ORDER)
+    return QUEUE_ORDER
+
 
 class CappedPaginator(Paginator):
     """Counts at most QUEUE_COUNT_CAP + 1 rows (SELECT COUNT(*) FROM (… LIMIT n)):

@@ -124,6 +124,23 @@ def test_each_filter_narrows_the_queue_and_keeps_its_order(client, reviewer, que
     assert _refs(client, **params) == _ref(*(queue[name] for name in expected))
 
 
+@pytest.mark.parametrize(
+    ("params", "leading"),
+    [
+        ({}, None),
+        ({"platform__id__exact": "3"}, "platform_id"),
+        ({"status__exact": "closed"}, "status"),
+        ({"category": "delivery"}, "category"),
+        ({"assigned": "none"}, "assignee_id"),
+        ({"deadline": "overdue"}, None),
+    ],
+)
+def test_a_filtered_queue_leads_its_order_with_the_filtered_column_so_only_that_index_serves_it(params, leading):
+    from staff.queue import QUEUE_ORDER, queue_order
+
+    assert queue_order(params) == ((leading, *QUEUE_ORDER) if leading else QUEUE_ORDER)
+
+
 def test_the_platform_filter(client, reviewer, queue, taobao):
     client.force_login(reviewer)
     assert _refs(client, platform__id__exact=taobao.pk) == _ref(queue["taobao"])
