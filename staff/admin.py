@@ -25,8 +25,10 @@ from .queue import (
     QUEUE_ORDER,
     AssigneeFilter,
     CappedPaginator,
+    ChoicesEqualityFilter,
     DeadlineFilter,
     ProvisionalFilter,
+    RelatedEqualityFilter,
     queue_order,
     search_filter,
 )
@@ -50,7 +52,14 @@ def _has_template(name: str) -> bool:
 
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
-    list_filter = ("platform", "status", "category", DeadlineFilter, AssigneeFilter, ProvisionalFilter)
+    list_filter = (
+        ("platform", RelatedEqualityFilter),
+        ("status", ChoicesEqualityFilter),
+        ("category", ChoicesEqualityFilter),
+        DeadlineFilter,
+        AssigneeFilter,
+        ProvisionalFilter,
+    )
     search_fields = ("reference",)  # shows the search box; get_search_results decides the query
     search_help_text = _("Reference, order number, consumer email or mobile number (exact)")
     list_select_related = ("platform", "assignee")
