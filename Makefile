@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 LOCALE_DIRS := locale $(wildcard */locale)
 
-.PHONY: run test install messages compile-messages lint format bench clean
+.PHONY: run test install messages compile-messages lint format bench bench-install clean
 
 run: install compile-messages
 	@mkdir -p var/broker/queue var/broker/processed var/mail
@@ -54,6 +54,10 @@ format:
 
 bench: install
 	@ls bench/*.py
+
+# Load-test and HTTP client tools for bench/ (locust, requests), on top of `make install`.
+bench-install: install
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,499 @@
+"""A production-like Tousu stack on loopback, for benchmarks that go through HTTP.
+
+    with bench_stack(users=100) as stack:
+        stack.base_url          # gunicorn, 2 sync workers, DEBUG off
+        stack.users             # [(email, password)], verified, ready to sign in
+        stack.sql("SELECT count(*) FROM complaints_complaint")
+
+What it brings up, all on 127.0.0.1 and all torn down at the end:
+
+- a fresh PostgreSQL database (dropdb --if-exists, createdb; dropped again at the end),
+  migrated, `manage.py setup_tousu`, `collectstatic` (DEBUG off serves hashed static
+  names from a manifest, as in production);
+- its own `redis-server` on a free port (never the shared one on 6379): Celery broker
+  on db 0, Django cache on db 1 (rate limits shared by the web workers, as in production);
+- a Celery worker, `celery -A config worker --concurrency=2` (prefork): the Procfile's
+  default (WORKER_CONCURRENCY=2) and one process per core, so work queued during a run
+  drains on both cores once the web workers are idle;
+- gunicorn, `gunicorn config.wsgi --workers 2` (the Procfile's default WEB_CONCURRENCY);
+- mail through Django's file backend (EMAIL_URL=filemail://...) under the temp dir;
+- DEBUG off with a random SECRET_KEY; SECURE_SSL_REDIRECT and SECURE_COOKIES off (the
+  benchmark speaks plain HTTP on loopback; everything else is the production default);
+- evidence and all other state under a temporary TOUSU_VAR_DIR;
+- `users` consumer accounts with verified email addresses, bulk-inserted in one
+  `manage.py shell` (one password hash, Django's default PBKDF2, shared by all).
+
+Everything not listed keeps its production default, including RATE_LIMIT_FILING (10 per
+user per hour: benchmarks spread filings over enough accounts). The one override is
+RATE_LIMIT_LOGIN: every simulated person signs in from 127.0.0.1, so the per-IP login
+limit (30/m/ip) is raised; pass `env={...}` to change any setting.
+
+The app can run from another directory than this checkout (`app_dir`, e.g. from
+`export_commit("HEAD", into)`, a `git archive` of a commit into a directory), so a
+benchmark can measure committed code while the working tree is being edited.
+
+Run `python bench/harness.py --hold 120` to bring the stack up, print its URL and
+accounts, and keep it up for at most that many seconds.
+"""
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+USER_PASSWORD = "pw-Bench-Tousu-2026"
+LOGIN_RATE = "100000/m/ip"
+SCREENSHOT_SIZE = (1170, 2532)
+
+_CREATE_USERS = """
+import os
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from accounts.models import Profile
+
+User = get_user_model()
+count = int(os.environ["BENCH_USERS"])
+password = make_password(os.environ["BENCH_PASSWORD"])
+emails = [f"bench{i:05d}@bench.tousu.test" for i in range(count)]
+with transaction.atomic():
+    users = User.objects.bulk_create(
+        [User(username=email, email=email, password=password) for email in emails], batch_size=2000
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=2000
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=u, display_name=f"测试用户{i}", phone=f"+86139{i:08d}") for i, u in enumerate(users)],
+        batch_size=2000,
+    )
+print(len(users))
+"""
+
+
+_ACCESS_LINE = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def busy_cpu(seconds: float = 1.0) -> float:
+    """Share of the machine's CPU time (all cores, %) spent busy over `seconds`: taken while
+    the stack is idle, it is the load other work puts on the machine."""
+
+    def sample():
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    total_0, idle_0 = sample()
+    time.sleep(seconds)
+    total_1, idle_1 = sample()
+    return 100.0 * (1 - (idle_1 - idle_0) / max(1, total_1 - total_0))
+
+
+# --- Screenshots -------------------------------------------------------------
+
+
+def phone_screenshot(seed: int) -> bytes:
+    """A 1170x2532 chat screenshot PNG, different for every seed: a status bar, chat
+    bubbles with text-like strokes (as in bench/image_bench.py) and a product photo the
+    shop sent (smooth light plus sensor noise). About 200 kB."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", SCREENSHOT_SIZE, (237, 237, 237))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, SCREENSHOT_SIZE[0], 100), fill=(248, 248, 248))
+    for top in range(140, 2400, 190):
+        left = 40 if rng.random() < 0.5 else 300
+        fill = (149, 236, 105) if left == 300 else (255, 255, 255)
+        draw.rounded_rectangle((left, top, left + 820, top + 150), radius=24, fill=fill)
+        for line in range(3):
+            y = top + 25 + line * 40
+            x = left + 30
+            while x < left + 780:
+                width = rng.randint(20, 60)
+                draw.rectangle((x, y, x + width, y + 24), fill=(40, 40, 40))
+                x += width + rng.randint(8, 16)
+    side = 320
+    light = Image.linear_gradient("L").resize((side, side)).rotate(rng.randint(0, 359))
+    noise = Image.effect_noise((side, side), 24)
+    photo = Image.merge("RGB", (light, Image.blend(light, noise, 0.35), noise.point(lambda v: v // 2 + 100)))
+    image.paste(photo, (rng.choice((60, 320)), rng.randrange(200, 2100, 190)))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def screenshot_files(count: int, directory: Path | None = None) -> list[Path]:
+    """`count` distinct screenshot PNGs (seeds 0..count-1), generated once and kept in
+    `directory` (default: a cache under the system temp dir) for later runs."""
+    directory = Path(directory or Path(tempfile.gettempdir()) / "tousu-bench-screenshots-v1")
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    started = time.monotonic()
+    made = 0
+    for seed in range(count):
+        path = directory / f"shot-{seed:05d}.png"
+        if not path.exists():
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(phone_screenshot(seed))
+            tmp.rename(path)
+            made += 1
+        paths.append(path)
+    if made:
+        print(f"generated {made} screenshots in {time.monotonic() - started:.1f} s ({directory})", flush=True)
+    return paths
+
+
+# --- App code to run ---------------------------------------------------------
+
+
+def export_commit(rev: str, into: Path) -> Path:
+    """A copy of the tree at `rev` (`git archive`, read-only for the repository), with
+    its translations compiled, to run the stack from while the working tree changes."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    _compile_messages(into)
+    return into
+
+
+def _compile_messages(app_dir: Path) -> None:
+    for catalogue in app_dir.glob("**/locale/*/LC_MESSAGES/django.po"):
+        subprocess.run(
+            [str(BIN / "pybabel"), "compile", "-D", "django", "-d", str(catalogue.parents[2])],
+            check=True,
+            capture_output=True,
+        )
+
+
+# --- The stack ---------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    base_url: str
+    database_url: str
+    broker_url: str
+    db_name: str
+    var_dir: Path
+    log_dir: Path
+    app_dir: Path
+    env: dict
+    users: list = field(default_factory=list)
+    _conn: object = None
+
+    def sql(self, query: str, params=None) -> list:
+        """Rows of one read query on the bench database (autocommit: always fresh)."""
+        if self._conn is None or self._conn.closed:
+            import psycopg2
+
+            self._conn = psycopg2.connect(dbname=self.db_name, **PG)
+            self._conn.autocommit = True
+        with self._conn.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+
+    def scalar(self, query: str, params=None):
+        return self.sql(query, params)[0][0]
+
+    def has_column(self, table: str, column: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                [table, column],
+            )
+        )
+
+    def evidence_states(self) -> dict | None:
+        """{state: rows} when evidence has a processing state (sanitised by Celery), else None."""
+        if not self.has_column("complaints_evidence", "state"):
+            return None
+        return dict(self.sql("SELECT state, count(*) FROM complaints_evidence GROUP BY state"))
+
+    def mails_written(self) -> int:
+        """Messages the file mail backend wrote (one file may hold several: it appends
+        what one connection sends within a second)."""
+        mail_dir = self.var_dir / "mail"
+        if not mail_dir.exists():
+            return 0
+        return sum(path.read_bytes().count(b"\nMessage-ID: ") for path in mail_dir.iterdir())
+
+    def served(self) -> list[tuple[str, str, int, int]]:
+        """(method, path, status, milliseconds inside a gunicorn worker) per request so far,
+        from the access log: time in the worker, without time queued for a free worker."""
+        log = self.log_dir / "gunicorn-access.log"
+        if not log.exists():
+            return []
+        return [
+            (method, path, int(status), int(ms))
+            for method, path, status, ms in _ACCESS_LINE.findall(log.read_text(errors="replace"))
+        ]
+
+    def tracebacks(self) -> list[str]:
+        """Every Python traceback in the web and worker logs, whole (up to its exception line)."""
+        found = []
+        for log in sorted(self.log_dir.glob("*.log")):
+            block = None
+            for line in log.read_text(errors="replace").splitlines():
+                if line.startswith("Traceback (most recent call last)"):
+                    block = [f"[{log.name}]", line]
+                elif block is not None:
+                    block.append(line)
+                    if line and not line[0].isspace():
+                        found.append("\n".join(block))
+                        block = None
+        return found
+
+    def close(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            self._conn.close()
+
+
+class _Processes:
+    """Processes we started, each in its own session, stopped in reverse order."""
+
+    def __init__(self):
+        self.running: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, args: list, *, log: Path, env: dict, cwd: Path) -> subprocess.Popen:
+        process = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.running.append((name, process))
+        return process
+
+    def stop_all(self) -> None:
+        for _name, process in reversed(self.running):
+            self._stop(process)
+        self.running.clear()
+
+    @staticmethod
+    def _stop(process: subprocess.Popen) -> None:
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _run(args: list, *, env: dict, cwd: Path, log: Path, timeout: float) -> str:
+    with log.open("ab") as out:
+        out.write(f"$ {' '.join(map(str, args))}\n".encode())
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, timeout=timeout)
+    with log.open("ab") as out:
+        out.write(result.stdout + result.stderr)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(map(str, args[:3]))} failed ({result.returncode}); see {log}")
+    return result.stdout.decode()
+
+
+def _pg_command(name: str, *args: str) -> list:
+    return [name, "-h", PG["host"], "-p", str(PG["port"]), "-U", PG["user"], *args]
+
+
+@contextlib.contextmanager
+def bench_stack(
+    users: int = 100,
+    *,
+    db_name: str = "tousu_bench_http",
+    web_workers: int = 2,
+    worker_concurrency: int = 2,
+    app_dir: Path | None = None,
+    env: dict | None = None,
+    keep_dir: bool = False,
+    say=print,
+):
+    """Bring the stack up, yield a Stack, tear everything down (also on errors)."""
+    app_dir = Path(app_dir or ROOT).resolve()
+    if not (app_dir / "manage.py").exists():
+        raise FileNotFoundError(f"no manage.py in {app_dir}")
+    if not list(app_dir.glob("locale/*/LC_MESSAGES/django.mo")):
+        say("warning: translations are not compiled (run `make compile-messages`); pages show English")
+    tmp = Path(tempfile.mkdtemp(prefix="tousu-bench-stack-"))
+    var_dir, log_dir = tmp / "var", tmp / "logs"
+    for directory in (var_dir / "mail", log_dir):
+        directory.mkdir(parents=True)
+    redis_port, web_port = free_port(), free_port()
+    base_url = f"http://127.0.0.1:{web_port}"
+    database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db_name}"
+    broker_url = f"redis://127.0.0.1:{redis_port}/0"
+    stack_env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
+        "PYTHONPATH": str(app_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CSRF_TRUSTED_ORIGINS": base_url,
+        "SITE_URL": base_url,
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
+        # django-environ drops the first "/" of a filemail path: four slashes for an absolute one.
+        "EMAIL_URL": f"filemail:///{var_dir / 'mail'}",
+        "TOUSU_VAR_DIR": str(var_dir),
+        "RATE_LIMIT_LOGIN": LOGIN_RATE,
+        **(env or {}),
+    }
+    stack = Stack(base_url, database_url, broker_url, db_name, var_dir, log_dir, app_dir, stack_env)
+    processes = _Processes()
+    db_created = False
+    started = time.monotonic()
+    try:
+        subprocess.run(_pg_command("dropdb", "--if-exists", "--force", db_name), check=True, capture_output=True)
+        subprocess.run(_pg_command("createdb", db_name), check=True, capture_output=True)
+        db_created = True
+
+        processes.start(
+            "redis",
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            log=log_dir / "redis.log",
+            env=stack_env,
+            cwd=tmp,
+        )
+        wait_for(lambda: _port_open(redis_port), 15, "redis-server")
+
+        manage = [str(BIN / "python"), "manage.py"]
+        setup_log = log_dir / "setup.log"
+        _run([*manage, "migrate", "--noinput"], env=stack_env, cwd=app_dir, log=setup_log, timeout=600)
+        _run([*manage, "setup_tousu"], env=stack_env, cwd=app_dir, log=setup_log, timeout=300)
+        _run([*manage, "collectstatic", "--noinput"], env=stack_env, cwd=app_dir, log=setup_log, timeout=300)
+        if users:
+            created = _run(
+                [*manage, "shell", "-c", _CREATE_USERS],
+                env={**stack_env, "BENCH_USERS": str(users), "BENCH_PASSWORD": USER_PASSWORD},
+                cwd=app_dir,
+                log=setup_log,
+                timeout=300,
+            )
+            assert int(created.strip().splitlines()[-1]) == users, created
+            stack.users = [(f"bench{i:05d}@bench.tousu.test", USER_PASSWORD) for i in range(users)]
+
+        worker_log = log_dir / "celery-worker.log"
+        processes.start(
+            "celery worker",
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO"]
+            + [f"--concurrency={worker_concurrency}", "-n", f"bench-{web_port}@%h"],
+            log=worker_log,
+            env=stack_env,
+            cwd=app_dir,
+        )
+        processes.start(
+            "gunicorn",
+            [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(web_workers), "--bind", f"127.0.0.1:{web_port}"]
+            # Our own control socket (the default is one per machine user, shared with any other gunicorn),
+            # and the time each request spent in its worker, to tell it from time spent queueing.
+            + ["--control-socket", str(tmp / "gunicorn.ctl"), "--access-logfile", str(log_dir / "gunicorn-access.log")]
+            + ["--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'],
+            log=log_dir / "gunicorn.log",
+            env=stack_env,
+            cwd=app_dir,
+        )
+        wait_for(lambda: b" ready." in worker_log.read_bytes(), 90, f"the Celery worker ({worker_log})")
+        wait_for(lambda: _http_ok(base_url + "/"), 90, f"gunicorn ({log_dir / 'gunicorn.log'})", interval=0.25)
+        say(
+            f"stack up in {time.monotonic() - started:.1f} s (CPU busy with other work: {busy_cpu():.0f}%): {base_url} (gunicorn --workers {web_workers}), "
+            f"PostgreSQL {db_name}, redis-server :{redis_port}, celery worker --concurrency={worker_concurrency}, "
+            f"{users} users, app {app_dir}, logs {log_dir}"
+        )
+        for name, process in processes.running:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}; logs in {log_dir}")
+        yield stack
+    finally:
+        stack.close()
+        processes.stop_all()
+        if db_created:
+            subprocess.run(_pg_command("dropdb", "--if-exists", "--force", db_name), capture_output=True)
+        if keep_dir:
+            say(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--hold", type=float, default=60, help="seconds to keep the stack up (at most 3600)")
+    parser.add_argument("--commit", help="run the app as committed at this revision (git archive)")
+    args = parser.parse_args()
+    with contextlib.ExitStack() as exits:
+        app_dir = None
+        if args.commit:
+            export = Path(exits.enter_context(tempfile.TemporaryDirectory(prefix="tousu-bench-app-")))
+            app_dir = export_commit(args.commit, export)
+        stack = exits.enter_context(bench_stack(users=args.users, app_dir=app_dir))
+        print(json.dumps({"url": stack.base_url, "users": stack.users[:3], "logs": str(stack.log_dir)}, indent=1))
+        with contextlib.suppress(KeyboardInterrupt):
+            time.sleep(min(args.hold, 3600))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
