@@ -30,14 +30,10 @@ import datagen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.services import free_port  # noqa: E402
+
 OPEN_CLOCKS = int(os.environ.get("BENCH_OPEN_CLOCKS", "1000000"))
 DUE_CLOCKS = int(os.environ.get("BENCH_DUE_CLOCKS", "10000"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_redis() -> tuple[subprocess.Popen, str]:
