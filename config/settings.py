@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "complaints",
     "channels",
     "escalation",
+    "privacy",
     "staff",
 ]
 
@@ -262,7 +263,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_staff_digest",
         "schedule": 3600.0,
     },
+    # privacy.retention.erase_expired: personal data of complaints closed RETENTION_DAYS ago.
+    "privacy-erase-expired": {
+        "task": "privacy.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
+# art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
+# 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
 
 # --- Security.
 SESSION_COOKIE_HTTPONLY = True

@@ -45,7 +45,7 @@ def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(pag
             {"name": "进度-之后.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(390, 844))},
         ],
     )
-    page.check("#id_consent")
+    page.check("#id_platform_consent")
     page.click("button[name=action][value=review]")
 
     # 4. Review, then submit.
