@@ -25,6 +25,8 @@ from notifications.models import OutboundEmail
 from privacy.retention import erase_expired
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
+from .conftest import png_upload
+
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 PASSWORD = "pw-Secret-2026"  # tests.conftest._user
@@ -349,3 +351,31 @@ def test_retention_runs_daily_from_celery_beat(settings):
     assert entry["task"] == "privacy.tasks.erase_expired_personal_data"
     app.loader.import_default_modules()  # what a worker does at start: find every app's tasks
     assert entry["task"] in app.tasks
+
+
+def test_evidence_deleted_while_being_sanitised_leaves_no_clean_copy_behind(
+    consumer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The consumer's data is erased while a worker sanitises one of their uploads: the
+    worker's clean copy and thumbnail must not outlive the row."""
+    from complaints import images
+
+    staged = services.stage_evidence(consumer, png_upload())
+    real_sanitise = images.sanitise_image
+
+    def erased_meanwhile(data):
+        with django_capture_on_commit_callbacks(execute=True):
+            Evidence.objects.filter(pk=staged.pk).delete()
+        return real_sanitise(data)
+
+    monkeypatch.setattr(services, "sanitise_image", erased_meanwhile)
+    assert services.process_evidence(staged.pk) == "deleted"
+    assert evidence_paths(consumer) == []
+
+
+def test_the_profile_page_offers_the_copy_and_the_deletion(client, consumer):
+    client.force_login(consumer)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert f'action="{reverse("privacy:copy")}"' in html and 'method="post"' in html
+    assert f'href="{reverse("privacy:delete")}"' in html
+    assert "下载我的数据" in html and "注销我的账户" in html
