@@ -379,3 +379,15 @@ def test_the_profile_page_offers_the_copy_and_the_deletion(client, consumer):
     assert f'action="{reverse("privacy:copy")}"' in html and 'method="post"' in html
     assert f'href="{reverse("privacy:delete")}"' in html
     assert "下载我的数据" in html and "注销我的账户" in html
+
+
+def test_guessing_the_password_on_the_deletion_page_is_rate_limited(client, consumer):
+    client.force_login(consumer)
+    for _attempt in range(5):
+        assert client.post(reverse("privacy:delete"), {"password": "guess"}).status_code == 200
+    response = client.post(reverse("privacy:delete"), {"password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert response.context["form"].errors["password"] == [
+        "Too many attempts. Please wait a few minutes and try again."
+    ]
+    assert type(consumer).objects.filter(pk=consumer.pk).exists()
