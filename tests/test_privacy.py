@@ -57,9 +57,16 @@ def strangers(other_consumer, make_complaint):
     )
 
 
-def evidence_paths(owner) -> list[Path]:
-    root = Path(storages["evidence"].location) / str(owner.pk)
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+def evidence_files(owner) -> list[Path]:
+    """Where the owner's evidence rows keep their upload, clean copy and thumbnail.
+    (Read from the rows, not the owner's folder: SQLite reuses user ids between tests.)"""
+    root = Path(storages["evidence"].location)
+    rows = Evidence.objects.filter(owner=owner)
+    return sorted(root / field.name for e in rows for field in (e.upload, e.file, e.thumbnail) if field.name)
+
+
+def still_stored(paths) -> list[Path]:
+    return [path for path in paths if path.exists()]
 
 
 def download(client) -> tuple[dict, zipfile.ZipFile]:
@@ -134,7 +141,7 @@ def test_evidence_still_being_checked_is_left_out_of_the_copy(client, consumer, 
 
 def test_a_wrong_password_is_refused_next_to_the_field_and_deletes_nothing(client, consumer, filed):
     client.force_login(consumer)
-    files = evidence_paths(consumer)
+    files = evidence_files(consumer)
     response = client.post(reverse("privacy:delete"), {"password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response.context["form"].errors == {"password": ["This is not your password."]}
@@ -157,14 +164,15 @@ def test_deleting_the_account_erases_files_personal_data_emails_and_sessions(
     other_device = Client()
     other_device.force_login(consumer)
     client.force_login(consumer)
-    assert evidence_paths(consumer)
-    stranger_files = evidence_paths(strangers.owner)
+    files = evidence_files(consumer)
+    stranger_files = evidence_files(strangers.owner)
+    assert len(still_stored(files)) == 4 and len(still_stored(stranger_files)) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("privacy:delete"), {"password": PASSWORD})
 
     assert response.status_code == 302 and response["Location"] == reverse("home")
-    assert evidence_paths(consumer) == []
+    assert still_stored(files) == []
     assert not Evidence.objects.filter(complaint=filed).exists()
     filed.refresh_from_db()
     assert filed.status == Status.IN_REVIEW  # kept, for the statistics
@@ -192,7 +200,7 @@ def test_deleting_the_account_erases_files_personal_data_emails_and_sessions(
     # Nobody else's data was touched.
     strangers.refresh_from_db()
     assert strangers.contact_email == "stranger@example.com" and strangers.evidence.count() == 1
-    assert evidence_paths(strangers.owner) == stranger_files and stranger_files
+    assert still_stored(stranger_files) == stranger_files
 
 
 def test_erasing_twice_changes_nothing_more(consumer, filed, django_capture_on_commit_callbacks):
@@ -231,11 +239,13 @@ def test_a_superuser_deleting_a_consumer_in_the_admin_erases_them_and_their_file
 ):
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-2026")
     client.force_login(admin)
+    files = evidence_files(consumer)
+    assert len(still_stored(files)) == 4
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:auth_user_delete", args=[consumer.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not django_user_model.objects.filter(pk=consumer.pk).exists()
-    assert evidence_paths(consumer) == []
+    assert still_stored(files) == []
     filed.refresh_from_db()
     assert filed.owner is None and filed.contact_phone == "" and filed.description == ""
 
@@ -257,13 +267,14 @@ def test_a_supervisor_erases_a_consumer_from_the_complaint_queue_after_confirmin
     client, django_user_model, consumer, filed, django_capture_on_commit_callbacks
 ):
     client.force_login(staff_member(django_user_model, "boss@example.com", SUPERVISOR))
+    files = evidence_files(consumer)
     page = erase_from_the_queue(client, filed, confirm=False)
     assert page.status_code == 200 and "admin/privacy/confirm_erase.html" in [t.name for t in page.templates]
     assert django_user_model.objects.filter(pk=consumer.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
         erase_from_the_queue(client, filed, confirm=True)
     assert not django_user_model.objects.filter(pk=consumer.pk).exists()
-    assert evidence_paths(consumer) == []
+    assert len(files) == 4 and still_stored(files) == []
     filed.refresh_from_db()
     assert filed.contact_email == "" and filed.owner is None
 
@@ -282,16 +293,17 @@ def test_a_reviewer_cannot_erase_a_consumer(client, django_user_model, consumer,
 def test_deleting_a_complaint_removes_its_evidence_files_through_the_cascade(
     consumer, filed, django_capture_on_commit_callbacks
 ):
-    paths = evidence_paths(consumer)
-    assert len(paths) == 4
+    paths = evidence_files(consumer)
+    assert len(still_stored(paths)) == 4
     with django_capture_on_commit_callbacks(execute=True):
         Complaint.objects.filter(pk=filed.pk).delete()
-    assert evidence_paths(consumer) == []
+    assert still_stored(paths) == []
 
 
 def test_a_rolled_back_delete_keeps_the_files(consumer, filed, django_capture_on_commit_callbacks):
     from django.db import transaction
 
+    paths = evidence_files(consumer)
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
@@ -299,7 +311,7 @@ def test_a_rolled_back_delete_keeps_the_files(consumer, filed, django_capture_on
     ):
         Evidence.objects.filter(complaint=filed).delete()
         raise RuntimeError
-    assert callbacks == [] and len(evidence_paths(consumer)) == 4
+    assert callbacks == [] and len(still_stored(paths)) == 4
 
 
 # --- Retention ------------------------------------------------------------------------
@@ -327,6 +339,8 @@ def test_retention_erases_only_complaints_closed_more_than_retention_days_ago(
     withdrawn, rejected, still_open = closed_long_ago
     assert settings.RETENTION_DAYS == 1095
     caplog.set_level(logging.INFO, logger="privacy.retention")
+    files = evidence_files(consumer)
+    assert len(still_stored(files)) == 2
     with time_machine.travel(T0 + dt.timedelta(days=1095, seconds=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             assert erase_expired() == 1
@@ -334,7 +348,7 @@ def test_retention_erases_only_complaints_closed_more_than_retention_days_ago(
     withdrawn.refresh_from_db()
     assert withdrawn.status == Status.WITHDRAWN and withdrawn.owner is None
     assert (withdrawn.contact_email, withdrawn.order_number, withdrawn.description) == ("", "", "")
-    assert evidence_paths(consumer) == []
+    assert still_stored(files) == []
     for kept in (rejected, still_open):
         kept.refresh_from_db()
         assert kept.personal_data_erased_at is None and kept.contact_email == "stranger@example.com"
@@ -370,7 +384,8 @@ def test_evidence_deleted_while_being_sanitised_leaves_no_clean_copy_behind(
 
     monkeypatch.setattr(services, "sanitise_image", erased_meanwhile)
     assert services.process_evidence(staged.pk) == "deleted"
-    assert evidence_paths(consumer) == []
+    folder = Path(storages["evidence"].location) / str(consumer.pk)
+    assert sorted(folder.glob(f"{staged.public_id.hex}*")) == []
 
 
 def test_the_profile_page_offers_the_copy_and_the_deletion(client, consumer):
