@@ -21,6 +21,8 @@ from complaints.models import Complaint, Consent, Evidence
 from escalation.models import Clock
 from notifications.models import OutboundEmail
 
+from .addresses import account_addresses, sent_to_any, unlinked_emails_to
+
 FORMAT = "tousu-data-copy/1"
 # Kept in memory up to this size, then spooled to a temporary file.
 _SPOOL_BYTES = 10 * 1024 * 1024
@@ -161,16 +163,17 @@ def _consent(consent: Consent) -> dict:
 
 
 def _emails_to(user):
-    """Emails we stored to the user: to any of their addresses, about their own complaints
-    or about none (an email about someone else's complaint that went to this address is
-    that person's data too, and stays out)."""
-    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
-    addresses |= set(Complaint.objects.filter(owner=user).values_list("contact_email", flat=True))
-    to_them = Q(pk__in=[])
-    for address in filter(None, addresses):
-        to_them |= Q(to__iexact=address)
-    theirs = Q(complaint__isnull=True) | Q(complaint__owner=user)
-    return OutboundEmail.objects.filter(to_them, theirs).select_related("complaint").order_by("created_at", "id")
+    """Emails we stored to the user: those about their own complaints sent to the address
+    they gave on it or to their account, and those about no complaint sent to their
+    account. An email about someone else's complaint is that person's data, and stays out."""
+    own = Complaint.objects.filter(owner=user)
+    addresses = account_addresses(user) | set(own.values_list("contact_email", flat=True))
+    about_theirs = Q(complaint__owner=user) & sent_to_any(filter(None, addresses))
+    return (
+        OutboundEmail.objects.filter(about_theirs | unlinked_emails_to(user))
+        .select_related("complaint")
+        .order_by("created_at", "id")
+    )
 
 
 def _email(email: OutboundEmail) -> dict:

@@ -27,6 +27,8 @@ from escalation import clocks
 from escalation.models import EscalationFiling, PlatformFiling
 from notifications.models import OutboundEmail
 
+from .addresses import unlinked_emails_to
+
 # What an erased complaint keeps blank. Everything else on the row (platform, category,
 # status, dates, amount, reference) is kept: it says nothing about the person.
 ERASED_COMPLAINT_FIELDS = {
@@ -93,8 +95,9 @@ def erase_account(user, *, now: dt.datetime | None = None) -> bool:
     the account is already gone.
 
     1. Lock the user row, so two requests (the consumer's and a supervisor's) erase once.
-    2. Erase their complaints (erase_complaints), the emails sent to any of their
-       addresses, and the uploads they never filed.
+    2. Erase their complaints (erase_complaints, with every email about them), the
+       other emails sent to their account, and the uploads they never filed. Emails
+       about someone else's complaint stay: they are that person's record.
     3. End their sessions, delete their email addresses and the user row (the profile
        and the remaining consents go with it).
     """
@@ -104,14 +107,8 @@ def erase_account(user, *, now: dt.datetime | None = None) -> bool:
         account = User.objects.select_for_update().filter(pk=user.pk).first()
         if account is None:
             return False
-        complaints = Complaint.objects.filter(owner=account)
-        addresses = {account.email, *EmailAddress.objects.filter(user=account).values_list("email", flat=True)}
-        addresses |= set(complaints.values_list("contact_email", flat=True))
-        erase_complaints(complaints.values_list("pk", flat=True), now=now)
-        to_them = Q(pk__in=[])
-        for address in filter(None, addresses):
-            to_them |= Q(to__iexact=address)
-        _erase_emails(to_them)
+        erase_complaints(Complaint.objects.filter(owner=account).values_list("pk", flat=True), now=now)
+        _erase_emails(unlinked_emails_to(account))
         Evidence.objects.filter(owner=account).delete()
         end_sessions(account)
         EmailAddress.objects.filter(user=account).delete()

@@ -406,3 +406,21 @@ def test_guessing_the_password_on_the_deletion_page_is_rate_limited(client, cons
         "Too many attempts. Please wait a few minutes and try again."
     ]
     assert type(consumer).objects.filter(pk=consumer.pk).exists()
+
+
+def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_nor_erased(
+    client, consumer, other_consumer, make_complaint, filed
+):
+    """Another consumer typed this consumer's address on their complaint: that email is
+    the other consumer's record."""
+    theirs = make_complaint(other_consumer, contact_email="owner@example.com", images=0)
+    email = OutboundEmail.objects.get(complaint=theirs)
+    client.force_login(consumer)
+    data, _archive = download(client)
+    assert theirs.reference not in json.dumps(data, ensure_ascii=False)
+
+    from privacy.erasure import erase_account
+
+    erase_account(consumer)
+    email.refresh_from_db()
+    assert email.to == "owner@example.com" and theirs.reference in email.subject
