@@ -17,7 +17,7 @@ from escalation.sweep import claim_due_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-30 14:00")]
 
 
 def at(text: str) -> dt.datetime:
