@@ -32,7 +32,7 @@ def record_legacy_consents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0006_evidence_rejected_event"),
+        ("complaints", "0007_reveal_contact_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
