@@ -1,0 +1,48 @@
+"""Staff accounts set up two-factor sign-in before anything else (settings.STAFF_REQUIRE_MFA).
+
+A staff password alone opens every consumer's phone number, address and evidence, so
+when the setting is on a staff account without an authenticator app reaches only its
+own sign-in and account pages (allauth's) until it has added one. Consumers are never
+asked. The second factor itself is asked at sign-in by allauth.mfa.
+"""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+# allauth's pages (sign-in and out, reauthentication, e-mail, the two-factor set-up) and
+# the language switch: what a staff account still needs while it has no authenticator.
+OPEN_URL_NAME_PREFIXES = ("account_", "mfa_")
+OPEN_URL_NAMES = {"set_language"}
+
+
+def must_set_up_two_factor(user) -> bool:
+    """Whether `user` is a staff account that must add an authenticator app first."""
+    return (
+        settings.STAFF_REQUIRE_MFA
+        and user.is_authenticated
+        and (user.is_staff or user.is_superuser)
+        and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+    )
+
+
+class StaffTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        url_name = request.resolver_match.url_name or ""
+        if url_name.startswith(OPEN_URL_NAME_PREFIXES) or url_name in OPEN_URL_NAMES:
+            return None
+        if not must_set_up_two_factor(request.user):
+            return None
+        messages.warning(
+            request, _("Staff accounts sign in with a second step: set up an authenticator app to continue.")
+        )
+        return redirect("mfa_activate_totp")
