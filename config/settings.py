@@ -219,8 +219,9 @@ RATELIMIT_VIEW = "config.views.rate_limited"
 # --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tousu"
+MFA_ADAPTER = "staff.two_factor.StaffTwoFactorAdapter"
 # Staff accounts (the admin, personal data of every consumer) must set up an authenticator
-# app before anything else (staff.middleware.StaffTwoFactorMiddleware). Consumers are never asked.
+# app before anything else, and keep it (staff.two_factor). Consumers are never asked.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 # --- Forms.

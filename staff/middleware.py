@@ -1,32 +1,19 @@
-"""Staff accounts set up two-factor sign-in before anything else (settings.STAFF_REQUIRE_MFA).
+"""Staff accounts set up two-factor sign-in before anything else (staff.two_factor).
 
-A staff password alone opens every consumer's phone number, address and evidence, so
-when the setting is on a staff account without an authenticator app reaches only its
-own sign-in and account pages (allauth's) until it has added one. Consumers are never
-asked. The second factor itself is asked at sign-in by allauth.mfa.
+Until it has added an authenticator app, such an account reaches only its own sign-in
+and account pages (allauth's). Consumers are never stopped.
 """
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from .two_factor import must_set_up_two_factor
 
 # allauth's pages (sign-in and out, reauthentication, e-mail, the two-factor set-up) and
 # the language switch: what a staff account still needs while it has no authenticator.
 OPEN_URL_NAME_PREFIXES = ("account_", "mfa_")
 OPEN_URL_NAMES = {"set_language"}
-
-
-def must_set_up_two_factor(user) -> bool:
-    """Whether `user` is a staff account that must add an authenticator app first."""
-    return (
-        settings.STAFF_REQUIRE_MFA
-        and user.is_authenticated
-        and (user.is_staff or user.is_superuser)
-        and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
-    )
 
 
 class StaffTwoFactorMiddleware:

@@ -6,7 +6,11 @@ set one up first when STAFF_REQUIRE_MFA is on.
 """
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -22,6 +26,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.test import Client
 from django.urls import reverse
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-Secret-2026"  # tests/conftest.py gives every account this one
 ADMIN_INDEX = reverse("admin:index")
 LOGIN = reverse("account_login")
@@ -217,6 +222,30 @@ def test_when_required_staff_without_an_authenticator_set_one_up_before_the_admi
     assert client.get(ADMIN_INDEX).status_code == 200
 
 
+def sign_in_with_code_and_open_deactivation(client, user, secret):
+    sign_in_with_password(client, user)
+    client.post(AUTHENTICATE, {"code": current_code(secret)})
+    reauthenticate(client, reverse("mfa_deactivate_totp"))
+
+
+@pytest.mark.django_db
+def test_when_required_staff_cannot_switch_their_authenticator_off(client, staff_user, staff_totp_secret, settings):
+    settings.STAFF_REQUIRE_MFA = True
+    sign_in_with_code_and_open_deactivation(client, staff_user, staff_totp_secret)
+    refused = client.post(reverse("mfa_deactivate_totp"))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == ["您不能停用两步验证。"]
+    assert Authenticator.objects.filter(user=staff_user, type="totp").exists()
+
+
+@pytest.mark.django_db
+def test_when_not_required_staff_may_switch_their_authenticator_off(client, staff_user, staff_totp_secret, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    sign_in_with_code_and_open_deactivation(client, staff_user, staff_totp_secret)
+    assert client.post(reverse("mfa_deactivate_totp"))["Location"] == reverse("mfa_index")
+    assert not Authenticator.objects.filter(user=staff_user, type="totp").exists()
+
+
 @pytest.mark.django_db
 def test_when_not_required_staff_without_an_authenticator_reach_the_admin(client, staff_user, settings):
     settings.STAFF_REQUIRE_MFA = False
@@ -232,11 +261,26 @@ def test_consumers_are_never_asked_to_set_up_an_authenticator(client, consumer, 
     assert client.get(reverse("complaints:mine")).status_code == 200
 
 
-def test_two_factor_is_required_of_staff_by_default_when_debug_is_off():
-    from config import settings as production_settings
+def _staff_require_mfa_setting(**env):
+    """STAFF_REQUIRE_MFA as config.settings reads it from this environment, in a fresh process."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "STAFF_REQUIRE_MFA")}
+    environment.update(SECRET_KEY="x" * 50, CACHE_URL="redis://127.0.0.1:6379/1", EMAIL_URL="dummymail://", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.STAFF_REQUIRE_MFA)"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
-    assert production_settings.DEBUG is False
-    assert production_settings.STAFF_REQUIRE_MFA is True
+
+def test_two_factor_is_required_of_staff_by_default_when_debug_is_off_and_can_be_set_either_way():
+    assert _staff_require_mfa_setting(DEBUG="0") == "True"
+    assert _staff_require_mfa_setting(DEBUG="1") == "False"
+    assert _staff_require_mfa_setting(DEBUG="1", STAFF_REQUIRE_MFA="1") == "True"
 
 
 # --- The pages: the site's layout, in Chinese ----------------------------------------
