@@ -15,6 +15,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # only satisfy that check, and are what a subprocess on config.settings inherits.
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
+# Staff fixtures sign in with force_login and no authenticator app; the tests of the
+# two-factor requirement (tests/test_staff_sign_in.py) turn it on themselves.
+os.environ.setdefault("STAFF_REQUIRE_MFA", "false")
 
 from .settings import *  # noqa: E402, F403
 from .settings import STORAGES  # noqa: E402
@@ -30,6 +33,3 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns w
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
-# Staff fixtures sign in with force_login and no authenticator app; the tests of the
-# two-factor requirement (tests/test_staff_sign_in.py) turn it on themselves.
-STAFF_REQUIRE_MFA = False
