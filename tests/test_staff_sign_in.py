@@ -147,6 +147,7 @@ def test_a_signed_in_consumer_is_refused_the_admin_instead_of_sent_round_the_log
     response = client.get(ADMIN_INDEX, follow=True)
     assert response.status_code == 403
     assert [url for url, _status in response.redirect_chain] == [f"{reverse('admin:login')}?next={ADMIN_INDEX}"]
+    assert "您的账户无权打开此页面。 如果您是 Tousu 工作人员，请退出后用工作人员账户登录。" in response.content.decode()
 
 
 # --- The second step -----------------------------------------------------------------
