@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_email_attachments_and_reply_to'),
+        ("notifications", "0002_email_attachments_and_reply_to"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='headers',
-            field=models.JSONField(blank=True, default=dict, verbose_name='extra headers'),
+            model_name="outboundemail",
+            name="headers",
+            field=models.JSONField(blank=True, default=dict, verbose_name="extra headers"),
         ),
     ]
