@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import language_of
+from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
 from notifications.models import OutboundEmail
 from notifications.services import deliver, queue_email
@@ -92,6 +93,8 @@ def why_not_send(reminder: Reminder) -> str:
         return "escalated"
     if is_muted(complaint):
         return "muted by the consumer"
+    if recipient_for(complaint) is None:
+        return "the consumer has no verified address"
     return ""
 
 
@@ -153,7 +156,7 @@ def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
             context = reminder_context(reminder)
         email = queue_email(
             template=TEMPLATES[reminder.kind],
-            to=complaint.contact_email,
+            to=recipient_for(complaint),
             language=language,
             context=context,
             complaint=complaint,
