@@ -71,7 +71,7 @@ def test_ten_filings_with_a_strangers_address_send_the_stranger_one_link_and_no_
     assert all(m.subject.startswith("[Tousu]") for m in messages_to("owner@example.com"))
 
 
-def test_the_link_is_not_in_the_email_when_the_account_files_with_its_own_verified_address(
+def test_no_confirmation_link_goes_out_when_the_account_files_with_its_own_verified_address(
     logged_in, pinduoduo, django_capture_on_commit_callbacks
 ):
     complaint = file_with_contact(logged_in, pinduoduo, "Owner@Example.com", django_capture_on_commit_callbacks)
