@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0006_evidence_rejected_event"),
+        ("complaints", "0007_reveal_contact_permission"),
     ]
 
     operations = [
