@@ -3,6 +3,7 @@ to the platform" counts once staff confirmed it, and no account can move the fig
 by declaring dates."""
 
 import datetime as dt
+import importlib
 import re
 from zoneinfo import ZoneInfo
 
@@ -157,3 +158,22 @@ def test_a_staff_forwarded_clock_starts_confirmed_and_a_declared_one_does_not(
     consumer_clock = Clock.objects.get(complaint=by_consumer, kind=ClockKind.FIRST_RESPONSE)
     assert (staff_clock.start_confirmed_at, staff_clock.start_confirmed_by) == (FORWARDED_AT, reviewer)
     assert (consumer_clock.start_confirmed_at, consumer_clock.start_confirmed_by) == (None, None)
+
+
+def test_the_migration_confirms_the_clocks_staff_started_and_not_the_consumers_own(
+    frozen, make_complaint, consumer, reviewer, taobao
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("escalation.migrations.0002_clock_start_confirmed")
+    load_policies()
+    by_staff, by_consumer = (make_complaint(consumer, images=0, platform=taobao) for _ in range(2))
+    transition(by_staff, Status.FORWARDED, actor=reviewer, role=Actor.STAFF)
+    transition(by_consumer, Status.FORWARDED, actor=consumer, role=Actor.CONSUMER, details={"channel": "app"})
+    Clock.objects.update(start_confirmed_at=None, start_confirmed_by=None)  # as before the migration
+    migration.confirm_staff_started_clocks(apps, None)
+    confirmed = set(
+        Clock.objects.filter(start_confirmed_at=FORWARDED_AT).values_list("complaint", "start_confirmed_by")
+    )
+    assert confirmed == {(by_staff.pk, reviewer.pk)}
+    assert not Clock.objects.filter(complaint=by_consumer).exclude(start_confirmed_at=None).exists()
