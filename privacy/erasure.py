@@ -39,6 +39,8 @@ ERASED_COMPLAINT_FIELDS = {
     "shop_name": "",
     "description": "",
     "desired_outcome_detail": "",
+    # Who confirmed the (now blank) address: nothing may be sent to it any more.
+    "contact_email_confirmed_at": None,
 }
 ERASED_EMAIL_FIELDS = {
     "to": "",
@@ -47,6 +49,8 @@ ERASED_EMAIL_FIELDS = {
     "body_html": "",
     "reply_to": "",
     "attached_evidence_ids": [],
+    # List-Unsubscribe and the like: links with a token for the erased complaint.
+    "headers": {},
     "last_error": "",
 }
 # Kept in OutboundEmail.last_error of an email erased before it was sent, for the outbox view.

@@ -32,7 +32,7 @@ def record_legacy_consents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0007_reveal_contact_permission"),
+        ("complaints", "0008_complaint_contact_email_confirmed_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
