@@ -414,7 +414,7 @@ def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_
     """Another consumer typed this consumer's address on their complaint: that email is
     the other consumer's record."""
     theirs = make_complaint(other_consumer, contact_email="owner@example.com", images=0)
-    email = OutboundEmail.objects.get(complaint=theirs)
+    email = OutboundEmail.objects.get(complaint=theirs, to="owner@example.com")  # asks to confirm the address
     client.force_login(consumer)
     data, _archive = download(client)
     assert theirs.reference not in json.dumps(data, ensure_ascii=False)
@@ -422,5 +422,6 @@ def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_
     from privacy.erasure import erase_account
 
     erase_account(consumer)
-    email.refresh_from_db()
-    assert email.to == "owner@example.com" and theirs.reference in email.subject
+    kept = OutboundEmail.objects.get(pk=email.pk)
+    assert (kept.to, kept.subject, kept.body_text) == (email.to, email.subject, email.body_text)
+    assert kept.subject and kept.body_text
