@@ -17,7 +17,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Retry sending now"))
+    # Sending is a change: a supervisor who may only view the outbox must not trigger it.
+    @admin.action(description=_("Retry sending now"), permissions=["change"])
     def retry_now(self, request, queryset):
         ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
         OutboundEmail.objects.filter(pk__in=ids).update(status=OutboundEmail.Status.PENDING, locked_until=None)
