@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import hours as hours_rules
 from . import normalise as norm
 from .levels import Level
+from .links import link_scheme, validate_link_scheme, validate_website
 
 
 def _pick(zh: str, en: str) -> str:
@@ -44,7 +45,7 @@ class Body(models.Model):
         related_name="contact_body",
         verbose_name=_("platform"),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_website])
     website_source = models.CharField(_("website source"), max_length=300, blank=True)
     # 12315 asks for the respondent's legal name and address: kept with their sources.
     legal_name = models.CharField(_("operating company (legal name)"), max_length=200, blank=True)
@@ -133,7 +134,12 @@ class Channel(Verified):
     # Stable name within the body, used by the data loader to find the row again.
     key = models.SlugField(_("key"), max_length=60)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=200, help_text=_("Number, address or app name as shown."))
+    value = models.CharField(
+        _("value"),
+        max_length=200,
+        help_text=_("Number, address or app name as shown."),
+        validators=[validate_link_scheme],
+    )
     # Written on save from `value`; what the number checker looks up.
     normalised = models.CharField(_("normalised value"), max_length=200, blank=True, editable=False)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.CONSUMERS)
@@ -212,7 +218,12 @@ class Channel(Verified):
         if self.is_email and self.normalised:
             return f"mailto:{self.normalised}"
         if self.is_web and self.normalised:
-            return self.value if "://" in self.value else f"https://{self.value}"
+            # Only a value with a web scheme is used as it is (validate_link_scheme keeps
+            # others out; this also covers rows stored before it existed).
+            scheme = link_scheme(self.value)
+            if not scheme:
+                return f"https://{self.value}"
+            return self.value if scheme in ("http", "https") else f"https://{self.normalised}"
         return ""
 
 
