@@ -16,6 +16,7 @@ from . import hours as hours_rules
 from . import normalise as norm
 from .levels import Level
 from .links import link_scheme, validate_link_scheme, validate_website
+from .sources import PublicSource, public_sources
 
 
 def _pick(zh: str, en: str) -> str:
@@ -101,6 +102,11 @@ class Verified(models.Model):
     @property
     def sources(self) -> list[str]:
         return [part.strip() for part in self.source.split(";") if part.strip()]
+
+    @property
+    def public_sources(self) -> list[PublicSource]:
+        """The sources as the public reads them (channels.sources), never file names."""
+        return public_sources(self.sources, self.owning_body)
 
 
 class Channel(Verified):
@@ -189,6 +195,10 @@ class Channel(Verified):
             raise ValidationError({"value": _("This is not a phone number, email or web address we can read.")})
 
     @property
+    def owning_body(self) -> Body:
+        return self.body
+
+    @property
     def notes(self) -> str:
         return _pick(self.notes_zh, self.notes_en)
 
@@ -256,6 +266,10 @@ class ServiceHours(Verified):
 
     def __str__(self):
         return f"{self.channel}: {self.schedule}"
+
+    @property
+    def owning_body(self) -> Body:
+        return self.channel.body
 
     def clean(self):
         try:

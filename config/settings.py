@@ -197,8 +197,8 @@ ACCOUNT_RATE_LIMITS = {
 RATE_LIMIT_FILING = env.str("RATE_LIMIT_FILING", default="10/h")
 # Images checked and stored before a complaint is filed, per user per hour (each file counts).
 RATE_LIMIT_STAGING = env.str("RATE_LIMIT_STAGING", default="60/h")
-# The number checker's JSON API, per client address.
-RATE_LIMIT_CHECK_API = env.str("RATE_LIMIT_CHECK_API", default="60/m")
+# The number checker (page and JSON API together), per client address.
+RATE_LIMIT_NUMBER_CHECK = env.str("RATE_LIMIT_NUMBER_CHECK", default="60/m")
 RATELIMIT_VIEW = "config.views.rate_limited"
 # django-ratelimit warns about the in-process cache; production sets CACHE_URL to Redis.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
