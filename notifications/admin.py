@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_search import SearchByPostMixin
+
 from .models import OutboundEmail
 from .services import enqueue_delivery
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_display = ("created_at", "template", "to", "status", "attempts", "sent_at")
     list_filter = ("status", "template")
     search_fields = ("to", "subject", "complaint__reference")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import services as complaint_services
 from complaints.models import Complaint
+from config.admin_search import SearchByPostMixin
 
 from . import actions, conf, forms, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
@@ -51,7 +52,7 @@ def _has_template(name: str) -> bool:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_filter = (
         ("platform", RelatedEqualityFilter),
         ("status", ChoicesEqualityFilter),

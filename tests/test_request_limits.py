@@ -183,7 +183,8 @@ def gunicorn(tmp_path, db):
     }
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
-        [str(GUNICORN), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+        # The Procfile's command line, with its config file (access log format).
+        [str(GUNICORN), "-c", "gunicorn.conf.py", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
         + ["--control-socket", str(tmp_path / "gunicorn.ctl"), "--worker-tmp-dir", str(tmp_path)],
         cwd=ROOT,
         env=env,
@@ -199,7 +200,7 @@ def gunicorn(tmp_path, db):
 
     try:
         wait_for(answers, 60, f"gunicorn ({log})")
-        yield port, temp
+        yield port, temp, log
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -208,7 +209,7 @@ def gunicorn(tmp_path, db):
 @pytest.mark.services
 @pytest.mark.parametrize("path", ["/i18n/setlang/", "/complaints/new/"])
 def test_gunicorn_refuses_a_600_mb_post_with_413_and_spools_nothing(gunicorn, path):
-    port, temp = gunicorn
+    port, temp, _log = gunicorn
     chunks, length = _multipart_upload(600 * MB)
     with FolderWatch(temp) as watch:
         status, sent = post_streaming(port, path, chunks, length)
@@ -221,7 +222,7 @@ def test_gunicorn_still_serves_a_normal_request_and_post(gunicorn):
     import http.cookiejar
     import urllib.request
 
-    port, _temp = gunicorn
+    port, _temp, _log = gunicorn
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
@@ -234,3 +235,19 @@ def test_gunicorn_still_serves_a_normal_request_and_post(gunicorn):
         # set_language redirected to /channels/, now in English.
         assert answer.url == base + "/channels/"
         assert "Contact directory" in answer.read().decode()
+
+
+@pytest.mark.services
+def test_gunicorn_logs_paths_without_query_strings(gunicorn):
+    import urllib.request
+
+    port, _temp, log = gunicorn
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/channels/?q=wang.xiaoming%40example.com&p=13912345678") as page:
+        assert page.status == 200
+    line = wait_for(
+        lambda: next((line for line in log.read_text().splitlines() if '"GET /channels/' in line), None),
+        10,
+        f"the access log line ({log})",
+    )
+    assert '"GET /channels/ HTTP/1.1" 200' in line
+    assert "wang.xiaoming" not in log.read_text() and "13912345678" not in log.read_text()
