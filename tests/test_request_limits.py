@@ -242,7 +242,9 @@ def test_gunicorn_logs_paths_without_query_strings(gunicorn):
     import urllib.request
 
     port, _temp, log = gunicorn
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/channels/?q=wang.xiaoming%40example.com&p=13912345678") as page:
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{port}/channels/?q=wang.xiaoming%40example.com&p=13912345678"
+    ) as page:
         assert page.status == 200
     line = wait_for(
         lambda: next((line for line in log.read_text().splitlines() if '"GET /channels/' in line), None),
