@@ -90,3 +90,10 @@ def test_the_outbox_is_searched_the_same_way(admin_client):
     assert "second" not in response["Location"] and "%40" not in response["Location"]
     page = admin_client.get(response["Location"])
     assert [e.to for e in page.context["cl"].result_list] == ["second@example.com"]
+
+
+def test_profiles_are_searched_the_same_way(admin_client, consumer, other_consumer):
+    response = admin_client.post(reverse("admin:accounts_profile_search"), {"q": "stranger@example.com"})
+    assert "stranger" not in response["Location"] and "%40" not in response["Location"]
+    page = admin_client.get(response["Location"])
+    assert [p.user for p in page.context["cl"].result_list] == [other_consumer]
