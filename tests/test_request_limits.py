@@ -133,21 +133,25 @@ def _multipart_upload(size: int):
     return chunks(), len(head) + size + len(tail)
 
 
-def post_streaming(port: int, path: str, chunks, length: int) -> tuple[int, int]:
-    """POST `chunks` with a declared Content-Length of `length`, stopping as soon as the
-    server answers (as a browser does); returns (status, bytes of body sent)."""
+def post_streaming(port: int, path: str, chunks, length: int | None) -> tuple[int, int]:
+    """POST `chunks` with a declared Content-Length of `length` (None: without a length,
+    Transfer-Encoding: chunked), stopping as soon as the server answers (as a browser
+    does); returns (status, bytes of body sent)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    framing = "Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}"
     sent = 0
     with sock:
         sock.sendall(
             (
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken={CSRF_SECRET}\r\n"
-                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {length}\r\n\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n{framing}\r\n\r\n"
             ).encode()
         )
         for chunk in chunks:
             if select.select([sock], [], [], 0)[0]:
                 break  # the answer is already there
+            if length is None:
+                chunk = b"%x\r\n%s\r\n" % (len(chunk), chunk)
             try:
                 sock.sendall(chunk)
             except (BrokenPipeError, ConnectionResetError):
@@ -215,6 +219,16 @@ def test_gunicorn_refuses_a_600_mb_post_with_413_and_spools_nothing(gunicorn, pa
         status, sent = post_streaming(port, path, chunks, length)
     assert watch.growth < 20 * MB, f"{watch.growth} bytes of temporary files; {sent} bytes sent"
     assert status == 413
+
+
+@pytest.mark.services
+def test_gunicorn_refuses_a_600_mb_post_without_a_length_with_411_and_spools_nothing(gunicorn):
+    port, temp, _log = gunicorn
+    chunks, _length = _multipart_upload(600 * MB)
+    with FolderWatch(temp) as watch:
+        status, sent = post_streaming(port, "/i18n/setlang/", chunks, None)
+    assert watch.growth < 20 * MB, f"{watch.growth} bytes of temporary files; {sent} bytes sent"
+    assert status == 411
 
 
 @pytest.mark.services
