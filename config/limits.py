@@ -13,6 +13,7 @@ offers can use one, and refusing it means no later reader can be tricked into
 reading an unbounded stream. Browsers always send a length with forms and uploads.
 """
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -50,4 +51,10 @@ def _refusal(request, template: str, *, status: int) -> HttpResponse:
             "max_megabytes": settings.MAX_REQUEST_BYTES // (1024 * 1024),
             "file_megabytes": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         }
-        return HttpResponse(render_to_string(template, context, request=request), status=status)
+        response = HttpResponse(render_to_string(template, context, request=request), status=status)
+    # The security middlewares below never see this answer: give it their headers.
+    response["Content-Security-Policy"] = build_policy()
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    return response

@@ -40,6 +40,9 @@ def test_a_body_over_the_cap_is_refused_with_413_before_the_csrf_check(client):
     response = client.post(reverse("set_language"), {"language": "en", "padding": "x" * 2000})
     assert response.status_code == 413
     assert "一次发送的内容太多" in response.content.decode()
+    # It carries the headers the security middlewares (which it skips) would have added.
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert (response["X-Frame-Options"], response["X-Content-Type-Options"]) == ("DENY", "nosniff")
 
 
 @pytest.mark.django_db
