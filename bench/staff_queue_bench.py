@@ -22,6 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
+# The production settings refuse an in-process cache and unset mail: name them (the staff
+# home caches its figures in this Redis; no mail is sent).
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("EMAIL_URL", "dummymail://")
 
 import datagen  # noqa: E402
 import django  # noqa: E402
@@ -31,6 +35,8 @@ from django.conf import settings  # noqa: E402
 settings.ALLOWED_HOSTS = ["testserver"]
 settings.SECURE_SSL_REDIRECT = False
 settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+# The benchmark's staff account signs in with force_login, without an authenticator app.
+settings.STAFF_REQUIRE_MFA = False
 settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

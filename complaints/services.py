@@ -22,7 +22,7 @@ from accounts.models import language_of
 from config.publishing import publish
 from notifications.services import queue_email
 
-from . import signals, states
+from . import recipients, signals, states
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
@@ -307,12 +307,12 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
             _record(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
-            queue_email(
-                template="complaint_submitted",
-                to=complaint.contact_email,
+            recipients.request_contact_confirmation(complaint, now=now)
+            _email_consumer(
+                complaint,
+                "complaint_submitted",
+                {"evidence_count": len(ids)},
                 language=language,
-                context={"complaint": complaint, "evidence_count": len(ids)},
-                complaint=complaint,
                 dedupe_key=f"submitted:{complaint.pk}",
             )
     except IntegrityError:
@@ -428,12 +428,20 @@ def _record(complaint, kind, *, actor, role, from_status="", to_status="", text=
     )
 
 
-def _email_consumer(complaint: Complaint, template: str, extra: dict, at: dt.datetime) -> None:
+def _email_consumer(
+    complaint: Complaint, template: str, extra: dict, at: dt.datetime | None = None, *, language="", dedupe_key=""
+) -> None:
+    """Email the consumer about `complaint` at the address complaints.recipients allows;
+    nothing when the account has no verified address."""
+    to = recipients.recipient_for(complaint)
+    if to is None:
+        log.info("complaint %s: no verified address, %s not emailed", complaint.pk, template)
+        return
     queue_email(
         template=template,
-        to=complaint.contact_email,
-        language=language_of(complaint.owner) if complaint.owner_id else complaint.language,
+        to=to,
+        language=language or (language_of(complaint.owner) if complaint.owner_id else complaint.language),
         context={"complaint": complaint, **extra},
         complaint=complaint,
-        dedupe_key=f"{template}:{complaint.pk}:{at.timestamp()}",
+        dedupe_key=dedupe_key or f"{template}:{complaint.pk}:{at.timestamp()}",
     )

@@ -5,18 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 
-from . import access, services
+from . import access, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -165,6 +165,7 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "is_open": complaint.status not in TERMINAL,
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
+        "contact": recipients.contact_status(complaint),
     }
     return render(request, "complaints/detail.html", context, status=status)
 
@@ -222,6 +223,26 @@ def complaint_withdraw(request, reference):
         return redirect(complaint)
     messages.success(request, _("Your complaint was withdrawn."))
     return redirect(complaint)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def confirm_contact(request, token):
+    """The link in the contact-address confirmation email; no login needed (the holder
+    of that mailbox may have no account). GET only asks, so a mail scanner following
+    the link confirms nothing; the button's POST confirms."""
+    try:
+        complaint = recipients.complaint_from_confirmation_token(token)
+    except recipients.ConfirmationExpired:
+        return render(request, "complaints/contact_confirm.html", {"expired": True}, status=410)
+    if complaint is None:
+        raise Http404
+    confirmed = complaint.contact_email_confirmed_at is not None
+    if request.method == "POST":
+        recipients.confirm_contact_email(complaint)
+        confirmed = True
+    context = {"reference": complaint.reference, "confirmed": confirmed, "token": token}
+    return render(request, "complaints/contact_confirm.html", context)
 
 
 @login_required

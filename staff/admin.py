@@ -321,7 +321,9 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             return None
         platform = queryset.first().platform
         form = forms.ForwardForm(
-            request.POST if "apply" in request.POST else None, channels=actions.forwarding_channels(platform)
+            request.POST if "apply" in request.POST else None,
+            channels=actions.forwarding_channels(platform),
+            refusal=lambda channel: services.forwarding_refusal(queryset.first(), channel),
         )
         if form.is_bound and form.is_valid():
             moved, refused = 0, 0
