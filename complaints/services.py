@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -55,6 +56,18 @@ class EvidenceLimitReached(ValidationError):
         )
 
 
+class UnclaimedEvidenceLimitReached(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "You already have %(limit)s uploaded images that are not part of a complaint. "
+                "File a complaint with them first; images never filed are deleted after %(hours)s hours."
+            ),
+            code="too_many_unclaimed",
+            params={"limit": settings.EVIDENCE_MAX_UNCLAIMED, "hours": settings.EVIDENCE_UNCLAIMED_TTL_HOURS},
+        )
+
+
 # --- Evidence ---------------------------------------------------------------
 
 
@@ -81,14 +94,29 @@ def stage_evidence(owner, uploaded) -> Evidence:
         width=header.width,
         height=header.height,
     )
-    evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
-    try:
-        evidence.save()
-    except Exception:
-        delete_evidence_files(evidence)
-        raise
+    with transaction.atomic():
+        _hold_room_for_unclaimed(owner)
+        evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
+        try:
+            evidence.save()
+        except Exception:
+            delete_evidence_files(evidence)
+            raise
     transaction.on_commit(lambda: enqueue_processing(evidence.pk))
     return evidence
+
+
+def _hold_room_for_unclaimed(owner) -> None:
+    """Raise UnclaimedEvidenceLimitReached when `owner` already holds
+    EVIDENCE_MAX_UNCLAIMED uploads that are not part of a complaint.
+
+    The owner's user row is locked until the caller's transaction ends, so concurrent
+    uploads by one account are counted one after another and cannot all find the same
+    last free place. Refused uploads hold no file and do not count."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    held = Evidence.objects.filter(owner=owner, complaint__isnull=True).exclude(state=Evidence.State.REJECTED)
+    if held.count() >= settings.EVIDENCE_MAX_UNCLAIMED:
+        raise UnclaimedEvidenceLimitReached()
 
 
 def enqueue_processing(evidence_id: int) -> None:

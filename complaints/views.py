@@ -97,6 +97,14 @@ def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_F
         if len(staged) >= room:
             errors.append((name, services.EvidenceLimitReached().messages))
             continue
+        # Each file counts: checking and storing images is the costly part of a filing.
+        if is_ratelimited(
+            request, group="stage-evidence", key="user", rate=settings.RATE_LIMIT_STAGING, increment=True
+        ):
+            errors.append(
+                (name, [_("You have uploaded many images in a short time. Please wait an hour and try again.")])
+            )
+            continue
         try:
             evidence = services.stage_evidence(request.user, uploaded)
         except ValidationError as error:
@@ -253,6 +261,7 @@ def evidence_file(request, public_id, thumbnail=False):
         filename=evidence.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Personal data: no browser, proxy or shared-computer cache may keep a copy.
+    response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

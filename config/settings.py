@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: an oversized body is refused before anything (CSRF included) reads it.
+    "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +220,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Filing: complaints per user per hour (django-ratelimit, in complaints.views).
 RATE_LIMIT_FILING = env.str("RATE_LIMIT_FILING", default="10/h")
+# Images checked and stored before a complaint is filed, per user per hour (each file counts).
+RATE_LIMIT_STAGING = env.str("RATE_LIMIT_STAGING", default="60/h")
+# The number checker (page and JSON API together), per client address.
+RATE_LIMIT_NUMBER_CHECK = env.str("RATE_LIMIT_NUMBER_CHECK", default="60/m")
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 # --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
@@ -347,6 +353,13 @@ EVIDENCE_MAX_PIXELS = 50_000_000
 EVIDENCE_MAX_EDGE = 2000
 EVIDENCE_THUMBNAIL_SIZE = (480, 480)
 EVIDENCE_UNCLAIMED_TTL_HOURS = 24
+# Uploads a consumer may hold that are not (yet) part of a complaint: three full drafts.
+EVIDENCE_MAX_UNCLAIMED = env.int("EVIDENCE_MAX_UNCLAIMED", default=3 * EVIDENCE_MAX_FILES)
+
+# --- Request size (config.limits): the largest body the site ever needs is a filing
+# with every image at its limit plus the form; anything larger is refused with 413
+# before it is read, so no URL can be made to spool hundreds of megabytes to disk.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

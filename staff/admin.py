@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint
+from config.admin_search import SearchByPostMixin
 from privacy.admin import ERASE_PERMISSION, erase_accounts
 
 from . import actions, conf, forms, packet_views, services
@@ -53,7 +54,7 @@ def _has_template(name: str) -> bool:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_filter = (
         ("platform", RelatedEqualityFilter),
         ("status", ChoicesEqualityFilter),

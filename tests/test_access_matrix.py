@@ -53,6 +53,8 @@ EXPECTED = {
     # An empty form: the owner is sent back to the packet with a message.
     "escalation:record_escalation": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     "admin:complaints_complaint_changelist": ("get", None, STAFF_PAGE),
+    # The list's search box (config.admin_search): remembers the term, back to the list.
+    "admin:complaints_complaint_search": ("post", {"q": "x"}, (*STAFF_PAGE[:4], 302, 302, 302)),
     "admin:complaints_complaint_change": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_history": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_add": ("get", None, NOBODY_IN_ADMIN),
