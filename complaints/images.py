@@ -5,10 +5,11 @@ browser's content type:
 
 - `inspect_image` runs while the consumer waits: it reads only the header (and a
   PNG's checksums), so it costs well under a millisecond, and refuses anything
-  that is not a JPEG, PNG or WebP image within the size and pixel limits.
+  that is not a JPEG, PNG, WebP or HEIC/HEIF image within the size and pixel limits.
 - `sanitise_image` runs in a Celery task (complaints.tasks.process_evidence): it
   decodes the whole image, refusing truncated or corrupt files, and re-encodes the
-  pixels into a new file so no metadata (EXIF GPS above all) survives.
+  pixels into a new file so no metadata (EXIF GPS above all) survives. iPhone
+  photos (HEIC/HEIF) are stored as JPEG, which every browser can show.
 
 Every refusal is one of REFUSALS, so a reason found later by the task can be shown
 to the consumer in their language just like one found at upload.
@@ -24,9 +25,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
-# Pillow format name -> (content type we serve, file extension we store).
-ALLOWED_FORMATS = {
+# iPhones take HEIC photos, and send them as such from a computer or some apps.
+# pillow-heif teaches Pillow to read them (by content: the ISO-BMFF `ftyp` brand);
+# thumbnails and depth maps inside the file are never decoded, as we store none.
+register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
+# Pillow format name of an accepted upload -> the format we store its clean copy in.
+STORED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "JPEG"}
+# Stored format -> (content type we serve, file extension we store).
+SERVED_AS = {
     "JPEG": ("image/jpeg", "jpg"),
     "PNG": ("image/png", "png"),
     "WEBP": ("image/webp", "webp"),
@@ -39,7 +48,7 @@ THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 REFUSALS = {
     "empty": _("The file is empty."),
     "too_large": _("The file is larger than %(limit)s MB."),
-    "not_image": _("This is not a JPEG, PNG or WebP image."),
+    "not_image": _("This is not a JPEG, PNG, WebP or HEIC image."),
     "too_many_pixels": _("The image has too many pixels (at most %(megapixels)s million)."),
     "damaged": _("The image is damaged or incomplete."),
 }
@@ -68,7 +77,7 @@ class ImageHeader:
 
 def inspect_image(data: bytes) -> ImageHeader:
     """The cheap checks, from the header alone: not empty, within the byte limit, a
-    JPEG, PNG or WebP by content, within the pixel limit. A PNG's chunk checksums are
+    JPEG, PNG, WebP or HEIC/HEIF by content, within the pixel limit. A PNG's chunk checksums are
     verified too (no decompression), which catches a truncated screenshot at once."""
     image = _open_checked(data)
     if image.format == "PNG":
@@ -76,7 +85,7 @@ def inspect_image(data: bytes) -> ImageHeader:
             image.verify()
         except Exception:  # Pillow raises SyntaxError, OSError, struct.error ... for a bad PNG
             raise refusal("damaged")
-    content_type, extension = ALLOWED_FORMATS[image.format]
+    content_type, extension = SERVED_AS[STORED_FORMAT[image.format]]
     width, height = image.size
     return ImageHeader(content_type, extension, width, height, hashlib.sha256(data).hexdigest())
 
@@ -96,20 +105,20 @@ def sanitise_image(data: bytes) -> CleanImage:
     """Verify, re-encode and thumbnail one uploaded image.
 
     1-3. The checks of `inspect_image`: empty or oversized input, formats other
-       than JPEG, PNG, WebP, images over the pixel limit (decompression bombs).
+       than JPEG, PNG, WebP, HEIC/HEIF, images over the pixel limit (decompression bombs).
     4. Decode fully, so truncated or corrupt files are refused, not half-stored.
        Images larger than EVIDENCE_MAX_EDGE on their long edge are scaled down;
        JPEGs are decoded at 1/2, 1/4 or 1/8 scale straight from the DCT (draft
        mode), which makes a 12-megapixel photo several times cheaper to decode.
     5. Apply the EXIF orientation, then copy the pixels into a fresh image
-       that carries no metadata, and encode it in the same format.
+       that carries no metadata, and encode it in the same format (HEIC/HEIF as JPEG).
     6. Make a JPEG thumbnail from the clean copy.
     """
     digest = hashlib.sha256(data).hexdigest()
     image = _open_checked(data)
     pixels = _decode(image)
-    fmt = image.format
-    content_type, extension = ALLOWED_FORMATS[fmt]
+    fmt = STORED_FORMAT[image.format]
+    content_type, extension = SERVED_AS[fmt]
     clean = _encode(pixels, fmt)
     return CleanImage(
         content=clean,
@@ -134,7 +143,7 @@ def _open_checked(data: bytes) -> Image.Image:
         raise refusal("too_many_pixels")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise refusal("not_image")
-    if image.format not in ALLOWED_FORMATS:
+    if image.format not in STORED_FORMAT:
         raise refusal("not_image")
     width, height = image.size
     if width * height > settings.EVIDENCE_MAX_PIXELS:

@@ -78,7 +78,7 @@ def stage_evidence(owner, uploaded) -> Evidence:
     re-encoding run in a Celery task after commit, so a consumer filing three
     screenshots does not wait for them. Until then the evidence is PENDING and nothing
     of it is served. Raises ValidationError (with the reason, in the user's language)
-    for anything that is not a JPEG, PNG or WebP image within the limits.
+    for anything that is not a JPEG, PNG, WebP or HEIC image within the limits.
     """
     if uploaded.size > settings.EVIDENCE_MAX_BYTES:
         # Refuse before reading a byte more than the limit into memory.

@@ -35,3 +35,19 @@ def screenshot_png(size=(1170, 2532), seed=0) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def heic_with_gps(size=(96, 72)) -> bytes:
+    """An iPhone-style HEIC photo, encoded by pillow-heif itself, whose EXIF carries a
+    GPS position and a camera make (so a test can see them gone after sanitising)."""
+    from pillow_heif import from_pillow
+
+    image = Image.new("RGB", size, (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 2.0), 3: "E", 4: (121.0, 28.0, 5.0)}  # GPSInfo IFD
+    heif = from_pillow(image)
+    heif.info["exif"] = exif.tobytes()
+    out = io.BytesIO()
+    heif.save(out, quality=90)
+    return out.getvalue()

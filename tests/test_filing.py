@@ -15,7 +15,7 @@ from notifications.models import OutboundEmail
 from staff.roles import REVIEWER, create_staff_groups
 
 from .conftest import png_upload, process_uploads
-from .imagegen import image_bytes, jpeg_with_gps
+from .imagegen import heic_with_gps, image_bytes, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +195,7 @@ def test_valid_files_survive_a_form_error_and_bad_files_are_named_with_their_rea
     assert [e.original_name for e in response.context["staged"]] == ["good.png"]
     assert response.context["file_errors"][0][0] == "invoice.png"
     html = response.content.decode()
-    assert "invoice.png" in html and "not a JPEG, PNG or WebP image" in html
+    assert "invoice.png" in html and "not a JPEG, PNG, WebP or HEIC image" in html
     assert f'value="{response.context["staged"][0].public_id}"' in html  # carried to the next post
 
 
@@ -243,6 +243,23 @@ def test_uploaded_gps_metadata_is_gone_from_what_we_serve(logged_in, pinduoduo):
     assert response.status_code == 302
     assert served["Content-Type"] == "image/jpeg"
     assert b"SecretPhoneMaker" not in body and b"GPS" not in body
+
+
+def test_an_iphone_heic_photo_is_accepted_and_served_as_a_clean_jpeg(logged_in, pinduoduo):
+    # The browser may call it anything; the content decides.
+    upload = SimpleUploadedFile("IMG_0001.HEIC", heic_with_gps(), content_type="application/octet-stream")
+    response = logged_in.post(
+        reverse("complaints:new"), {**form_post(pinduoduo), "action": "submit", "evidence_files": [upload]}
+    )
+    assert response.status_code == 302
+    evidence = Complaint.objects.get().evidence.get()
+    assert (evidence.state, evidence.original_name) == ("pending", "IMG_0001.HEIC")
+    assert process_uploads() == ["ready"]
+    served = logged_in.get(evidence.get_absolute_url())
+    body = b"".join(served.streaming_content)
+    assert served["Content-Type"] == "image/jpeg"
+    assert body[:3] == b"\xff\xd8\xff"  # a JPEG, not the HEIC as sent
+    assert b"SecretPhoneMaker" not in body and b"ftypheic" not in body
 
 
 class TestFollowingAComplaint:

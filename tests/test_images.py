@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from complaints.images import display_name, sanitise_image
+from complaints.images import display_name, inspect_image, sanitise_image
 
-from .imagegen import image_bytes, jpeg_with_gps
+from .imagegen import heic_with_gps, image_bytes, jpeg_with_gps
 
 
 def _reasons(data):
@@ -42,6 +42,36 @@ def test_each_accepted_format_keeps_its_type_and_gets_a_jpeg_thumbnail(fmt, cont
     thumb = Image.open(io.BytesIO(clean.thumbnail))
     assert thumb.format == "JPEG" and max(thumb.size) <= 480
     assert (clean.width, clean.height) == (1200, 900)
+
+
+class TestIphonePhotos:
+    def test_a_heic_photo_is_accepted_from_its_header_and_will_be_served_as_jpeg(self):
+        data = heic_with_gps(size=(96, 72))
+        header = inspect_image(data)
+        assert (header.content_type, header.extension, header.width, header.height) == ("image/jpeg", "jpg", 96, 72)
+        assert header.sha256 == hashlib.sha256(data).hexdigest()
+
+    def test_a_heic_photo_is_stored_as_a_jpeg_without_its_gps_and_camera_make(self):
+        original = heic_with_gps(size=(96, 72))
+        assert b"SecretPhoneMaker" in original  # the input really carries the metadata
+
+        clean = sanitise_image(original)
+
+        stored = Image.open(io.BytesIO(clean.content))
+        assert (stored.format, clean.content_type, clean.extension) == ("JPEG", "image/jpeg", "jpg")
+        assert stored.size == (96, 72) and not stored.getexif()
+        assert b"SecretPhoneMaker" not in clean.content and b"SecretPhoneMaker" not in clean.thumbnail
+        assert max(abs(a - b) for a, b in zip(stored.getpixel((48, 36)), (10, 120, 200), strict=True)) < 12
+
+    def test_a_heic_over_the_pixel_limit_is_refused_from_its_header(self, settings):
+        settings.EVIDENCE_MAX_PIXELS = 95 * 72
+        with pytest.raises(ValidationError) as caught:
+            inspect_image(heic_with_gps(size=(96, 72)))
+        assert caught.value.code == "too_many_pixels"
+
+    def test_a_truncated_heic_is_refused(self):
+        data = heic_with_gps(size=(96, 72))
+        assert _reasons(data[: len(data) // 2]) == "not_image"  # libheif refuses it at open
 
 
 def test_an_empty_file_is_refused():
