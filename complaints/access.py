@@ -62,6 +62,14 @@ def servable_evidence_or_404(user, public_id) -> Evidence:
     return evidence
 
 
+def own_evidence_or_404(user, public_id) -> Evidence:
+    """The user's own upload in any state (for its "being checked" status); the same
+    404 for a missing upload and anyone else's, staff included."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Evidence, public_id=public_id, owner=user)
+
+
 # --- Questions every caller asks -----------------------------------------------------
 
 

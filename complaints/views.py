@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -265,3 +265,19 @@ def evidence_file(request, public_id, thumbnail=False):
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+@login_required
+@require_GET
+@never_cache
+def evidence_status(request, public_id):
+    """Where the background check of one of the user's own uploads stands, for the
+    page that shows it as "being checked" to update itself (static/js/evidence.js).
+    Owner only (complaints.access); the id is a random UUID, nothing personal."""
+    evidence = access.own_evidence_or_404(request.user, public_id)
+    status = {"state": evidence.state}
+    if evidence.is_ready:
+        status.update(url=evidence.get_absolute_url(), thumbnail=evidence.get_thumbnail_url())
+    elif evidence.is_rejected:
+        status["message"] = _("Could not be used: %(reason)s") % {"reason": evidence.rejection_message}
+    return JsonResponse(status)

@@ -43,6 +43,8 @@ EXPECTED = {
     "complaints:add_evidence": ("post", {}, (LOGIN, 400, 404, 404, 404, 404, 404)),
     "complaints:evidence": ("get", None, EVIDENCE),
     "complaints:evidence_thumbnail": ("get", None, EVIDENCE),
+    # Where the check of an upload stands: its owner only, like the complaint pages.
+    "complaints:evidence_status": ("get", None, CONSUMER),
     # Not possible once the platform answered: the owner is sent back to the complaint.
     "escalation:filed_with_platform": ("get", None, (LOGIN, 302, 404, 404, 404, 404, 404)),
     "escalation:ics": ("get", None, CONSUMER),

@@ -62,17 +62,6 @@
     showConsentRecipient();
   }
 
-  // Evidence still being checked has no thumbnail yet (404): try again for a minute.
-  document.querySelectorAll("img[data-pending]").forEach(function (img) {
-    var tries = 0;
-    var base = img.getAttribute("src");
-    img.addEventListener("error", function () {
-      if (++tries > 60) return;
-      window.setTimeout(function () { img.src = base + "?try=" + tries; }, 1000);
-    });
-    img.addEventListener("load", function () { img.classList.remove("evidence-pending"); });
-  });
-
   // Buttons that ask before doing something that cannot be undone.
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {
