@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come precompressed), before everything that changes
+    # the response; public pages only, see config/compression.py for why.
+    "config.compression.PublicPageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +175,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers and crawlers ask for at the site's root: /favicon.ico,
+# /apple-touch-icon.png (scripts/make_icons.py draws both) and /robots.txt.
+WHITENOISE_ROOT = BASE_DIR / "public"
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
