@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from . import hours as hours_rules
 from . import levels
 from .models import Channel
+from .sources import host_of
 
 KIND_ORDER = {kind: position for position, kind in enumerate(Channel.Kind)}
 
@@ -71,3 +72,40 @@ def why_distrusted(channel: Channel) -> str:
     if channel.wrong_reason == Channel.WrongReason.GARBLED:
         return _("%(value)s is a garbled copy of another number, not a %(body)s contact.") % names
     return _("%(value)s is not a %(body)s contact.") % names
+
+
+# --- Said plainly, for a consumer in a hurry -------------------------------------------
+
+
+def how_to_reach(channel: Channel) -> str:
+    """What to do, in a few words: "Call 400-…", "In the app: 我的 → 官方客服", "Online
+    form on pinduoduo.com" (a site's name, never a bare URL)."""
+    value = {"value": channel.value}
+    if channel.is_phone:
+        return _("Call %(value)s") % value
+    if channel.is_email:
+        return _("Email %(value)s") % value
+    if channel.is_web:
+        return _("Online form on %(site)s") % {"site": host_of(channel.href) or channel.value}
+    if channel.kind == Channel.Kind.IN_APP and channel.steps:
+        return _("In the app: %(steps)s") % {"steps": " → ".join(channel.steps)}
+    if channel.kind == Channel.Kind.ONLINE_CHAT:
+        return _("Chat online: %(value)s") % value
+    return channel.value
+
+
+def availability(channel: Channel) -> str:
+    """ "You can call now" for a line open now; otherwise the hours status, if known."""
+    if channel.hours_open and channel.is_phone:
+        return _("You can call now")
+    return channel.hours_status or ""
+
+
+def annotate_plainly(channels):
+    """Attach reach (what to do), availability and level_meaning to each channel; the
+    hours must be annotated first (annotate_hours)."""
+    for channel in channels:
+        channel.reach = how_to_reach(channel)
+        channel.availability = availability(channel)
+        channel.level_meaning = levels.MEANING[levels.Level(channel.level)]
+    return channels

@@ -26,7 +26,7 @@ class PublicSource:
     url: str = ""  # a web address the reader may open; "" for anything else
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     try:
         host = (urlsplit(url).hostname or "").lower()
     except ValueError:
@@ -41,10 +41,10 @@ def describe(part: str, body) -> PublicSource:
             return PublicSource(_("a web article, not confirmed by the platform"))
         return PublicSource(_("a web article"))
     if part.lower().startswith(("http://", "https://")):
-        host = _host(part)
+        host = host_of(part)
         if any(marker in part.lower() for marker in COMMUNITY_LISTS):
             return PublicSource(_("a community contact list"), part)
-        if body is not None and body.website and host and host == _host(body.website):
+        if body is not None and body.website and host and host == host_of(body.website):
             return PublicSource(_("%(body)s's own website") % {"body": body.name}, part)
         return PublicSource(_("a web page on %(host)s") % {"host": host or part}, part)
     if COMMUNITY_LIST_NOTES.fullmatch(part):

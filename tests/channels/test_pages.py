@@ -164,3 +164,43 @@ def test_platform_tag_renders_in_chinese(directory):
 def test_platform_without_a_directory_entry_points_to_the_app(db):
     platform = Platform.objects.create(slug="jd", name_zh="京东", name_en="JD", sort_order=50)
     assert "Use the customer service inside the platform's own app." in render_tag(platform)
+
+
+@pytest.mark.frozen_at("2026-03-02 10:00")
+def test_the_include_says_the_best_way_first_plainly_and_folds_the_rest(directory):
+    html = render_tag(Platform.objects.get(slug="pinduoduo"), language="zh-hans")
+    best = html[: html.index('<details class="mb-1">')]
+    assert re.search(
+        r'<a href="tel:4008822528">拨打 400-8822-528</a></span> · <span class="level-word" data-level="corroborated">多方印证</span>',
+        best,
+    )
+    assert best.count("data-channel-level=") == 1  # one way shown, on a phone too
+    folded = html[html.index('<details class="mb-1">') :]
+    assert "<summary>另外 5 种方式</summary>" in folded
+    assert "拨打 021-53395288</a></span> · <span>现在可拨打</span> · " in folded  # 09:00-22:00, now 10:00
+
+
+def test_the_include_names_sources_in_words_one_tap_away_never_file_names_or_bare_urls(directory):
+    html = render_tag(Platform.objects.get(slug="pinduoduo"), language="zh-hans")
+    assert "<summary>信息来源</summary>" in html
+    assert "一篇网络文章，未经平台证实" in html and "网友整理的联系方式清单</a>" in html
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", html)
+    assert not re.search(r">\s*https?://", html)  # no address as link text
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "said"),
+    [
+        (Channel.Kind.CONSUMER_HOTLINE, "400-8822-528", "Call 400-8822-528"),
+        (Channel.Kind.EMAIL, "help@example.com", "Email help@example.com"),
+        (Channel.Kind.WEB_FORM, "https://www.example.com/complaints/new?from=app", "Online form on example.com"),
+    ],
+)
+def test_each_way_is_said_as_what_to_do(db, kind, value, said):
+    from django.utils import translation
+
+    from channels.presentation import how_to_reach
+
+    channel = Channel(kind=kind, value=value, normalised=value.lower())
+    with translation.override("en"):
+        assert how_to_reach(channel) == said
