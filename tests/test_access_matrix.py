@@ -183,7 +183,8 @@ def test_evidence_urls_are_not_guessable(consumer, make_complaint):
 
 PHONE = re.compile(rb"(\+?86[\s-]?)?139[\s-]?1234[\s-]?5678")
 EMAIL = b"owner@example.com"
-NOT_CRAWLED = ("/accounts/logout/", "/i18n/", "/admin/logout/", "/static/")
+# The site's icons are public files like /static/ (WhiteNoise serves them from public/).
+NOT_CRAWLED = ("/accounts/logout/", "/i18n/", "/admin/logout/", "/static/", "/favicon.ico", "/apple-touch-icon.png")
 
 
 class _Links(HTMLParser):

@@ -121,7 +121,7 @@ def test_a_png_cut_short_is_refused_at_once_from_its_checksums(client, consumer,
     assert not Evidence.objects.exists()
 
 
-def test_the_review_page_shows_pending_uploads_with_a_placeholder_the_script_retries(client, consumer, pinduoduo):
+def test_the_review_page_shows_pending_uploads_as_a_placeholder_that_asks_for_their_status(client, consumer, pinduoduo):
     from .test_filing import form_post
 
     client.force_login(consumer)
@@ -130,7 +130,9 @@ def test_the_review_page_shows_pending_uploads_with_a_placeholder_the_script_ret
     )
     html = response.content.decode()
     evidence = Evidence.objects.get()
-    assert f'src="{evidence.get_thumbnail_url()}"' in html and "data-pending" in html
+    # No <img> of a thumbnail that is not served yet (it would show as broken).
+    assert evidence.get_thumbnail_url() not in html
+    assert f'data-status-url="{reverse("complaints:evidence_status", args=[evidence.public_id])}"' in html
     assert client.get(evidence.get_thumbnail_url()).status_code == 404
     process_uploads()
     assert client.get(evidence.get_thumbnail_url()).status_code == 200
