@@ -30,7 +30,7 @@ from complaints import services as complaint_services
 from complaints.models import Complaint
 from complaints.states import Status, is_open
 
-from . import clocks, conf
+from . import clocks, conf, solved
 from .models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
 
 # Routes after the platform, in ladder order.
@@ -315,6 +315,9 @@ def record_step(
         except IntegrityError as error:  # the unique step constraint: recorded meanwhile
             raise RouteClosed(_("Already recorded.")) from error
         apply_effect(locked, EFFECTS[(route, step)], on=on, actor=actor)
+        if step in OUTCOMES:
+            # A route's outcome: did it actually solve the problem? (escalation.solved)
+            solved.ask(locked)
     complaint.status = locked.status
     return filing
 

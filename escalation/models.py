@@ -318,3 +318,31 @@ class EscalationFiling(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.route} {self.step} {self.reference}"
+
+
+class SolvedQuestion(models.Model):
+    """ "Was it solved?": asked when the complaint is marked resolved or a route's
+    outcome is recorded (escalation.solved), again after a few weeks if unanswered.
+    The consumer's answer feeds the per-platform "confirmed solved" share (staff.stats)."""
+
+    complaint = models.OneToOneField("complaints.Complaint", on_delete=models.CASCADE, related_name="solved_question")
+    asked_at = models.DateTimeField(_("asked at"))
+    # When to ask again if still unanswered; NULL once asked again (or answered).
+    ask_again_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    solved = models.BooleanField(_("solved"), null=True)
+
+    class Meta:
+        verbose_name = _("was it solved?")
+        verbose_name_plural = _("was it solved?")
+        indexes = [
+            # escalation.solved.ask_again_due reads only these rows.
+            models.Index(
+                fields=["ask_again_at"],
+                condition=models.Q(ask_again_at__isnull=False, answered_at__isnull=True),
+                name="solved_ask_again_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.solved}"

@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from complaints.states import TERMINAL, Actor, Status
 
-from . import clocks, ladder
+from . import clocks, ladder, solved
 from .models import PlatformFiling
 
 
@@ -35,12 +35,15 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
     elif target == Status.PLATFORM_RESPONDED:
         clocks.meet_clocks(complaint, [clocks.ClockKind.FIRST_RESPONSE], at)
     elif target == Status.RESOLVED:
-        # A resolution answers every outstanding step, the platform's and the regulator's.
+        # A resolution answers every outstanding step, the platform's and the regulator's;
+        # the consumer is asked whether it is actually solved.
         clocks.meet_clocks(complaint, [*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS], at)
+        solved.ask(complaint, now=at)
     elif target == Status.ESCALATED:
         # Every path to "escalated" (the ladder's first filing, a staff button) asks the
         # ladder whether the platform stage is over; a refusal rolls the move back.
-        refused = ladder.platform_stage_refusal(complaint, status=source, now=at)
+        # Reopened on "not solved" (escalation.solved): it was escalated before.
+        refused = "" if source == Status.RESOLVED else ladder.platform_stage_refusal(complaint, status=source, now=at)
         if refused:
             raise ladder.RouteClosed(refused)
         clocks.stop_clocks(complaint, at, kinds=clocks.PLATFORM_KINDS)

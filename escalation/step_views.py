@@ -7,13 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import access
 from complaints.consents import has_consent
+from complaints.services import ComplaintChanged, TransitionNotAllowed
 from complaints.states import Actor
 
-from . import ladder
+from . import ladder, solved
 from .forms import RouteStepForm
 from .models import Route, StepKind
 
@@ -65,3 +66,23 @@ def record_step(request, reference, route, step):
             return redirect(complaint.get_absolute_url() + "#ladder")
     context = {"complaint": complaint, "form": form, "title": ladder.step_label(route, step)}
     return render(request, "escalation/record_step.html", context)
+
+
+@login_required
+@require_POST
+def answer_solved(request, reference):
+    """ "Was it solved?": yes keeps it resolved; no reopens the ladder where it stood."""
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if solved.pending_for(complaint) is None or request.POST.get("solved") not in ("yes", "no"):
+        return redirect(complaint.get_absolute_url() + "#ladder")
+    is_solved = request.POST["solved"] == "yes"
+    try:
+        solved.answer(complaint, solved=is_solved, actor=request.user)
+    except (TransitionNotAllowed, ComplaintChanged):
+        messages.error(request, _("The complaint changed meanwhile; please check it and try again."))
+        return redirect(complaint)
+    if is_solved:
+        messages.success(request, _("Thank you: we are glad it is solved."))
+    else:
+        messages.info(request, _("The complaint is open again: the routes still open to you are below."))
+    return redirect(complaint.get_absolute_url() + "#ladder")

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:reference>/packet/<str:body>/timeline/", packet_views.packet_timeline, name="packet_timeline"),
     path("<str:reference>/escalated/", packet_views.record_escalation, name="record_escalation"),
     path("<str:reference>/step/<str:route>/<str:step>/", step_views.record_step, name="record_step"),
+    path("<str:reference>/solved/", step_views.answer_solved, name="answer_solved"),
 ]

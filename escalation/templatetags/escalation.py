@@ -1,7 +1,7 @@
 from django import template
 
 from complaints.states import Actor, Status, allowed
-from escalation import display, ladder
+from escalation import display, ladder, solved
 from escalation.models import Body, DeadlinePolicy
 
 register = template.Library()
@@ -19,6 +19,7 @@ def complaint_deadlines(complaint):
         "can_record_platform": allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER),
         "can_escalate": ladder.may_escalate(complaint),
         "ladder": ladder.route_states(complaint),
+        "solved_question": solved.pending_for(complaint),
     }
 
 
