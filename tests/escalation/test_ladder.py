@@ -3,6 +3,7 @@ outcome paths in Chinese working days across the 2025 National Day and the 2026 
 Festival make-up days, and the rule that refuses a route while it is not open."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -340,3 +341,48 @@ def test_the_reasons_are_in_chinese_for_a_chinese_reader(national_day):
         assert ladder.refusal(national_day, Route.COURT, StepKind.FILED) == (
             "如平台届时仍未答复，将于 2025-10-01 开放；平台一旦答复即开放。"
         )
+
+
+# --- Reminders of the route clocks: repeat, mute, and a link that opens ----------------
+
+
+def test_an_overdue_route_clock_repeats_every_three_working_days(spring_festival, consumer):
+    record(spring_festival, Route.REGULATOR, StepKind.FILED, "2026-02-13", "2026-02-13 18:00", consumer)
+    sweep_and_send("2026-03-01 09:01")  # due tomorrow
+    sweep_and_send("2026-03-03 00:00:01")  # overdue, sent Tue 03-03
+    acceptance = clock(spring_festival, ClockKind.ACCEPTANCE)
+    assert (acceptance.next_reminder_kind, acceptance.next_reminder_at) == ("still_overdue", at("2026-03-06 09:00"))
+    mail.outbox.clear()
+    assert sweep_and_send("2026-03-06 09:01") == ["sent"]
+    assert "still overdue" in mail.outbox[0].subject
+
+
+def test_a_muted_complaint_gets_no_route_clock_reminder(spring_festival, consumer):
+    from escalation.models import ReminderMute
+
+    record(spring_festival, Route.ODR, StepKind.FILED, "2026-02-13", "2026-02-13 18:00", consumer)
+    ReminderMute.objects.create(complaint=spring_festival)
+    assert sweep_and_send("2026-03-05 09:01") == ["skipped"]
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("route", [Route.ODR, Route.REGULATOR, Route.ASSOCIATION])
+def test_every_overdue_reminder_links_to_a_page_that_opens(national_day, consumer, client, route):
+    """The platform's overdue reminder, then the route clock's: each link opens for the owner."""
+    sweep_and_send("2025-10-01 00:00:01")  # the platform's late "due tomorrow"
+    sweep_and_send("2025-10-01 00:00:02")  # the platform's "overdue"
+    record(national_day, route, StepKind.FILED, "2025-10-02", "2025-10-02 10:00", consumer)
+    for moment in ("2025-11-30 09:00", "2025-12-01 00:00:01"):
+        sweep_and_send(moment)  # the route clock's "due tomorrow", then "overdue"
+    overdue = [m for m in mail.outbox if "missed its deadline" in m.subject]
+    assert len(overdue) == 2, [m.subject for m in mail.outbox]
+    links = {
+        link
+        for message in overdue
+        for link in re.findall(r"http://127\.0\.0\.1:8000(/escalation/[^\s]+)", message.body)
+        if "/mute/" not in link
+    }
+    assert links == {reverse("escalation:packet_start", args=[national_day.reference])}
+    with time_machine.travel(at("2025-12-01 09:05"), tick=False):
+        client.force_login(consumer)
+        assert client.get(links.pop()).status_code == 200
