@@ -231,7 +231,9 @@ def complaint_withdraw(request, reference):
 def evidence_file(request, public_id, thumbnail=False):
     """Serve evidence to its owner and to staff only, with the content type we
     determined ourselves; anyone else gets the same 404 as for a missing file. Only
-    the sanitised copy is ever served: evidence still being checked is a 404 too."""
+    the sanitised copy is ever served: evidence still being checked is a 404 too.
+    The bytes are streamed from the evidence storage (local folder or private bucket),
+    never by redirecting to a storage URL."""
     evidence = Evidence.objects.ready().filter(public_id=public_id).first()
     if evidence is None or not (request.user.is_staff or evidence.owner_id == request.user.pk):
         raise Http404
@@ -243,6 +245,7 @@ def evidence_file(request, public_id, thumbnail=False):
         filename=evidence.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Personal data: no cache (browser, proxy or CDN) may keep a copy past this check.
+    response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

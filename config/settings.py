@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.evidence_storage import evidence_storage_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TOUSU_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -140,10 +142,8 @@ STORAGES = {
     },
     # Evidence is personal data: it lives outside any public URL and is only ever
     # served by complaints.views.evidence_file after a permission check.
-    "evidence": {
-        "BACKEND": env.str("EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence"))},
-    },
+    # Local folder, or an S3-compatible bucket with EVIDENCE_S3_BUCKET (config.evidence_storage).
+    "evidence": evidence_storage_settings(default_root=str(VAR_DIR / "private" / "evidence")),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -230,6 +230,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Three queues, so a burst of screenshots never delays an email: `images` (sanitising
+# uploads, seconds of CPU each), `email` (SMTP sends, mostly waiting on the network) and
+# the default `celery` (the deadline sweep, reminders, digests and housekeeping). The
+# Procfile starts a worker for `images` and one for `celery,email`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "complaints.tasks.process_evidence": {"queue": "images"},
+    "complaints.tasks.process_pending_evidence": {"queue": "images"},
+    "notifications.tasks.deliver_email": {"queue": "email"},
+    "notifications.tasks.resend_pending_email": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)

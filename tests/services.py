@@ -76,9 +76,9 @@ def smtp_server(mailbox, port=None):
 
 
 def _evidence_root():
-    from complaints.models import Evidence
+    from django.conf import settings
 
-    return Evidence._meta.get_field("file").storage.location
+    return settings.STORAGES["evidence"]["OPTIONS"].get("location", "")
 
 
 @contextlib.contextmanager
@@ -106,8 +106,49 @@ def redis_server(port=None):
         process.wait(timeout=10)
 
 
+S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "tousu-test-key", "AWS_SECRET_ACCESS_KEY": "tousu-test-secret"}
+
+
+@contextlib.contextmanager
+def s3_server(bucket: str, region: str = "us-east-1"):
+    """moto's standalone S3 API server on a free loopback port (its own process), with
+    `bucket` created and private; yields the endpoint URL. Killed on exit."""
+    import boto3
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _accepts(port), 30, "moto's S3 server")
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=region,
+            aws_access_key_id=S3_TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        client.create_bucket(Bucket=bucket, ACL="private")
+        yield endpoint
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 class Worker:
-    def __init__(self, broker_url, smtp_port, tmp_path):
+    """A real `celery worker` process on the test database, consuming every queue the
+    settings route tasks to (config.settings.CELERY_TASK_ROUTES) unless told otherwise."""
+
+    def __init__(self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker"):
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -120,17 +161,20 @@ class Worker:
             # The worker sanitises the uploads this process stored: the same evidence files.
             "EVIDENCE_ROOT": str(_evidence_root()),
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            **(env or {}),
         }
         if db.get("PASSWORD"):
             self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
                 f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
             )
-        self.log = tmp_path / "worker.log"
+        self.queues = queues or all_queues()
+        self.log = tmp_path / f"{name}.log"
         self.process = None
 
     def start(self):
         self.process = subprocess.Popen(
             [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+            + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
             + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
             cwd=ROOT,
             env=self.env,
@@ -144,6 +188,14 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def all_queues() -> list[str]:
+    """The default queue and every queue a task is routed to."""
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    return ["celery", *sorted(routed - {"celery"})]
 
 
 @contextlib.contextmanager
