@@ -36,7 +36,11 @@ def evidence_storage_settings(default_root: str) -> dict:
             "addressing_style": env.str("EVIDENCE_S3_ADDRESSING_STYLE", default="") or None,
             # An optional folder inside the bucket, when the bucket is shared.
             "location": env.str("EVIDENCE_S3_PREFIX", default="").strip("/"),
-            "default_acl": "private",
+            # Each object private even in a bucket someone made public-read (on Aliyun OSS
+            # and Tencent COS an object otherwise inherits the bucket's ACL). An AWS bucket
+            # with ACLs disabled (Object Ownership "bucket owner enforced") refuses any ACL
+            # header: set EVIDENCE_S3_OBJECT_ACL to empty there; its objects are private anyway.
+            "default_acl": env.str("EVIDENCE_S3_OBJECT_ACL", default="private") or None,
             # Should a URL of an object ever be built, it is signed and short-lived; the
             # app itself never hands one out.
             "querystring_auth": True,

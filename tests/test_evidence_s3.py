@@ -130,6 +130,8 @@ def test_the_settings_pick_the_bucket_only_when_one_is_named(monkeypatch):
     # Private objects; any URL ever built is signed and lives a minute.
     assert options["default_acl"] == "private"
     assert options["querystring_auth"] is True and options["querystring_expire"] == 60
+    monkeypatch.setenv("EVIDENCE_S3_OBJECT_ACL", "")  # an AWS bucket with ACLs disabled
+    assert evidence_storage_settings(default_root="/x")["OPTIONS"]["default_acl"] is None
     # complaints.services._save_fresh relies on saving under exactly the name it gives.
     assert options["file_overwrite"] is True
 
