@@ -144,17 +144,24 @@ def _accepts(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def shared_database_url() -> str:
+    """The test database, for processes that share it with this one."""
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 class Worker:
     """A real `celery worker` process on the test database, consuming every queue the
     settings route tasks to (config.settings.CELERY_TASK_ROUTES) unless told otherwise."""
 
-    def __init__(self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker"):
-        db = connection.settings_dict
+    def __init__(self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker", cwd=ROOT):
         self.env = {
             **os.environ,
+            "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": "integration-test-secret-key",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "DATABASE_URL": shared_database_url(),
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "TOUSU_VAR_DIR": str(tmp_path),
@@ -163,10 +170,7 @@ class Worker:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             **(env or {}),
         }
-        if db.get("PASSWORD"):
-            self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
-                f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
-            )
+        self.cwd = cwd
         self.queues = queues or all_queues()
         self.log = tmp_path / f"{name}.log"
         self.process = None
@@ -176,7 +180,7 @@ class Worker:
             [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
             + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
             + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -220,3 +224,55 @@ def celery_publishing_to(url):
         app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
         app._pool = None
         app.amqp._producer_pool = None
+
+
+class Web:
+    """A gunicorn process serving config.wsgi on a free loopback port, on the test database,
+    started in `directory` (its working directory, with its own TOUSU_VAR_DIR and control
+    socket) and configured only through `env`, as a deployment would."""
+
+    def __init__(self, directory: Path, env: dict, *, name="web"):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory, self.name = directory, name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "integration-test-secret-key",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": self.url,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "DATABASE_URL": shared_database_url(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "TOUSU_VAR_DIR": str(directory / "var"),
+            **env,
+        }
+        self.log = directory / f"{name}.log"
+        self.process = None
+
+    def start(self):
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "1"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(self.directory / "gunicorn.ctl")],
+            cwd=self.directory,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def healthy():
+            with contextlib.suppress(OSError), urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                return response.status == 200
+
+        wait_for(healthy, 60, f"gunicorn {self.name} ({self.log})", interval=0.25)
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
