@@ -1,7 +1,7 @@
 from django import template
 from django.utils.formats import date_format, number_format
 
-from .. import charts, stats
+from .. import charts, operations, stats
 
 register = template.Library()
 
@@ -23,6 +23,15 @@ def staff_dashboard(context):
             [(row.platform.name, row.overdue) for row in data["platforms"]], width=600, label_room=120
         ),
     }
+
+
+@register.simple_tag(takes_context=True)
+def staff_operations(context):
+    """{% staff_operations as ops %}: whether beat's periodic work runs on time and how many
+    emails failed, for the staff home (no personal data in either)."""
+    if not context["request"].user.has_perm("complaints.view_complaint"):
+        return None
+    return {"periodic": operations.periodic_status(), "failed_emails": operations.failed_email_count()}
 
 
 @register.simple_tag
