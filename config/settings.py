@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz, answered before host checks and HTTPS redirects (config.health).
     "config.health.HealthMiddleware",
+    # /metrics for Prometheus, to a token or allowed addresses only (staff.metrics).
+    "staff.metrics.MetricsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # One log line per request, without query strings (config.observability).
     "config.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -333,6 +337,9 @@ LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), log_format=
 if LOG_FORMAT == "json":
     # Celery workers then log through the JSON handler above instead of their own format.
     CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Prometheus scrapes /metrics with this bearer token or from these addresses/networks.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     init_sentry(

@@ -43,6 +43,8 @@ class PeriodicRun(models.Model):
 
     task = models.CharField(max_length=200, unique=True)
     finished_at = models.DateTimeField()
+    # How long that run took (the sweep's duration is a metric: staff.metrics).
+    duration = models.FloatField(null=True)
 
     class Meta:
         default_permissions = ()

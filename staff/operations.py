@@ -8,6 +8,7 @@ run can be a slow worker, two mean beat or the workers are down.
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,11 +34,25 @@ class PeriodicStatus:
     late: bool
 
 
-def record_periodic_run(sender=None, state=None, **_kwargs) -> None:
+# task id -> when it started (monotonic), in the process that runs it.
+_started: dict[str, float] = {}
+
+
+def note_periodic_start(sender=None, task_id=None, **_kwargs) -> None:
+    """Receiver of celery.signals.task_prerun."""
+    if getattr(sender, "name", None) in WATCHED:
+        _started[task_id] = time.monotonic()
+
+
+def record_periodic_run(sender=None, task_id=None, state=None, **_kwargs) -> None:
     """Receiver of celery.signals.task_postrun."""
+    started = _started.pop(task_id, None)
     if state != "SUCCESS" or getattr(sender, "name", None) not in WATCHED:
         return
-    PeriodicRun.objects.update_or_create(task=sender.name, defaults={"finished_at": timezone.now()})
+    duration = time.monotonic() - started if started is not None else None
+    PeriodicRun.objects.update_or_create(
+        task=sender.name, defaults={"finished_at": timezone.now(), "duration": duration}
+    )
 
 
 def beat_interval(schedule_key: str) -> dt.timedelta:

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("task", models.CharField(max_length=200, unique=True)),
                 ("finished_at", models.DateTimeField()),
+                ("duration", models.FloatField(null=True)),
             ],
             options={
                 "default_permissions": (),
