@@ -136,6 +136,17 @@ def test_the_settings_pick_the_bucket_only_when_one_is_named(monkeypatch):
     assert options["file_overwrite"] is True
 
 
+def test_a_retry_writes_the_clean_copy_under_the_same_name_replacing_the_object(bucket_storage, bucket):
+    """complaints.services writes each clean copy under a name fixed by the evidence id,
+    so a worker retrying after a crash replaces the object instead of leaving another."""
+    from complaints.services import _save_fresh
+
+    assert _save_fresh(bucket_storage, "7/abc.png", b"first attempt") == "7/abc.png"
+    assert _save_fresh(bucket_storage, "7/abc.png", b"the retry") == "7/abc.png"
+    assert bucket.keys() == {"7/abc.png"}
+    assert bucket.read("7/abc.png") == b"the retry"
+
+
 def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
     client, consumer, staff_user, s3_env, bucket_storage, bucket, tmp_path
 ):
