@@ -93,6 +93,8 @@ class Complaint(models.Model):
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        # complaints.access: staff see contact details masked unless they hold this.
+        permissions = [("reveal_contact", _("Can see a consumer's full phone number and email address"))]
         indexes = [
             # "My complaints": one consumer's cases, newest first.
             models.Index(fields=["owner", "-created_at"], name="complaint_owner_recent_idx"),

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 
-from . import services
+from . import access, services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -138,19 +138,10 @@ def complaint_list(request):
     return render(request, "complaints/list.html", {"page": page})
 
 
-def _own_complaint(request, reference) -> Complaint:
-    """The complaint if the user owns it or is staff; 404 for everyone else, so a
-    stranger cannot even learn that a reference exists."""
-    queryset = Complaint.objects.select_related("platform", "owner")
-    if not request.user.is_staff:
-        queryset = queryset.filter(owner=request.user)
-    return get_object_or_404(queryset, reference=reference)
-
-
 @login_required
 @never_cache
 def complaint_detail(request, reference):
-    complaint = _own_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     return _render_detail(request, complaint)
 
 
@@ -164,7 +155,6 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "withdraw_form": WithdrawForm(),
         "file_errors": file_errors or [],
         "is_open": complaint.status not in TERMINAL,
-        "is_owner": complaint.owner_id == request.user.pk,
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
     }
@@ -174,7 +164,7 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
 @login_required
 @require_POST
 def complaint_message(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, complaint, message_form=form, status=400)
@@ -190,7 +180,7 @@ def complaint_message(request, reference):
 @login_required
 @require_POST
 def complaint_add_evidence(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     if complaint.status in TERMINAL:
         messages.error(request, _("This complaint is closed; it no longer takes evidence."))
         return redirect(complaint)
@@ -214,7 +204,7 @@ def complaint_add_evidence(request, reference):
 @login_required
 @require_POST
 def complaint_withdraw(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -229,14 +219,13 @@ def complaint_withdraw(request, reference):
 @login_required
 @require_GET
 def evidence_file(request, public_id, thumbnail=False):
-    """Serve evidence to its owner and to staff only, with the content type we
-    determined ourselves; anyone else gets the same 404 as for a missing file. Only
-    the sanitised copy is ever served: evidence still being checked is a 404 too.
-    The bytes are streamed from the evidence storage (local folder or private bucket),
-    never by redirecting to a storage URL."""
-    evidence = Evidence.objects.ready().filter(public_id=public_id).first()
-    if evidence is None or not (request.user.is_staff or evidence.owner_id == request.user.pk):
-        raise Http404
+    """Serve an evidence file to whom complaints.access allows (its owner; staff with
+    view_evidence), with the content type we determined ourselves; anyone else gets
+    the same 404 as for a missing file. Only the sanitised copy is ever served:
+    evidence still being checked is a 404 too. The bytes are streamed from the
+    evidence storage (local folder or private bucket), never by redirecting to a
+    storage URL."""
+    evidence = access.servable_evidence_or_404(request.user, public_id)
     field = evidence.thumbnail if thumbnail else evidence.file
     response = FileResponse(
         field.open("rb"),

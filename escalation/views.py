@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from complaints import access
 from complaints.models import Complaint
 from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
 from complaints.states import Actor, Status, allowed
 
 from . import ics, reminders
-from .access import owned_complaint
 from .forms import PlatformFilingForm
 
 
@@ -46,8 +46,8 @@ def mute(request, token):
 @require_http_methods(["GET", "POST"])
 def filed_with_platform(request, reference):
     """ "I complained to the platform myself": record how, when and the ticket; the clocks start then."""
-    complaint = owned_complaint(request, reference)
-    if complaint.owner_id != request.user.pk or not allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER):
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if not allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER):
         messages.error(request, _("This complaint cannot be recorded as sent to the platform now."))
         return redirect(complaint)
     form = PlatformFilingForm(request.POST or None)
@@ -72,7 +72,7 @@ def filed_with_platform(request, reference):
 
 @login_required
 def deadlines_ics(request, reference):
-    complaint = owned_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     response = HttpResponse(
         ics.calendar_for(complaint, now=timezone.now()), content_type="text/calendar; charset=utf-8"
     )

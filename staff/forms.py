@@ -2,9 +2,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from complaints import access
+
 
 def staff_members():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    """Who a complaint can be assigned to: staff who may read complaints (complaints.access),
+    not every account that can sign in to the admin."""
+    return (
+        get_user_model()
+        # Permissions live in ModelBackend; allauth's backend only adds ways to sign in.
+        .objects.with_perm(access.VIEW_COMPLAINT, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_staff=True)  # signing in to the admin needs it; it grants nothing
+        .order_by("username")
+    )
 
 
 class TextForm(forms.Form):

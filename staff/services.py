@@ -9,10 +9,12 @@ and the logged reveal of a consumer's contact details.
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
@@ -158,7 +160,22 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
 CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
 
 
+def log_access(complaint: Complaint, field: str, *, user) -> AccessLog:
+    """One row per staff access to a consumer's personal data: who, what, when."""
+    return AccessLog.objects.create(user=user, complaint=complaint, field=field)
+
+
 def reveal_contact(complaint: Complaint, field: str, *, user) -> str:
     """The consumer's full phone number or email address, logged (who, when)."""
-    AccessLog.objects.create(user=user, complaint=complaint, field=field)
+    if not access.can_reveal_contact(user, complaint):
+        raise PermissionDenied
+    log_access(complaint, field, user=user)
     return getattr(complaint, CONTACT_FIELDS[field])
+
+
+def open_packet(complaint: Complaint, field: str, *, user) -> access.Contact:
+    """A staff member opens the escalation packet or its ZIP: log it, and return the
+    contact details as the policy lets this user see them (full only with
+    reveal_contact, otherwise masked)."""
+    log_access(complaint, field, user=user)
+    return access.contact_for(user, complaint, logged=True)

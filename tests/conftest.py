@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,6 +14,28 @@ from complaints import services
 from complaints.models import Platform
 
 from .imagegen import image_bytes
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def frozen_moment(value) -> dt.datetime:
+    """A marker's moment: a datetime, or an ISO string read as Beijing time when it has no offset."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """`@pytest.mark.frozen_at("2026-11-22 12:00")` stops the clock there for the whole
+    test, fixtures included: autouse fixtures run before the fixtures a test asks for,
+    so its data is built inside the frozen time, not at today's date. A decorator such
+    as `@time_machine.travel` would freeze only the test body, after its fixtures ran."""
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        yield None
+        return
+    with time_machine.travel(frozen_moment(marker.args[0]), tick=False) as traveller:
+        yield traveller
 
 
 def require_service(available: bool, reason: str) -> None:

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import date_format, number_format
 
+from complaints import access
+
 from .. import charts, operations, stats
 
 register = template.Library()
@@ -11,7 +13,7 @@ def staff_dashboard(context):
     """{% staff_dashboard as dashboard %}: the staff home's figures and charts, for
     staff who may see complaints."""
     user = context["request"].user
-    if not user.has_perm("complaints.view_complaint"):
+    if not access.staff_may_view_complaints(user):
         return None
     data = stats.staff_dashboard()
     return {
@@ -29,7 +31,7 @@ def staff_dashboard(context):
 def staff_operations(context):
     """{% staff_operations as ops %}: whether beat's periodic work runs on time and how many
     emails failed, for the staff home (no personal data in either)."""
-    if not context["request"].user.has_perm("complaints.view_complaint"):
+    if not access.staff_may_view_complaints(context["request"].user):
         return None
     return {"periodic": operations.periodic_status(), "failed_emails": operations.failed_email_count()}
 

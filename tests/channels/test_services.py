@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from channels import services, tasks
 from channels.levels import Level
@@ -96,7 +95,7 @@ def test_setting_the_same_verification_again_adds_no_history(hotline):
     assert not changed and VerificationEvent.objects.count() == before
 
 
-@time_machine.travel(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.frozen_at(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC))
 def test_verifications_older_than_the_configured_age_are_stale(hotline, settings):
     # Loaded as checked on 2026-11-21: 192 days before 2027-06-01.
     assert hotline in services.stale_channels()
@@ -104,7 +103,7 @@ def test_verifications_older_than_the_configured_age_are_stale(hotline, settings
     assert hotline not in services.stale_channels()
 
 
-@time_machine.travel(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.frozen_at(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC))
 def test_stale_hours_make_their_channel_stale(hotline, staff_user):
     fresh_date = dt.date(2027, 5, 30)
     taobao_line = Channel.objects.get(normalised="057188158198")
@@ -119,13 +118,13 @@ def test_stale_hours_make_their_channel_stale(hotline, staff_user):
     assert taobao_line in services.stale_channels()  # its hours still date from 2026-11-21
 
 
-@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.frozen_at(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC))
 def test_nothing_stale_sends_no_email(directory, staff_user):
     assert tasks.email_stale_verifications() == 0
     assert not OutboundEmail.objects.exists()
 
 
-@time_machine.travel(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.frozen_at(dt.datetime(2027, 6, 1, 10, 0, tzinfo=dt.UTC))
 def test_weekly_stale_list_goes_to_staff_once_a_week_in_their_language(directory, staff_user, consumer, settings):
     settings.STAFF_NOTIFICATION_EMAILS = ["desk@example.com", "AGENT@example.com"]
     from accounts.models import remember_language

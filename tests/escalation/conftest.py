@@ -55,7 +55,12 @@ def consumer(db, django_user_model):
 
 @pytest.fixture
 def staff(db, django_user_model):
-    return django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
+    """A reviewer: is_staff alone grants nothing (complaints.access)."""
+    from staff.roles import REVIEWER, create_staff_groups
+
+    user = django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
+    user.groups.add(create_staff_groups()[REVIEWER])
+    return user
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind, EscalationFiling, PlatformFiling
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-01 09:00")]
 
 
 def at(text: str) -> dt.datetime:

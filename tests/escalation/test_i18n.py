@@ -26,6 +26,7 @@ def test_every_escalation_string_has_a_simplified_chinese_translation_and_none_i
 
 
 @pytest.mark.django_db
+@pytest.mark.frozen_at("2025-09-30 14:00")
 def test_reminder_is_written_in_the_consumers_language(policies, make_complaint, staff, consumer):
     remember_language(consumer, "zh-hans")
     complaint = make_complaint()

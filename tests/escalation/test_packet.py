@@ -17,7 +17,7 @@ from escalation.models import Clock, ClockKind, EscalationFiling
 from escalation.packet import warnings_for
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
 
 
 def at(text: str) -> dt.datetime:

@@ -17,7 +17,7 @@ from escalation.sweep import claim_due_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-30 14:00")]
 
 
 def at(text: str) -> dt.datetime:
@@ -176,6 +176,16 @@ def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases
     assert other.reference not in digests["staff@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_html
+
+
+def test_cases_of_an_assignee_without_a_role_go_to_the_team_digest(forwarded, django_user_model, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["team@example.com"]
+    former = django_user_model.objects.create_user("former", "former@example.com", "pw-former-123", is_staff=True)
+    type(forwarded).objects.filter(pk=forwarded.pk).update(assignee=former)
+    with time_machine.travel(at("2025-10-13 09:10"), tick=False):
+        assert send_staff_digest() == 1
+    digest = OutboundEmail.objects.get(template="staff_digest")
+    assert digest.to == "team@example.com" and forwarded.reference in digest.body_text
 
 
 def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once(

@@ -5,7 +5,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,18 +14,13 @@ from notifications.tasks import resend_pending_email
 from staff.models import PeriodicRun
 from staff.operations import periodic_status
 
-pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 NOON = dt.datetime(2026, 11, 30, 12, 0, tzinfo=SH)
+# The whole test, its fixtures' data included, at noon Beijing time (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-30 12:00")]
 
 
-@pytest.fixture
-def at_noon():
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
-
-
-def test_a_periodic_task_that_succeeds_in_a_worker_records_when_it_finished(at_noon):
+def test_a_periodic_task_that_succeeds_in_a_worker_records_when_it_finished():
     sweep_deadlines.apply()  # as a worker runs it: through Celery, its signals included
     resend_pending_email.apply()
     assert dict(PeriodicRun.objects.values_list("task", "finished_at")) == {
@@ -35,7 +29,7 @@ def test_a_periodic_task_that_succeeds_in_a_worker_records_when_it_finished(at_n
     }
 
 
-def test_a_failed_run_is_not_recorded(at_noon, monkeypatch):
+def test_a_failed_run_is_not_recorded(monkeypatch):
     from escalation import sweep
 
     def broken():
@@ -46,7 +40,7 @@ def test_a_failed_run_is_not_recorded(at_noon, monkeypatch):
     assert not PeriodicRun.objects.exists()
 
 
-def test_late_means_more_than_twice_the_beat_interval(at_noon, settings):
+def test_late_means_more_than_twice_the_beat_interval(settings):
     settings.CELERY_BEAT_SCHEDULE = {
         **settings.CELERY_BEAT_SCHEDULE,
         "escalation-sweep-deadlines": {"task": "escalation.tasks.sweep_deadlines", "schedule": 300.0},
@@ -60,11 +54,11 @@ def test_late_means_more_than_twice_the_beat_interval(at_noon, settings):
     assert (resend.interval, resend.late) == (dt.timedelta(seconds=60), True)
 
 
-def test_a_task_that_never_ran_is_late(at_noon):
+def test_a_task_that_never_ran_is_late():
     assert [row.late for row in periodic_status()] == [True, True]
 
 
-def test_the_staff_home_shows_last_runs_lateness_and_failed_emails(client, reviewer, at_noon):
+def test_the_staff_home_shows_last_runs_lateness_and_failed_emails(client, reviewer):
     sweep_deadlines.apply()
     PeriodicRun.objects.create(
         task="notifications.tasks.resend_pending_email", finished_at=NOON - dt.timedelta(minutes=5)

@@ -4,7 +4,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,18 +11,11 @@ from django.urls import reverse
 from complaints.models import Complaint
 from staff.queue import CappedPaginator
 
-pytestmark = pytest.mark.django_db
-
 BEIJING = ZoneInfo("Asia/Shanghai")
 # A Tuesday: the next working day is Wednesday 2026-03-11.
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=BEIJING)
 QUEUE = reverse("admin:complaints_complaint_changelist")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def _set_deadline(complaint, at, provisional=False):
@@ -31,7 +23,7 @@ def _set_deadline(complaint, at, provisional=False):
 
 
 @pytest.fixture
-def queue(frozen, make_complaint, consumer, taobao, reviewer):
+def queue(make_complaint, consumer, taobao, reviewer):
     """Five complaints: overdue, due tomorrow, due next week (provisional), none, and
     one on Taobao assigned to the reviewer."""
     c = {
@@ -180,9 +172,7 @@ def _count_queue_queries(client, params=None):
     return len(queries)
 
 
-def test_the_list_costs_the_same_number_of_queries_for_3_or_30_complaints(
-    client, supervisor, frozen, make_complaint, consumer
-):
+def test_the_list_costs_the_same_number_of_queries_for_3_or_30_complaints(client, supervisor, make_complaint, consumer):
     client.force_login(supervisor)
     for _ in range(3):
         complaint = make_complaint(consumer, images=0)

@@ -4,17 +4,17 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from complaints.models import Complaint
 from escalation.models import Body, Clock, ClockKind, DeadlinePolicy
 from staff import charts, conf, stats
 
-pytestmark = pytest.mark.django_db
-
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=BJ)  # Tuesday
+
+# Every complaint, clock and page view of this module happens at NOW.
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def at(day, hour=10, minute=0, second=0):
@@ -26,9 +26,8 @@ def data(make_complaint, consumer, pinduoduo, taobao):
     """Pinduoduo: 3 complaints. First responses: on time after 2 working days; late after
     5; never, past due (late, and overdue now). Taobao: 1 complaint, its clock still
     running and not yet due (no outcome)."""
-    with time_machine.travel(NOW, tick=False):
-        c1, c2, c3 = (make_complaint(consumer, images=0) for _ in range(3))
-        c4 = make_complaint(consumer, images=0, platform=taobao)
+    c1, c2, c3 = (make_complaint(consumer, images=0) for _ in range(3))
+    c4 = make_complaint(consumer, images=0, platform=taobao)
     policy = DeadlinePolicy.objects.create(
         slug="test-first", body=Body.PLATFORM, kind=ClockKind.FIRST_RESPONSE, due_after=5, source="test"
     )
@@ -79,8 +78,7 @@ def test_weekly_counts_of_the_last_12_weeks(data):
 
 def test_the_staff_home_shows_the_figures_and_the_charts(client, reviewer, data):
     client.force_login(reviewer)
-    with time_machine.travel(NOW, tick=False):
-        html = client.get(reverse("admin:index")).content.decode()
+    html = client.get(reverse("admin:index")).content.decode()
     assert 'id="staff-stats"' in html and html.count("<svg") >= 2
     assert '<td class="timely">33%</td>' in html and '<td class="median">3.5</td>' in html
 
@@ -92,8 +90,7 @@ def test_the_staff_home_shows_no_figures_to_staff_without_a_role(client, staff_u
 
 def test_the_public_page_lists_only_platforms_with_enough_complaints(client, data, monkeypatch):
     monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
-    with time_machine.travel(NOW, tick=False):
-        response = client.get(reverse("staff:public_stats"))
+    response = client.get(reverse("staff:public_stats"))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-platform="pinduoduo"' in html and 'data-platform="taobao"' not in html
