@@ -27,12 +27,14 @@ from django.urls import reverse
 
 from channels.levels import Level
 from channels.models import Body, Channel
+from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint, Evidence
 from config.evidence_storage import S3_BACKEND, evidence_storage_settings
 from escalation.packet import evidence_zip
 from notifications.models import OutboundEmail
 from staff import services as staff_services
+from staff.roles import REVIEWER, create_staff_groups
 from tests.conftest import platform, png_upload, require_service
 from tests.services import (
     S3_TEST_CREDENTIALS,
@@ -150,6 +152,8 @@ def test_a_retry_writes_the_clean_copy_under_the_same_name_replacing_the_object(
 def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
     client, consumer, staff_user, s3_env, bucket_storage, bucket, tmp_path
 ):
+    reviewer = staff_user
+    reviewer.groups.add(create_staff_groups()[REVIEWER])  # may view evidence (complaints.access)
     for slug in ("pinduoduo", "taobao", "tmall"):
         platform(slug)
     from escalation.policies import load_policies
@@ -206,20 +210,21 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
                     assert served.status_code == 200
                     assert served["Cache-Control"] == "no-store"
                     assert b"".join(served.streaming_content) == bucket.read(key)
-            client.force_login(staff_user)
+            client.force_login(reviewer)
             assert client.get(evidence[0].get_absolute_url()).status_code == 200
             client.logout()
             assert client.get(evidence[0].get_absolute_url()).status_code == 302  # to the login page
 
             # 4. The packet ZIP carries the bucket's bytes, with their SHA-256.
-            archive = zipfile.ZipFile(io.BytesIO(evidence_zip(complaint, "12315")))
+            packet = evidence_zip(complaint, "12315", viewer=consumer, contact=access.contact_for(consumer, complaint))
+            archive = zipfile.ZipFile(io.BytesIO(packet))
             for number, item in enumerate(evidence, start=1):
                 data = archive.read(f"evidence/{number:02d}.png")
                 assert data == bucket.read(item.file.name)
                 assert f"sha256={hashlib.sha256(data).hexdigest()}" in archive.read("index.txt").decode()
 
             # 5. Forwarded by email: the worker attaches the clean copies read from the bucket.
-            staff_services.forward(complaint, channel=platform_email_channel(pinduoduo), actor=staff_user)
+            staff_services.forward(complaint, channel=platform_email_channel(pinduoduo), actor=reviewer)
             wait_for(
                 lambda: OutboundEmail.objects.filter(to="complaints@pdd.example", status="sent").exists(),
                 60,

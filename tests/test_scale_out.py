@@ -167,11 +167,16 @@ def test_two_webs_and_a_worker_sharing_only_the_services_file_sanitise_and_serve
                 f"the worker ({worker.log})",
             )
             assert set(Evidence.objects.values_list("state", flat=True)) == {"ready"}
-            processed = re.findall(
-                r"Task complaints\.tasks\.process_evidence\[[0-9a-f-]+\] succeeded in [0-9.]+s: '(\w+)'",
-                worker.log.read_text(),
-            )
-            assert processed == ["ready"] * (COMPLAINTS * SCREENSHOTS_EACH)  # each once, none skipped or retried
+
+            def processed():
+                # The worker logs a task's outcome just after its database update: wait for the lines too.
+                return re.findall(
+                    r"Task complaints\.tasks\.process_evidence\[[0-9a-f-]+\] succeeded in [0-9.]+s: '(\w+)'",
+                    worker.log.read_text(),
+                )
+
+            wait_for(lambda: len(processed()) >= COMPLAINTS * SCREENSHOTS_EACH, 30, f"the task outcomes ({worker.log})")
+            assert processed() == ["ready"] * (COMPLAINTS * SCREENSHOTS_EACH)  # each once, none skipped or retried
             assert sorted(m.rcpt_tos[0] for m in mailbox.messages) == ["owner@example.com"] * COMPLAINTS
 
             # 3. Either web serves every evidence file, from the bucket.
