@@ -20,14 +20,12 @@ from tests.conftest import complaint_data, platform, require_service
 from tests.imagegen import screenshot_png
 from tests.services import ROOT, Mailbox, Worker, all_queues, celery_publishing_to, redis_server, smtp_server, wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
 SLOW_IMAGES = 100
 # A phone screenshot takes about half a second to sanitise: the backlog is close to a minute.
 EMAIL_WITHIN_SECONDS = 10
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _needs_postgresql_and_redis():
     require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
     require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
@@ -67,6 +65,9 @@ def test_the_procfile_starts_a_worker_for_every_queue_and_images_apart():
     assert sorted(q for queues in workers.values() for q in queues) == sorted(all_queues())
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_needs_postgresql_and_redis")
 def test_a_confirmation_email_goes_out_within_seconds_behind_a_hundred_screenshots(consumer, tmp_path):
     pinduoduo = platform("pinduoduo")
     screenshot = screenshot_png()
