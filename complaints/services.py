@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,7 +22,8 @@ from accounts.models import language_of
 from config.publishing import publish
 from notifications.services import queue_email
 
-from . import signals, states
+from . import recipients, signals, states
+from .consents import Recipient, record_consent
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
@@ -54,6 +56,18 @@ class EvidenceLimitReached(ValidationError):
         )
 
 
+class UnclaimedEvidenceLimitReached(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "You already have %(limit)s uploaded images that are not part of a complaint. "
+                "File a complaint with them first; images never filed are deleted after %(hours)s hours."
+            ),
+            code="too_many_unclaimed",
+            params={"limit": settings.EVIDENCE_MAX_UNCLAIMED, "hours": settings.EVIDENCE_UNCLAIMED_TTL_HOURS},
+        )
+
+
 # --- Evidence ---------------------------------------------------------------
 
 
@@ -80,14 +94,29 @@ def stage_evidence(owner, uploaded) -> Evidence:
         width=header.width,
         height=header.height,
     )
-    evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
-    try:
-        evidence.save()
-    except Exception:
-        delete_evidence_files(evidence)
-        raise
+    with transaction.atomic():
+        _hold_room_for_unclaimed(owner)
+        evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
+        try:
+            evidence.save()
+        except Exception:
+            delete_evidence_files(evidence)
+            raise
     transaction.on_commit(lambda: enqueue_processing(evidence.pk))
     return evidence
+
+
+def _hold_room_for_unclaimed(owner) -> None:
+    """Raise UnclaimedEvidenceLimitReached when `owner` already holds
+    EVIDENCE_MAX_UNCLAIMED uploads that are not part of a complaint.
+
+    The owner's user row is locked until the caller's transaction ends, so concurrent
+    uploads by one account are counted one after another and cannot all find the same
+    last free place. Refused uploads hold no file and do not count."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    held = Evidence.objects.filter(owner=owner, complaint__isnull=True).exclude(state=Evidence.State.REJECTED)
+    if held.count() >= settings.EVIDENCE_MAX_UNCLAIMED:
+        raise UnclaimedEvidenceLimitReached()
 
 
 def enqueue_processing(evidence_id: int) -> None:
@@ -136,7 +165,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
     storage = evidence.file.storage
     file_name = _save_fresh(storage, f"{stem}.{clean.extension}", clean.content)
     thumbnail_name = _save_fresh(storage, f"{stem}-thumb.jpg", clean.thumbnail)
-    Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING).update(
+    stored = Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING).update(
         state=Evidence.State.READY,
         file=file_name,
         thumbnail=thumbnail_name,
@@ -147,6 +176,11 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         processing_until=None,
     )
     evidence.upload.storage.delete(evidence.upload.name)
+    if stored != 1:
+        # The row was deleted meanwhile (its consumer's data erased): leave no copy behind.
+        storage.delete(file_name)
+        storage.delete(thumbnail_name)
+        return "deleted"
     return "ready"
 
 
@@ -188,6 +222,8 @@ def pending_evidence_ids(now: dt.datetime | None = None, *, older_than=dt.timede
 
 
 def delete_evidence_files(evidence: Evidence) -> None:
+    """Remove the upload, clean copy and thumbnail from the storage. Deleting an
+    Evidence row calls this after commit (complaints.receivers), cascades included."""
     for field in (evidence.upload, evidence.file, evidence.thumbnail):
         if field.name:
             field.storage.delete(field.name)
@@ -208,11 +244,9 @@ def unclaimed_evidence(owner, public_ids: Iterable) -> list[Evidence]:
 def purge_unclaimed_evidence(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Delete uploads that never became part of a complaint (abandoned forms)."""
     cutoff = (now or timezone.now()) - older_than
-    stale = list(Evidence.objects.filter(complaint__isnull=True, created_at__lt=cutoff))
-    for evidence in stale:
-        delete_evidence_files(evidence)
-    Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
-    return len(stale)
+    # The files go after commit (complaints.receivers.delete_files_of_deleted_evidence).
+    _total, deleted = Evidence.objects.filter(complaint__isnull=True, created_at__lt=cutoff).delete()
+    return deleted.get(Evidence._meta.label, 0)
 
 
 def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
@@ -251,8 +285,10 @@ def next_reference(now: dt.datetime) -> str:
 
 
 def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_token, language: str) -> Complaint:
-    """Store a complaint whole, with its evidence, first timeline event and confirmation
-    email, or nothing at all. A replay of the same submission returns the first one."""
+    """Store a complaint whole, with its evidence, the consumer's consent to share it with
+    the platform, first timeline event and confirmation email, or nothing at all. A
+    replay of the same submission returns the first one. Callers ask for that consent
+    first (ComplaintForm.platform_consent)."""
     existing = Complaint.objects.filter(submission_token=submission_token, owner=owner).first()
     if existing:
         return existing
@@ -279,15 +315,17 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
             )
             if claimed != len(ids):
                 raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
+            # The form asked for it (ComplaintForm.platform_consent); stored with its text.
+            record_consent(user=owner, complaint=complaint, recipient=Recipient.PLATFORM, at=now)
             _record(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
-            queue_email(
-                template="complaint_submitted",
-                to=complaint.contact_email,
+            recipients.request_contact_confirmation(complaint, now=now)
+            _email_consumer(
+                complaint,
+                "complaint_submitted",
+                {"evidence_count": len(ids)},
                 language=language,
-                context={"complaint": complaint, "evidence_count": len(ids)},
-                complaint=complaint,
                 dedupe_key=f"submitted:{complaint.pk}",
             )
     except IntegrityError:
@@ -403,12 +441,20 @@ def _record(complaint, kind, *, actor, role, from_status="", to_status="", text=
     )
 
 
-def _email_consumer(complaint: Complaint, template: str, extra: dict, at: dt.datetime) -> None:
+def _email_consumer(
+    complaint: Complaint, template: str, extra: dict, at: dt.datetime | None = None, *, language="", dedupe_key=""
+) -> None:
+    """Email the consumer about `complaint` at the address complaints.recipients allows;
+    nothing when the account has no verified address."""
+    to = recipients.recipient_for(complaint)
+    if to is None:
+        log.info("complaint %s: no verified address, %s not emailed", complaint.pk, template)
+        return
     queue_email(
         template=template,
-        to=complaint.contact_email,
-        language=language_of(complaint.owner) if complaint.owner_id else complaint.language,
+        to=to,
+        language=language or (language_of(complaint.owner) if complaint.owner_id else complaint.language),
         context={"complaint": complaint, **extra},
         complaint=complaint,
-        dedupe_key=f"{template}:{complaint.pk}:{at.timestamp()}",
+        dedupe_key=dedupe_key or f"{template}:{complaint.pk}:{at.timestamp()}",
     )

@@ -5,18 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 
-from . import access, services
+from . import access, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -97,6 +97,14 @@ def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_F
         if len(staged) >= room:
             errors.append((name, services.EvidenceLimitReached().messages))
             continue
+        # Each file counts: checking and storing images is the costly part of a filing.
+        if is_ratelimited(
+            request, group="stage-evidence", key="user", rate=settings.RATE_LIMIT_STAGING, increment=True
+        ):
+            errors.append(
+                (name, [_("You have uploaded many images in a short time. Please wait an hour and try again.")])
+            )
+            continue
         try:
             evidence = services.stage_evidence(request.user, uploaded)
         except ValidationError as error:
@@ -157,6 +165,7 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "is_open": complaint.status not in TERMINAL,
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
+        "contact": recipients.contact_status(complaint),
     }
     return render(request, "complaints/detail.html", context, status=status)
 
@@ -216,6 +225,26 @@ def complaint_withdraw(request, reference):
     return redirect(complaint)
 
 
+@require_http_methods(["GET", "POST"])
+@never_cache
+def confirm_contact(request, token):
+    """The link in the contact-address confirmation email; no login needed (the holder
+    of that mailbox may have no account). GET only asks, so a mail scanner following
+    the link confirms nothing; the button's POST confirms."""
+    try:
+        complaint = recipients.complaint_from_confirmation_token(token)
+    except recipients.ConfirmationExpired:
+        return render(request, "complaints/contact_confirm.html", {"expired": True}, status=410)
+    if complaint is None:
+        raise Http404
+    confirmed = complaint.contact_email_confirmed_at is not None
+    if request.method == "POST":
+        recipients.confirm_contact_email(complaint)
+        confirmed = True
+    context = {"reference": complaint.reference, "confirmed": confirmed, "token": token}
+    return render(request, "complaints/contact_confirm.html", context)
+
+
 @login_required
 @require_GET
 def evidence_file(request, public_id, thumbnail=False):
@@ -234,7 +263,7 @@ def evidence_file(request, public_id, thumbnail=False):
         filename=evidence.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Personal data: no cache (browser, proxy or CDN) may keep a copy past this check.
+    # Personal data: no browser, proxy or shared-computer cache may keep a copy.
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

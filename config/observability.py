@@ -1,4 +1,4 @@
-"""What operators see: one log line per request, JSON logs, errors in Sentry.
+"""What operators see: JSON logs (with one line per request), errors in Sentry.
 
 None of it may carry personal data: request lines hold the method, the path without
 its query string, the status and the time taken; Sentry gets no request bodies,
@@ -61,8 +61,9 @@ def init_sentry(dsn: str, *, environment: str, release: str = "") -> None:
 
 
 class RequestLogMiddleware:
-    """One line per request: method, path (never the query string), status, duration.
-    Placed after config.health.HealthMiddleware, so probes do not flood the log."""
+    """One line per request with LOG_FORMAT=json (otherwise gunicorn's access log is that
+    line): method, path (never the query string), status, duration. Placed after
+    config.health.HealthMiddleware, so probes do not flood the log."""
 
     def __init__(self, get_response):
         self.get_response = get_response

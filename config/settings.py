@@ -3,7 +3,8 @@
 Every value a deployment changes comes from an environment variable (django-environ);
 the defaults are the embedded ones `make run` needs: SQLite, Celery's filesystem
 broker and mail written under var/. Production sets DATABASE_URL, CELERY_BROKER_URL,
-EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
+CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS; with DEBUG off the site refuses to
+start without SECRET_KEY, a shared CACHE_URL or EMAIL_URL.
 """
 
 from pathlib import Path
@@ -39,7 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site whose sign-in is allauth's (rate-limited, two-factor): staff.admin_site.
+    "staff.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -57,17 +60,18 @@ INSTALLED_APPS = [
     "complaints",
     "channels",
     "escalation",
+    "privacy",
     "staff",
 ]
 
 MIDDLEWARE = [
+    # First of all: an oversized body is refused before anything (CSRF included) reads it.
+    "config.limits.RequestBodyLimitMiddleware",
     # /healthz and /readyz, answered before host checks and HTTPS redirects (config.health).
     "config.health.HealthMiddleware",
     # /metrics for Prometheus, to a token or allowed addresses only (staff.metrics).
     "staff.metrics.MetricsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # One log line per request, without query strings (config.observability).
-    "config.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "staff.middleware.StaffTwoFactorMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -112,7 +117,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tousu")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://tousu")}
+# Rate limits (sign-in lockout, filing) and used TOTP codes are counted in the cache: an
+# in-process one counts per process, so 2 gunicorn workers would allow twice the attempts.
+# (This replaces django-ratelimit's own E003 check, which runs only when it is an installed app.)
+IN_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not DEBUG and CACHES["default"]["BACKEND"] in IN_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache shared by every process (e.g. redis://host:6379/1) when DEBUG is off: "
+        "with an in-process cache, rate limits and the sign-in lockout are counted per process."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +190,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Tousu] "
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+elif not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when DEBUG is off (e.g. smtp+tls://user:pass@smtp.example.com:587): "
+        "without it every email is written to var/mail and the console, and none is delivered."
+    )
 else:
     EMAIL_BACKEND = "config.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -191,6 +213,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tousu] "
+# A password reset asked for an address no account has sends nothing (allauth would
+# otherwise email "no account here" to whatever address anyone types).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
@@ -202,9 +227,19 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Filing: complaints per user per hour (django-ratelimit, in complaints.views).
 RATE_LIMIT_FILING = env.str("RATE_LIMIT_FILING", default="10/h")
+# Images checked and stored before a complaint is filed, per user per hour (each file counts).
+RATE_LIMIT_STAGING = env.str("RATE_LIMIT_STAGING", default="60/h")
+# The number checker (page and JSON API together), per client address.
+RATE_LIMIT_NUMBER_CHECK = env.str("RATE_LIMIT_NUMBER_CHECK", default="60/m")
 RATELIMIT_VIEW = "config.views.rate_limited"
-# django-ratelimit warns about the in-process cache; production sets CACHE_URL to Redis.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tousu"
+MFA_ADAPTER = "staff.two_factor.StaffTwoFactorAdapter"
+# Staff accounts (the admin, personal data of every consumer) must set up an authenticator
+# app before anything else, and keep it (staff.two_factor). Consumers are never asked.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 # --- Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -285,7 +320,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_staff_digest",
         "schedule": 3600.0,
     },
+    # privacy.retention.erase_expired: personal data of complaints closed RETENTION_DAYS ago.
+    "privacy-erase-expired": {
+        "task": "privacy.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
+# art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
+# 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
 
 # --- Security.
 SESSION_COOKIE_HTTPONLY = True
@@ -330,6 +374,13 @@ EVIDENCE_MAX_PIXELS = 50_000_000
 EVIDENCE_MAX_EDGE = 2000
 EVIDENCE_THUMBNAIL_SIZE = (480, 480)
 EVIDENCE_UNCLAIMED_TTL_HOURS = 24
+# Uploads a consumer may hold that are not (yet) part of a complaint: three full drafts.
+EVIDENCE_MAX_UNCLAIMED = env.int("EVIDENCE_MAX_UNCLAIMED", default=3 * EVIDENCE_MAX_FILES)
+
+# --- Request size (config.limits): the largest body the site ever needs is a filing
+# with every image at its limit plus the form; anything larger is refused with 413
+# before it is read, so no URL can be made to spool hundreds of megabytes to disk.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 2 * 1024 * 1024)
 
 # --- Logs and errors (config.observability): no personal data in either.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
@@ -337,6 +388,12 @@ LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), log_format=
 if LOG_FORMAT == "json":
     # Celery workers then log through the JSON handler above instead of their own format.
     CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+    # The one line per request comes from Django, as JSON (gunicorn.conf.py then turns its
+    # own plain access log off); after the health and metrics endpoints, so probes are not logged.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_prometheus.middleware.PrometheusBeforeMiddleware") + 1,
+        "config.observability.RequestLogMiddleware",
+    )
 # Prometheus scrapes /metrics with this bearer token or from these addresses/networks.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

@@ -1,7 +1,12 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.consents import consent_text, recipient_name
+
+from . import conf
 from .models import Body, PlatformFiling
 
 
@@ -15,11 +20,18 @@ class PlatformFilingForm(forms.Form):
     ticket = forms.CharField(label=_("The platform's ticket number, if any"), max_length=60, required=False)
 
     def clean_filed_at(self):
+        # A recent date only: an older one would start clocks already long overdue
+        # (and every overdue clock is a reminder and a mark against the platform).
         value = self.cleaned_data["filed_at"]
-        if value > timezone.now():
+        now = timezone.now()
+        if value > now:
             raise forms.ValidationError(_("This time is in the future."))
-        if value < timezone.now() - timezone.timedelta(days=365):
-            raise forms.ValidationError(_("This is more than a year ago; please contact us instead."))
+        if value < now - dt.timedelta(days=conf.PLATFORM_FILING_MAX_DAYS_BACK):
+            raise forms.ValidationError(
+                _("This is more than %(days)s days ago; please contact us instead."),
+                code="too_old",
+                params={"days": conf.PLATFORM_FILING_MAX_DAYS_BACK},
+            )
         return value
 
 
@@ -35,6 +47,21 @@ class EscalationStartForm(forms.Form):
         label=_("A court, an arbitrator or a consumer association already handles or handled this dispute"),
         required=False,
     )
+    # PIPL art. 23: a separate consent for the body chosen, asked here and not at filing.
+    consent = forms.BooleanField(
+        error_messages={"required": _("We can only prepare your packet for this body with your consent.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("body") if self.is_bound else None
+        if chosen not in (Body.REGULATOR, Body.ASSOCIATION):
+            chosen = Body.REGULATOR
+        self.fields["consent"].label = consent_text(chosen, html=True)
+
+    def consent_recipients(self) -> dict:
+        """{body: [name, contact]}, for the script that keeps the wording on the body picked."""
+        return {body: list(recipient_name(body)) for body in (Body.REGULATOR, Body.ASSOCIATION)}
 
 
 class EscalationRecordForm(forms.Form):

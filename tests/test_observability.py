@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from tests.services import ROOT, free_port
+from tests.services import ROOT, free_port, wait_for
 
 PHONE = "13912345678"
 ORDER = "260305-123456789012345"
@@ -39,7 +39,8 @@ def broken(request):
     raise RuntimeError("the view broke")
 
 urlpatterns = [path("broken/", broken)]
-with override_settings(ROOT_URLCONF=__name__):
+# Sessions in the cookie: this throwaway process has no database tables.
+with override_settings(ROOT_URLCONF=__name__, SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies"):
     response = Client(raise_request_exception=False).post(
         "/broken/?order={ORDER}",
         {{"contact_phone": "{PHONE}", "contact_email": "owner@example.com"}},
@@ -77,11 +78,64 @@ def test_json_logs_have_one_line_per_request_without_query_strings():
     assert PHONE not in finished.stderr and ORDER not in finished.stderr
 
 
-def test_plain_logs_by_default():
+def test_plain_logs_leave_the_request_line_to_gunicorn():
     finished = run_django(REQUEST_SCRIPT)
     assert finished.returncode == 0, finished.stderr
-    assert "GET /i18n/setlang/ 405 " in finished.stderr
+    assert "Method Not Allowed (GET): /i18n/setlang/" in finished.stderr  # plain text, not JSON
+    assert "tousu.requests" not in finished.stderr and "GET /i18n/setlang/ 405" not in finished.stderr
     assert PHONE not in finished.stderr
+
+
+def test_under_gunicorn_with_json_logs_each_request_is_one_json_line_without_its_query(tmp_path):
+    """gunicorn started as the Procfile starts it (-c gunicorn.conf.py): with LOG_FORMAT=json
+    its plain access log is off and Django's JSON line is the only one for the request."""
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "observability-test-key",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SECURE_SSL_REDIRECT": "false",
+        "DEBUG": "1",
+        "TOUSU_VAR_DIR": str(tmp_path / "var"),
+        "LOG_FORMAT": "json",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"]
+    command += ["--workers", "1", "--bind", f"127.0.0.1:{port}", "--control-socket", str(tmp_path / "g.ctl")]
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    try:
+
+        def up():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        wait_for(up, 60, f"gunicorn ({log})")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/i18n/setlang/?phone={PHONE}&order={ORDER}", timeout=10)
+        assert refused.value.code == 405
+        lines = wait_for(
+            lambda: [
+                line for line in log.read_text().splitlines() if "/i18n/setlang/" in line and "tousu.requests" in line
+            ],
+            10,
+            f"the request line ({log})",
+        )
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    request_lines = [line for line in log.read_text().splitlines() if "/i18n/setlang/" in line]
+    assert [json.loads(line)["logger"] for line in request_lines] == ["django.request", "tousu.requests"]
+    assert json.loads(lines[0])["path"] == "/i18n/setlang/"
+    assert PHONE not in log.read_text() and ORDER not in log.read_text()
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):

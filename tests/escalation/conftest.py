@@ -50,7 +50,12 @@ def policies(db):
 
 @pytest.fixture
 def consumer(db, django_user_model):
-    return django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
+    # complaints.recipients emails only verified addresses.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 @pytest.fixture
