@@ -5,7 +5,7 @@ aiosmtpd server and a real Celery worker process configured through the environm
 
 A consumer files with screenshots (raw uploads go to the bucket), the worker sanitises
 them (reading and writing the bucket), the checked view streams them, the packet ZIP
-and the email to the platform carry them, and the purge deletes objects. Nothing is
+and the email to the platform carry them, the purge and the erasure of a complaint delete objects. Nothing is
 written to a local evidence folder, by this process or the worker.
 """
 
@@ -33,6 +33,7 @@ from complaints.models import Complaint, Evidence
 from config.evidence_storage import S3_BACKEND, evidence_storage_settings
 from escalation.packet import evidence_zip
 from notifications.models import OutboundEmail
+from privacy.erasure import erase_complaints
 from staff import services as staff_services
 from staff.roles import REVIEWER, create_staff_groups
 from tests.conftest import platform, png_upload, require_service
@@ -249,9 +250,9 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
         finally:
             worker.kill()
 
-    # Deleting a filed complaint's evidence removes every object of it.
-    for item in evidence:
-        complaint_services.delete_evidence_files(item)
+    # Erasing the complaint (privacy.erasure) deletes every object of its evidence.
+    assert erase_complaints([complaint.pk]) == 1
+    assert not Evidence.objects.exists()
     assert bucket.keys() == set()
     # Nothing ever touched a local evidence folder: not this process's, not the worker's.
     assert local_evidence_files() == local_before
