@@ -348,6 +348,12 @@ def step_label(route: str, step: str) -> str:
     }
     if (route, step) in labels:
         return labels[(route, step)]
+    if route == Route.ODR:
+        return (
+            _("ODR negotiation ended: agreement")
+            if step == StepKind.AGREEMENT
+            else _("ODR negotiation ended: no agreement")
+        )
     return _("Mediation ended: agreement") if step == StepKind.AGREEMENT else _("Mediation ended: no agreement")
 
 
