@@ -201,8 +201,11 @@ def _reject(evidence: Evidence, code: str) -> None:
 
 
 def _save_fresh(storage, name: str, content: bytes) -> str:
-    """Store `content` under exactly `name`, replacing what a crashed attempt left there."""
-    storage.delete(name)
+    """Store `content` under exactly `name`, replacing what a crashed attempt left there.
+    A bucket (django-storages with file_overwrite) replaces an object on save: deleting
+    it first would only cost a request."""
+    if not getattr(storage, "file_overwrite", False):
+        storage.delete(name)
     return storage.save(name, ContentFile(content))
 
 
@@ -391,6 +394,13 @@ def transition(
 
 def withdraw(complaint: Complaint, *, actor, reason: str = "") -> Complaint:
     return transition(complaint, Status.WITHDRAWN, actor=actor, role=Actor.CONSUMER, text=reason)
+
+
+def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> TimelineEvent:
+    """A step on a route after the platform that does not change the status (12315's
+    decision, the end of mediation, a second body): one timeline event. The caller
+    (escalation.ladder.record_step) holds the complaint's row lock and checked the step."""
+    return _record(complaint, TimelineEvent.Kind.ROUTE_STEP, actor=actor, role=role, text=text)
 
 
 # --- Messages ---------------------------------------------------------------
