@@ -73,7 +73,8 @@ def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(
     assert thumbs.count() == 2
     for index in range(2):
         thumbs.nth(index).scroll_into_view_if_needed()
-        assert thumbs.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+        # Lazy images load after they scroll into view: wait for the decode, do not sample.
+        assert thumbs.nth(index).evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
     page.screenshot(path=str(_artifact("complaint-detail.png")), full_page=True)
 
 
