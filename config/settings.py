@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "channels",
     "escalation",
     "staff",
+    "reading",
 ]
 
 MIDDLEWARE = [
