@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
-from config.publishing import publish
+from config.publishing import publish, publish_by_name
 from notifications.services import queue_email
 
 from . import signals, states
@@ -147,6 +147,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         processing_until=None,
     )
     evidence.upload.storage.delete(evidence.upload.name)
+    publish_by_name("reading.read_evidence", evidence_id)  # OCR, on its own queue
     return "ready"
 
 

@@ -232,6 +232,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reading screenshots (reading.tasks) takes seconds of CPU each: its own queue, served by
+# its own worker (Procfile `ocr`), so confirmations and reminders never wait behind it.
+# Merged into whatever routes are set above, so each app's routes stay one line.
+CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work; each entry names the function it runs. Apps add theirs in CELERY_BEAT_SCHEDULE.

@@ -11,13 +11,16 @@ import io
 import threading
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageStat
 
 # Larger images are refused before decoding (a decompression bomb must not reach OCR).
 MAX_PIXELS = 40_000_000
 # RapidOCR shrinks the longest side to this before detection; phone screenshots are
 # ~2500 px tall, and the smallest text of a 1170-wide screen stays ~20 px tall at 1600.
 MAX_SIDE = 1600
+# Narrower than a line of text, or flatter than any text on a background: nothing to read.
+MIN_SIDE = 16
+FLAT_STDDEV = 1.0
 # Each line is recognised alone (batch 1) and padded to at least 160 px wide, not 320:
 # short lines ("复制", "¥0.00") are most of a screenshot, and padding them to the widest
 # line of a batch doubled the recognition time (measured in bench/README.md).
@@ -42,18 +45,37 @@ def engine():
     if _engine is None:
         with _lock:
             if _engine is None:
-                from rapidocr_onnxruntime import RapidOCR
-
-                _engine = RapidOCR(
-                    intra_op_num_threads=1,
-                    inter_op_num_threads=1,
-                    # Screenshots are upright: the 180° classifier only costs time.
-                    use_cls=False,
-                    max_side_len=MAX_SIDE,
-                    rec_img_shape=REC_SHAPE,
-                    rec_batch_num=1,
-                )
+                _engine = _load()
     return _engine
+
+
+def _load():
+    from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime.utils.infer_engine import OrtInferSession
+
+    # onnxruntime keeps a memory plan per input shape, and every screenshot has its own
+    # shape: without plans a worker peaks ~80 MB lower (bench/README.md). rapidocr
+    # 1.4.4 has no option for it, so its session options are amended while it loads.
+    library_options = OrtInferSession._init_sess_opts
+
+    def options_without_memory_plans(config):
+        options = library_options(config)
+        options.enable_mem_pattern = False
+        return options
+
+    OrtInferSession._init_sess_opts = staticmethod(options_without_memory_plans)
+    try:
+        return RapidOCR(
+            intra_op_num_threads=1,
+            inter_op_num_threads=1,
+            # Screenshots are upright: the 180° classifier only costs time.
+            use_cls=False,
+            max_side_len=MAX_SIDE,
+            rec_img_shape=REC_SHAPE,
+            rec_batch_num=1,
+        )
+    finally:
+        OrtInferSession._init_sess_opts = staticmethod(library_options)
 
 
 def decode(data: bytes) -> Image.Image | None:
@@ -69,9 +91,21 @@ def decode(data: bytes) -> Image.Image | None:
         return None
 
 
+def has_no_text(image: Image.Image) -> bool:
+    """True for an image that cannot hold a line of text: too small, or one flat colour
+    (detection would otherwise spend half a second on an upscaled blank)."""
+    if min(image.size) < MIN_SIDE:
+        return True
+    small = image.convert("L").resize((64, 64))
+    return ImageStat.Stat(small).stddev[0] < FLAT_STDDEV
+
+
 def read_text(image: Image.Image) -> list[TextBox]:
     """The lines of text in `image`, top to bottom."""
     import numpy as np
+
+    if has_no_text(image):
+        return []
 
     # RapidOCR takes OpenCV's BGR order.
     pixels = np.asarray(image)[:, :, ::-1]

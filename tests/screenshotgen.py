@@ -373,6 +373,28 @@ def generate(count=72, seed=12):
         yield Screenshot(f"{index:03d}.{'jpg' if fmt == 'JPEG' else 'png'}", image, labels)
 
 
+def order_screenshot(platform, *, seed=1, size=(1170, 2532), theme="light", scale=1.0, show_address=True, fmt="PNG"):
+    """One order page, for tests that read a particular kind of screenshot."""
+    image, labels = _order_page(
+        random.Random(seed),
+        platform,
+        width=size[0],
+        height=size[1],
+        theme=theme,
+        scale=scale,
+        show_address=show_address,
+        masked_phone=False,
+    )
+    labels.update(size=list(size), theme=theme, scale=scale, format=fmt)
+    return Screenshot(f"{platform}-{seed}.{'jpg' if fmt == 'JPEG' else 'png'}", image, labels)
+
+
+def chat_screenshot(*, seed=1, size=(1170, 2532), theme="light", scale=1.0):
+    image, labels = _chat_page(random.Random(seed), width=size[0], height=size[1], theme=theme, scale=scale)
+    labels.update(size=list(size), theme=theme, scale=scale, format="PNG")
+    return Screenshot(f"chat-{seed}.png", image, labels)
+
+
 def encode(shot: Screenshot, rng_quality=None) -> bytes:
     out = io.BytesIO()
     if shot.labels["format"] == "JPEG":
