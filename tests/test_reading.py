@@ -28,9 +28,9 @@ def covers(found, truth, share=0.8) -> bool:
 
 
 ORDER_PAGES = {
-    "pinduoduo-light-png": dict(platform="pinduoduo", seed=3),
-    "taobao-dark-jpeg": dict(platform="taobao", seed=4, theme="dark", fmt="JPEG", size=(1080, 2400)),
-    "tmall-light-narrow": dict(platform="tmall", seed=5, size=(828, 1792), scale=1.15),
+    "pinduoduo-light-png": {"platform": "pinduoduo", "seed": 3},
+    "taobao-dark-jpeg": {"platform": "taobao", "seed": 4, "theme": "dark", "fmt": "JPEG", "size": (1080, 2400)},
+    "tmall-light-narrow": {"platform": "tmall", "seed": 5, "size": (828, 1792), "scale": 1.15},
 }
 
 
@@ -54,9 +54,9 @@ def test_an_order_page_gives_its_exact_order_number_and_amount_and_the_phone_box
 def test_a_chat_screenshot_gives_no_order_facts_but_the_phone_in_it():
     shot = chat_screenshot(seed=2)
     line = read_screenshot(encode(shot)).as_line()
-    assert {name: line[name] for name in ("platform", "order_number", "amount", "ordered_at", "shop_name")} == dict.fromkeys(
-        ("platform", "order_number", "amount", "ordered_at", "shop_name")
-    )
+    assert {
+        name: line[name] for name in ("platform", "order_number", "amount", "ordered_at", "shop_name")
+    } == dict.fromkeys(("platform", "order_number", "amount", "ordered_at", "shop_name"))
     assert line["status"] is None
     phones = [p["box"] for p in line["personal_data"] if p["kind"] == "phone"]
     assert len(shot.labels["phones"]) == 1 and any(covers(found, shot.labels["phones"][0]) for found in phones)
@@ -96,7 +96,17 @@ def test_the_command_prints_one_json_object_per_file(tmp_path, capsys):
     not_image.write_text("订单编号：260305-123456789012345")
     call_command("read_screenshot", str(page), str(not_image), str(tmp_path / "missing.png"))
     rows = [json.loads(row) for row in capsys.readouterr().out.splitlines()]
-    keys = ["file", "platform", "order_number", "amount", "ordered_at", "shop_name", "status", "seconds", "personal_data"]
+    keys = [
+        "file",
+        "platform",
+        "order_number",
+        "amount",
+        "ordered_at",
+        "shop_name",
+        "status",
+        "seconds",
+        "personal_data",
+    ]
     assert [list(row) for row in rows] == [keys] * 3
     assert rows[0]["file"] == str(page)
     assert (rows[0]["order_number"], rows[0]["amount"], rows[0]["ordered_at"]) == (
