@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Evidence
 
+# How each fact of reading.extract.FIELDS is named to staff and consumers.
+FACT_LABELS = {
+    "platform": _("Platform"),
+    "order_number": _("Order number"),
+    "amount": _("Amount paid (CNY)"),
+    "ordered_at": _("Order time"),
+    "shop_name": _("Shop"),
+    "status": _("Order status"),
+}
+
 
 class ScreenshotReading(models.Model):
     """What OCR read on one sanitised evidence image (reading.services.read_evidence is
@@ -30,5 +40,10 @@ class ScreenshotReading(models.Model):
     def __str__(self):
         return f"{self.evidence_id} {self.status}"
 
-    def fact(self, name: str) -> dict | None:
-        return self.facts.get(name)
+    def labelled_facts(self) -> list[tuple[str, str, int]]:
+        """(label, value, confidence in per cent) of each fact read, in a fixed order."""
+        return [
+            (label, self.facts[name]["value"], round(100 * self.facts[name]["confidence"]))
+            for name, label in FACT_LABELS.items()
+            if name in self.facts
+        ]

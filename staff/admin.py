@@ -191,7 +191,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_delete": False,
             "complaint": complaint,
-            "evidence": list(complaint.evidence.order_by("created_at", "id")),
+            "evidence": list(complaint.evidence.select_related("reading").order_by("created_at", "id")),
             "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
             "buttons": buttons,
             "can_reveal": can_act,
