@@ -81,3 +81,17 @@ def test_review_points_out_what_differs_from_the_screenshot_and_still_submits(lo
 def test_review_without_a_reading_notes_nothing(logged_in, pinduoduo):
     html = logged_in.post(reverse("complaints:new"), {**form_post(pinduoduo), "action": "review"}).content.decode()
     assert 'id="screenshot-notes"' not in html
+
+
+def test_the_fill_endpoint_fills_empty_fields_from_the_consumers_own_screenshots_only(
+    client, consumer, other_consumer, pinduoduo, read_screenshot
+):
+    data = {**form_post(pinduoduo, amount="", order_date=""), "evidence": read_screenshot.public_id}
+    client.force_login(consumer)
+    result = client.post(reverse("reading:fill"), data).json()
+    assert result["filled"] == {"order_date": "2026-03-05", "amount": "129.00"}
+    assert result["still_reading"] is False and result["message"].startswith("已根据您的截图填写")
+    client.force_login(other_consumer)
+    result = client.post(reverse("reading:fill"), data).json()
+    assert result["filled"] == {} and result["still_reading"] is False
+    assert client.get(reverse("reading:fill")).status_code == 405
