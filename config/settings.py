@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # its own worker (Procfile `ocr`), so confirmations and reminders never wait behind it.
 # Merged into whatever routes are set above, so each app's routes stay one line.
 CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
+CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work; each entry names the function it runs. Apps add theirs in CELERY_BEAT_SCHEDULE.
@@ -268,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
+CELERY_BEAT_SCHEDULE["reading-unread-evidence"] = {"task": "reading.read_unread_evidence", "schedule": 120.0}
 
 # --- Security.
 SESSION_COOKIE_HTTPONLY = True

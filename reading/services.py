@@ -1,5 +1,7 @@
 """Reading evidence screenshots: the only writer of ScreenshotReading."""
 
+import datetime as dt
+
 from django.utils import timezone
 
 from complaints.models import Evidence
@@ -38,3 +40,15 @@ def read_evidence(evidence_id: int) -> str:
         },
     )
     return status
+
+
+def unread_evidence_ids(now=None, *, older_than=dt.timedelta(minutes=2), within=dt.timedelta(days=2), limit=100):
+    """Sanitised evidence that should have been read by now but was not: the broker was
+    down when sanitising published the reading, or the ocr worker died mid-way."""
+    now = now or timezone.now()
+    return list(
+        Evidence.objects.ready()
+        .filter(reading__isnull=True, created_at__lt=now - older_than, created_at__gte=now - within)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -95,3 +95,18 @@ def test_the_fill_endpoint_fills_empty_fields_from_the_consumers_own_screenshots
     result = client.post(reverse("reading:fill"), data).json()
     assert result["filled"] == {} and result["still_reading"] is False
     assert client.get(reverse("reading:fill")).status_code == 405
+
+
+def test_evidence_never_read_is_found_by_the_catch_up_sweep(read_screenshot):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reading.services import unread_evidence_ids
+
+    later = timezone.now() + dt.timedelta(minutes=3)
+    assert unread_evidence_ids(later) == []
+    ScreenshotReading.objects.all().delete()
+    assert unread_evidence_ids(later) == [read_screenshot.pk]
+    assert unread_evidence_ids(timezone.now()) == []  # too new: the ocr queue has it
+    assert unread_evidence_ids(later + dt.timedelta(days=3)) == []  # too old to matter
