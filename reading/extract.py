@@ -209,7 +209,9 @@ def _shop_name(lines) -> Fact | None:
     for line in lines:
         text = line.text
         chevron = bool(_CHEVRON.search(text)) or any(o.text in {">", "〉", "›"} for o in _right_of(lines, line)[:1])
-        name = _CHEVRON.sub("", text)
+        # The shop icon and the chevron are sometimes read as a bracket or a colon.
+        name = re.sub(r"[\s>〉›»:.,]+$", "", text)
+        name = re.sub(r"^[^\w\u4e00-\u9fff]+", "", name)
         name = re.sub(r"^(天猫|淘宝|店铺)\s*", "", name).strip()
         if len(name) < 2 or _NOT_A_SHOP.search(name) or not re.search(r"[\u4e00-\u9fff]", name):
             continue

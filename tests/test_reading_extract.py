@@ -164,3 +164,9 @@ def test_a_delivery_address_and_its_wrapped_rest():
     )
     assert [(p.kind, p.box[1]) for p in found] == [("phone", 500), ("name", 500), ("address", 580), ("address", 650)]
     assert personal_data([line("收货人：王芳", 60, 100)])[0].kind == "name"
+
+
+@pytest.mark.parametrize("read", ["】小米官方旗舰店", "小米官方旗舰店：", "天猫小米官方旗舰店 >"])
+def test_the_shop_icon_and_chevron_misread_as_punctuation_are_not_part_of_the_name(read):
+    boxes = [line("订单详情", 450, 200), line(read, 186, 715), line("实付款", 90, 1630), line("¥5.00", 880, 1635)]
+    assert order_facts(boxes, today=TODAY)["shop_name"].value == "小米官方旗舰店"
