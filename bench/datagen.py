@@ -180,6 +180,9 @@ def setup_django() -> None:
     """For the command line: the production settings, on the DATABASE_URL given."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    # The production settings refuse an in-process cache and unset mail: name ones (unused here).
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ.setdefault("TOUSU_VAR_DIR", "/tmp/tousu-bench-var")
     import django
 

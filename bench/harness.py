@@ -437,7 +437,10 @@ def bench_stack(
             # Our own control socket (the default is one per machine user, shared with any other gunicorn),
             # and the time each request spent in its worker, to tell it from time spent queueing.
             + ["--control-socket", str(tmp / "gunicorn.ctl"), "--access-logfile", str(log_dir / "gunicorn-access.log")]
-            + ["--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'],
+            + [
+                "--access-logformat",
+                '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms',
+            ],  # no query strings, as in production
             log=log_dir / "gunicorn.log",
             env=stack_env,
             cwd=app_dir,

@@ -57,6 +57,9 @@ def setup_django(broker_url: str) -> None:
         sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tousu_bench (a database you created).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    # The production settings refuse an in-process cache and unset mail: name ones (unused here).
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ["CELERY_BROKER_URL"] = broker_url
     os.environ.setdefault("TOUSU_VAR_DIR", "/tmp/tousu-bench-var")
     import django

@@ -94,6 +94,9 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    # The production settings refuse an in-process cache and unset mail: name ones (unused here).
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
     import django
 
     django.setup()

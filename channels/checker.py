@@ -68,7 +68,8 @@ class CheckResult:
             "body": _body_json(self.owner),
             "claimed_for": _body_json(self.claimed_for),
             "channel_kind": self.channel.kind if self.channel else None,
-            "source": self.channel.source if self.channel else None,
+            # Named for people (channels.sources), never an internal file name.
+            "source": "; ".join(s.label for s in self.channel.public_sources) if self.channel else None,
             "checked_on": self.channel.checked_on.isoformat() if self.channel else None,
             "wrong_reason": (self.channel.wrong_reason or None) if self.channel else None,
             "advice": self.advice,

@@ -30,6 +30,9 @@ MEANING = {
 
 # Levels a consumer may be pointed to; the others appear only under "do not trust".
 LISTED = frozenset({Level.OFFICIAL, Level.CORROBORATED, Level.UNCONFIRMED})
+# Levels at which we send a consumer's complaint and evidence to an address: a wrong
+# address would hand their personal data to a stranger (PIPL art. 23).
+MAY_RECEIVE_PERSONAL_DATA = frozenset({Level.OFFICIAL, Level.CORROBORATED})
 # Staff must say why when they mark an entry with one of these.
 NEEDS_REASON = frozenset({Level.DISPUTED, Level.WRONG})
 
@@ -50,6 +53,10 @@ def is_listed(level: str) -> bool:
 
 def needs_caution(level: str) -> bool:
     return level == Level.UNCONFIRMED
+
+
+def may_receive_personal_data(level: str) -> bool:
+    return level in MAY_RECEIVE_PERSONAL_DATA
 
 
 def is_distrusted(level: str) -> bool:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from complaints.models import Platform
@@ -95,7 +96,9 @@ def load(data: dict) -> LoadReport:
             slug=entry["slug"], defaults={name: entry[name] for name in BODY_FIELDS if name in entry}
         )
         report.created += created
-        if not created:
+        if created:
+            _check_fields(body, BODY_FIELDS, body.slug)
+        else:
             report.filled += _fill_blanks(body, entry, BODY_FIELDS)
         if entry.get("platform") and body.platform_id is None:
             platform = Platform.objects.filter(slug=entry["platform"]).first()
@@ -117,6 +120,7 @@ def _load_channel(body: Body, entry: dict, bodies: dict, default_checked_on: dt.
         for name in CHANNEL_FIELDS:
             if name in entry:
                 setattr(channel, name, entry[name])
+        _check_fields(channel, CHANNEL_FIELDS, f"{body.slug}/{entry['key']}")
         report.created += 1
     else:
         report.filled += _fill_blanks(channel, entry, CHANNEL_FIELDS)
@@ -153,6 +157,17 @@ def _fill_blanks(obj, entry: dict, names: list[str]) -> int:
     blank = [name for name in names if name in entry and entry[name] not in ("", [], None) and not getattr(obj, name)]
     for name in blank:
         setattr(obj, name, entry[name])
+    _check_fields(obj, blank, str(obj))
     if blank:
         obj.save(update_fields=blank)
     return int(bool(blank))
+
+
+def _check_fields(obj, names: list[str], where: str) -> None:
+    """Run the model's field validators (e.g. channels.links: only http, https, tel and
+    mailto links) on the fields the file sets; a bad value stops the whole load."""
+    others = [field.name for field in obj._meta.fields if field.name not in names]
+    try:
+        obj.clean_fields(exclude=others)
+    except ValidationError as error:
+        raise DataFileError(f"{where}: {'; '.join(f'{k}: {v}' for k, v in error.message_dict.items())}")

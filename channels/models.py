@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from . import hours as hours_rules
 from . import normalise as norm
 from .levels import Level
+from .links import link_scheme, validate_link_scheme, validate_website
+from .sources import PublicSource, public_sources
 
 
 def _pick(zh: str, en: str) -> str:
@@ -44,7 +46,7 @@ class Body(models.Model):
         related_name="contact_body",
         verbose_name=_("platform"),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_website])
     website_source = models.CharField(_("website source"), max_length=300, blank=True)
     # 12315 asks for the respondent's legal name and address: kept with their sources.
     legal_name = models.CharField(_("operating company (legal name)"), max_length=200, blank=True)
@@ -101,6 +103,11 @@ class Verified(models.Model):
     def sources(self) -> list[str]:
         return [part.strip() for part in self.source.split(";") if part.strip()]
 
+    @property
+    def public_sources(self) -> list[PublicSource]:
+        """The sources as the public reads them (channels.sources), never file names."""
+        return public_sources(self.sources, self.owning_body)
+
 
 class Channel(Verified):
     class Kind(models.TextChoices):
@@ -133,7 +140,12 @@ class Channel(Verified):
     # Stable name within the body, used by the data loader to find the row again.
     key = models.SlugField(_("key"), max_length=60)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=200, help_text=_("Number, address or app name as shown."))
+    value = models.CharField(
+        _("value"),
+        max_length=200,
+        help_text=_("Number, address or app name as shown."),
+        validators=[validate_link_scheme],
+    )
     # Written on save from `value`; what the number checker looks up.
     normalised = models.CharField(_("normalised value"), max_length=200, blank=True, editable=False)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.CONSUMERS)
@@ -183,6 +195,10 @@ class Channel(Verified):
             raise ValidationError({"value": _("This is not a phone number, email or web address we can read.")})
 
     @property
+    def owning_body(self) -> Body:
+        return self.body
+
+    @property
     def notes(self) -> str:
         return _pick(self.notes_zh, self.notes_en)
 
@@ -212,7 +228,12 @@ class Channel(Verified):
         if self.is_email and self.normalised:
             return f"mailto:{self.normalised}"
         if self.is_web and self.normalised:
-            return self.value if "://" in self.value else f"https://{self.value}"
+            # Only a value with a web scheme is used as it is (validate_link_scheme keeps
+            # others out; this also covers rows stored before it existed).
+            scheme = link_scheme(self.value)
+            if not scheme:
+                return f"https://{self.value}"
+            return self.value if scheme in ("http", "https") else f"https://{self.normalised}"
         return ""
 
 
@@ -245,6 +266,10 @@ class ServiceHours(Verified):
 
     def __str__(self):
         return f"{self.channel}: {self.schedule}"
+
+    @property
+    def owning_body(self) -> Body:
+        return self.channel.body
 
     def clean(self):
         try:

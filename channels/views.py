@@ -1,7 +1,13 @@
+import json
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from . import checker, levels, presentation
 from .models import Body
@@ -40,18 +46,46 @@ def body(request, slug):
     )
 
 
-@require_GET
+def _check_limited(request) -> bool:
+    """One allowance per client address for the checker page and its API together."""
+    return is_ratelimited(
+        request, group="channels-check", key="ip", rate=settings.RATE_LIMIT_NUMBER_CHECK, increment=True
+    )
+
+
+def _too_many_checks() -> str:
+    return _("You have checked many contacts in a short time. Please wait a minute and try again.")
+
+
+# The query (a phone number or email the visitor was given) is sent by POST, never in
+# the URL, so it stays out of access logs, browser history and Referer headers.
+@require_http_methods(["GET", "POST"])
 def check(request):
-    query = request.GET.get("q", "")
-    result = checker.check(query) if query.strip() else None
-    if result and result.channel and levels.is_distrusted(result.channel.level):
-        result.why = presentation.why_distrusted(result.channel)
-    return render(request, "channels/check.html", {"query": query, "result": result})
+    query = request.POST.get("q", "") if request.method == "POST" else ""
+    context = {"query": query, "result": None}
+    if query.strip():
+        if _check_limited(request):
+            return render(request, "channels/check.html", {**context, "limited": _too_many_checks()}, status=429)
+        result = checker.check(query)
+        if result.channel and levels.is_distrusted(result.channel.level):
+            result.why = presentation.why_distrusted(result.channel)
+        context["result"] = result
+    return render(request, "channels/check.html", context)
 
 
-@require_GET
+# A public, read-only lookup that uses no session or account: nothing for a forged
+# cross-site request to gain, so API clients need no CSRF token.
+@csrf_exempt
+@require_POST
 def check_api(request):
-    query = request.GET.get("q", "")
-    if not query.strip():
-        return JsonResponse({"error": "Pass the number, email or web address as ?q=."}, status=400)
+    """POST {"q": "..."} as JSON; the answer as JSON (CheckResult.as_json)."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    query = payload.get("q") if isinstance(payload, dict) else None
+    if not isinstance(query, str) or not query.strip():
+        return JsonResponse({"error": _('Send the number, email or web address as JSON: {"q": "..."}.')}, status=400)
+    if _check_limited(request):
+        return JsonResponse({"error": _too_many_checks()}, status=429, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(checker.check(query).as_json(), json_dumps_params={"ensure_ascii": False})

@@ -68,6 +68,9 @@ class Complaint(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=60)
     contact_phone = models.CharField(_("contact phone"), max_length=20)
     contact_email = models.EmailField(_("contact email"))
+    # Set when the holder of contact_email followed the confirmation link
+    # (complaints.recipients); until then email goes to the account's verified address.
+    contact_email_confirmed_at = models.DateTimeField(_("contact email confirmed at"), null=True, blank=True)
     consent_at = models.DateTimeField(_("consented to sharing at"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
@@ -93,6 +96,8 @@ class Complaint(models.Model):
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        # complaints.access: staff see contact details masked unless they hold this.
+        permissions = [("reveal_contact", _("Can see a consumer's full phone number and email address"))]
         indexes = [
             # "My complaints": one consumer's cases, newest first.
             models.Index(fields=["owner", "-created_at"], name="complaint_owner_recent_idx"),

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from accounts.models import language_of
 from config.publishing import publish, publish_by_name
 from notifications.services import queue_email
 
-from . import signals, states
+from . import recipients, signals, states
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
@@ -54,6 +55,18 @@ class EvidenceLimitReached(ValidationError):
         )
 
 
+class UnclaimedEvidenceLimitReached(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "You already have %(limit)s uploaded images that are not part of a complaint. "
+                "File a complaint with them first; images never filed are deleted after %(hours)s hours."
+            ),
+            code="too_many_unclaimed",
+            params={"limit": settings.EVIDENCE_MAX_UNCLAIMED, "hours": settings.EVIDENCE_UNCLAIMED_TTL_HOURS},
+        )
+
+
 # --- Evidence ---------------------------------------------------------------
 
 
@@ -80,14 +93,29 @@ def stage_evidence(owner, uploaded) -> Evidence:
         width=header.width,
         height=header.height,
     )
-    evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
-    try:
-        evidence.save()
-    except Exception:
-        delete_evidence_files(evidence)
-        raise
+    with transaction.atomic():
+        _hold_room_for_unclaimed(owner)
+        evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
+        try:
+            evidence.save()
+        except Exception:
+            delete_evidence_files(evidence)
+            raise
     transaction.on_commit(lambda: enqueue_processing(evidence.pk))
     return evidence
+
+
+def _hold_room_for_unclaimed(owner) -> None:
+    """Raise UnclaimedEvidenceLimitReached when `owner` already holds
+    EVIDENCE_MAX_UNCLAIMED uploads that are not part of a complaint.
+
+    The owner's user row is locked until the caller's transaction ends, so concurrent
+    uploads by one account are counted one after another and cannot all find the same
+    last free place. Refused uploads hold no file and do not count."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    held = Evidence.objects.filter(owner=owner, complaint__isnull=True).exclude(state=Evidence.State.REJECTED)
+    if held.count() >= settings.EVIDENCE_MAX_UNCLAIMED:
+        raise UnclaimedEvidenceLimitReached()
 
 
 def enqueue_processing(evidence_id: int) -> None:
@@ -280,12 +308,12 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
             _record(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
-            queue_email(
-                template="complaint_submitted",
-                to=complaint.contact_email,
+            recipients.request_contact_confirmation(complaint, now=now)
+            _email_consumer(
+                complaint,
+                "complaint_submitted",
+                {"evidence_count": len(ids)},
                 language=language,
-                context={"complaint": complaint, "evidence_count": len(ids)},
-                complaint=complaint,
                 dedupe_key=f"submitted:{complaint.pk}",
             )
     except IntegrityError:
@@ -401,12 +429,20 @@ def _record(complaint, kind, *, actor, role, from_status="", to_status="", text=
     )
 
 
-def _email_consumer(complaint: Complaint, template: str, extra: dict, at: dt.datetime) -> None:
+def _email_consumer(
+    complaint: Complaint, template: str, extra: dict, at: dt.datetime | None = None, *, language="", dedupe_key=""
+) -> None:
+    """Email the consumer about `complaint` at the address complaints.recipients allows;
+    nothing when the account has no verified address."""
+    to = recipients.recipient_for(complaint)
+    if to is None:
+        log.info("complaint %s: no verified address, %s not emailed", complaint.pk, template)
+        return
     queue_email(
         template=template,
-        to=complaint.contact_email,
-        language=language_of(complaint.owner) if complaint.owner_id else complaint.language,
+        to=to,
+        language=language or (language_of(complaint.owner) if complaint.owner_id else complaint.language),
         context={"complaint": complaint, **extra},
         complaint=complaint,
-        dedupe_key=f"{template}:{complaint.pk}:{at.timestamp()}",
+        dedupe_key=dedupe_key or f"{template}:{complaint.pk}:{at.timestamp()}",
     )

@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_list, name="mine"),
     path("new/", views.complaint_new, name="new"),
+    path("contact/confirm/<str:token>/", views.confirm_contact, name="confirm_contact"),
     path("evidence/<uuid:public_id>/", views.evidence_file, name="evidence"),
     path("evidence/<uuid:public_id>/thumbnail/", views.evidence_file, {"thumbnail": True}, name="evidence_thumbnail"),
     path("<str:reference>/", views.complaint_detail, name="detail"),

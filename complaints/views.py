@@ -6,18 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 from reading import fill
 
-from . import services
+from . import access, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -103,6 +103,14 @@ def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_F
         if len(staged) >= room:
             errors.append((name, services.EvidenceLimitReached().messages))
             continue
+        # Each file counts: checking and storing images is the costly part of a filing.
+        if is_ratelimited(
+            request, group="stage-evidence", key="user", rate=settings.RATE_LIMIT_STAGING, increment=True
+        ):
+            errors.append(
+                (name, [_("You have uploaded many images in a short time. Please wait an hour and try again.")])
+            )
+            continue
         try:
             evidence = services.stage_evidence(request.user, uploaded)
         except ValidationError as error:
@@ -148,19 +156,10 @@ def complaint_list(request):
     return render(request, "complaints/list.html", {"page": page})
 
 
-def _own_complaint(request, reference) -> Complaint:
-    """The complaint if the user owns it or is staff; 404 for everyone else, so a
-    stranger cannot even learn that a reference exists."""
-    queryset = Complaint.objects.select_related("platform", "owner")
-    if not request.user.is_staff:
-        queryset = queryset.filter(owner=request.user)
-    return get_object_or_404(queryset, reference=reference)
-
-
 @login_required
 @never_cache
 def complaint_detail(request, reference):
-    complaint = _own_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     return _render_detail(request, complaint)
 
 
@@ -174,9 +173,9 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "withdraw_form": WithdrawForm(),
         "file_errors": file_errors or [],
         "is_open": complaint.status not in TERMINAL,
-        "is_owner": complaint.owner_id == request.user.pk,
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
+        "contact": recipients.contact_status(complaint),
     }
     return render(request, "complaints/detail.html", context, status=status)
 
@@ -184,7 +183,7 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
 @login_required
 @require_POST
 def complaint_message(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, complaint, message_form=form, status=400)
@@ -200,7 +199,7 @@ def complaint_message(request, reference):
 @login_required
 @require_POST
 def complaint_add_evidence(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     if complaint.status in TERMINAL:
         messages.error(request, _("This complaint is closed; it no longer takes evidence."))
         return redirect(complaint)
@@ -224,7 +223,7 @@ def complaint_add_evidence(request, reference):
 @login_required
 @require_POST
 def complaint_withdraw(request, reference):
-    complaint = get_object_or_404(Complaint, reference=reference, owner=request.user)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -236,15 +235,34 @@ def complaint_withdraw(request, reference):
     return redirect(complaint)
 
 
+@require_http_methods(["GET", "POST"])
+@never_cache
+def confirm_contact(request, token):
+    """The link in the contact-address confirmation email; no login needed (the holder
+    of that mailbox may have no account). GET only asks, so a mail scanner following
+    the link confirms nothing; the button's POST confirms."""
+    try:
+        complaint = recipients.complaint_from_confirmation_token(token)
+    except recipients.ConfirmationExpired:
+        return render(request, "complaints/contact_confirm.html", {"expired": True}, status=410)
+    if complaint is None:
+        raise Http404
+    confirmed = complaint.contact_email_confirmed_at is not None
+    if request.method == "POST":
+        recipients.confirm_contact_email(complaint)
+        confirmed = True
+    context = {"reference": complaint.reference, "confirmed": confirmed, "token": token}
+    return render(request, "complaints/contact_confirm.html", context)
+
+
 @login_required
 @require_GET
 def evidence_file(request, public_id, thumbnail=False):
-    """Serve evidence to its owner and to staff only, with the content type we
-    determined ourselves; anyone else gets the same 404 as for a missing file. Only
-    the sanitised copy is ever served: evidence still being checked is a 404 too."""
-    evidence = Evidence.objects.ready().filter(public_id=public_id).first()
-    if evidence is None or not (request.user.is_staff or evidence.owner_id == request.user.pk):
-        raise Http404
+    """Serve an evidence file to whom complaints.access allows (its owner; staff with
+    view_evidence), with the content type we determined ourselves; anyone else gets
+    the same 404 as for a missing file. Only the sanitised copy is ever served:
+    evidence still being checked is a 404 too."""
+    evidence = access.servable_evidence_or_404(request.user, public_id)
     field = evidence.thumbnail if thumbnail else evidence.file
     response = FileResponse(
         field.open("rb"),
@@ -253,6 +271,7 @@ def evidence_file(request, public_id, thumbnail=False):
         filename=evidence.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Personal data: no browser, proxy or shared-computer cache may keep a copy.
+    response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

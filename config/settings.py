@@ -3,7 +3,8 @@
 Every value a deployment changes comes from an environment variable (django-environ);
 the defaults are the embedded ones `make run` needs: SQLite, Celery's filesystem
 broker and mail written under var/. Production sets DATABASE_URL, CELERY_BROKER_URL,
-EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
+CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS; with DEBUG off the site refuses to
+start without SECRET_KEY, a shared CACHE_URL or EMAIL_URL.
 """
 
 from pathlib import Path
@@ -36,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site whose sign-in is allauth's (rate-limited, two-factor): staff.admin_site.
+    "staff.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -59,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: an oversized body is refused before anything (CSRF included) reads it.
+    "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "staff.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,7 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tousu")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://tousu")}
+# Rate limits (sign-in lockout, filing) and used TOTP codes are counted in the cache: an
+# in-process one counts per process, so 2 gunicorn workers would allow twice the attempts.
+# (This replaces django-ratelimit's own E003 check, which runs only when it is an installed app.)
+IN_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not DEBUG and CACHES["default"]["BACKEND"] in IN_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache shared by every process (e.g. redis://host:6379/1) when DEBUG is off: "
+        "with an in-process cache, rate limits and the sign-in lockout are counted per process."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +183,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Tousu] "
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+elif not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when DEBUG is off (e.g. smtp+tls://user:pass@smtp.example.com:587): "
+        "without it every email is written to var/mail and the console, and none is delivered."
+    )
 else:
     EMAIL_BACKEND = "config.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -183,6 +206,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tousu] "
+# A password reset asked for an address no account has sends nothing (allauth would
+# otherwise email "no account here" to whatever address anyone types).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
@@ -194,9 +220,19 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Filing: complaints per user per hour (django-ratelimit, in complaints.views).
 RATE_LIMIT_FILING = env.str("RATE_LIMIT_FILING", default="10/h")
+# Images checked and stored before a complaint is filed, per user per hour (each file counts).
+RATE_LIMIT_STAGING = env.str("RATE_LIMIT_STAGING", default="60/h")
+# The number checker (page and JSON API together), per client address.
+RATE_LIMIT_NUMBER_CHECK = env.str("RATE_LIMIT_NUMBER_CHECK", default="60/m")
 RATELIMIT_VIEW = "config.views.rate_limited"
-# django-ratelimit warns about the in-process cache; production sets CACHE_URL to Redis.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tousu"
+MFA_ADAPTER = "staff.two_factor.StaffTwoFactorAdapter"
+# Staff accounts (the admin, personal data of every consumer) must set up an authenticator
+# app before anything else, and keep it (staff.two_factor). Consumers are never asked.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 # --- Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -315,6 +351,13 @@ EVIDENCE_MAX_PIXELS = 50_000_000
 EVIDENCE_MAX_EDGE = 2000
 EVIDENCE_THUMBNAIL_SIZE = (480, 480)
 EVIDENCE_UNCLAIMED_TTL_HOURS = 24
+# Uploads a consumer may hold that are not (yet) part of a complaint: three full drafts.
+EVIDENCE_MAX_UNCLAIMED = env.int("EVIDENCE_MAX_UNCLAIMED", default=3 * EVIDENCE_MAX_FILES)
+
+# --- Request size (config.limits): the largest body the site ever needs is a filing
+# with every image at its limit plus the form; anything larger is refused with 413
+# before it is read, so no URL can be made to spool hundreds of megabytes to disk.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,14 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("TOUSU_VAR_DIR", tempfile.mkdtemp(prefix="tousu-test-var-"))
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# DEBUG is off, as in production, so the settings insist on a shared cache and a mail server.
+# The suite replaces both below (a fresh in-process cache, Django's test outbox); these names
+# only satisfy that check, and are what a subprocess on config.settings inherits.
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("EMAIL_URL", "dummymail://")
+# Staff fixtures sign in with force_login and no authenticator app; the tests of the
+# two-factor requirement (tests/test_staff_sign_in.py) turn it on themselves.
+os.environ.setdefault("STAFF_REQUIRE_MFA", "false")
 
 from .settings import *  # noqa: E402, F403
 from .settings import STORAGES  # noqa: E402
@@ -17,6 +25,8 @@ from .settings import STORAGES  # noqa: E402
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Rate-limit counters start empty in every test (tests/conftest.py clears this cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tousu-tests"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns when it is missing)

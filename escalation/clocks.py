@@ -89,8 +89,11 @@ def platform_policies(complaint: Complaint) -> list[DeadlinePolicy]:
     )
 
 
-def start_clock(complaint: Complaint, policy: DeadlinePolicy, start_at: dt.datetime, *, actor=None) -> Clock | None:
-    """Start `policy`'s clock for `complaint` unless one of that kind is already live."""
+def start_clock(
+    complaint: Complaint, policy: DeadlinePolicy, start_at: dt.datetime, *, actor=None, confirmed: bool = False
+) -> Clock | None:
+    """Start `policy`'s clock for `complaint` unless one of that kind is already live.
+    `confirmed`: staff stand behind the start time (see Clock.start_confirmed_at)."""
     if not policy.runs or Clock.objects.filter(complaint=complaint, kind=policy.kind, state__in=LIVE).exists():
         return None
     now = timezone.now()
@@ -107,13 +110,19 @@ def start_clock(complaint: Complaint, policy: DeadlinePolicy, start_at: dt.datet
         next_reminder_at=reminder_at,
         next_reminder_kind=reminder_kind,
         started_by=actor if getattr(actor, "pk", None) else None,
+        start_confirmed_at=now if confirmed else None,
+        start_confirmed_by=actor if confirmed and getattr(actor, "pk", None) else None,
         created_at=now,
     )
 
 
-def start_platform_clocks(complaint: Complaint, start_at: dt.datetime, *, actor=None) -> list[Clock]:
+def start_platform_clocks(
+    complaint: Complaint, start_at: dt.datetime, *, actor=None, confirmed: bool = False
+) -> list[Clock]:
     """The complaint reached the platform: its first-response and resolution clocks run."""
-    started = [start_clock(complaint, p, start_at, actor=actor) for p in platform_policies(complaint)]
+    started = [
+        start_clock(complaint, p, start_at, actor=actor, confirmed=confirmed) for p in platform_policies(complaint)
+    ]
     refresh_next_deadline(complaint.pk)
     return [c for c in started if c]
 
@@ -213,6 +222,19 @@ def refresh_next_deadline(complaint_id: int) -> None:
     Complaint.objects.filter(pk=complaint_id).update(
         next_deadline_at=clock["due_at"] if clock else None,
         next_deadline_provisional=clock["provisional"] if clock else False,
+    )
+
+
+def unconfirmed_platform_clocks(complaint: Complaint):
+    """The platform clocks started on the consumer's word alone (not yet confirmed)."""
+    return Clock.objects.filter(complaint=complaint, kind__in=PLATFORM_KINDS, start_confirmed_at__isnull=True)
+
+
+def confirm_platform_clock_starts(complaint: Complaint, *, actor, at: dt.datetime | None = None) -> int:
+    """Staff checked the consumer's own complaint to the platform (ticket, screenshot):
+    its clocks' start now counts in the public statistics. Returns how many changed."""
+    return unconfirmed_platform_clocks(complaint).update(
+        start_confirmed_at=at or timezone.now(), start_confirmed_by=actor
     )
 
 

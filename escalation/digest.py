@@ -14,14 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import language_of
+from complaints import access
 from notifications.services import queue_email
 
 from . import clocks, conf, workdays
 
 
 def overdue_by_assignee(now: dt.datetime) -> dict:
-    """{assignee or None: [(complaint, [overdue clocks])...]}, most overdue first."""
+    """{assignee or None: [(complaint, [overdue clocks])...]}, most overdue first.
+
+    An assignee who may no longer read complaints (complaints.access: a role taken
+    away, an account disabled) gets no digest; their cases go to the team's, as if
+    unassigned, so nobody misses them."""
     grouped: dict = defaultdict(dict)
+    may_read: dict = {}
     overdue = (
         clocks.overdue_clocks(now)
         .select_related("complaint__assignee", "complaint__platform", "policy")
@@ -29,7 +35,12 @@ def overdue_by_assignee(now: dt.datetime) -> dict:
     )
     for clock in overdue:
         complaint = clock.complaint
-        grouped[complaint.assignee].setdefault(complaint.pk, (complaint, []))[1].append(clock)
+        assignee = complaint.assignee
+        if assignee is not None:
+            if assignee.pk not in may_read:
+                may_read[assignee.pk] = access.staff_may_view_complaints(assignee)
+            assignee = assignee if may_read[assignee.pk] else None
+        grouped[assignee].setdefault(complaint.pk, (complaint, []))[1].append(clock)
     return {assignee: list(cases.values()) for assignee, cases in grouped.items()}
 
 

@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import conf
 from .models import Body, PlatformFiling
 
 
@@ -15,11 +18,18 @@ class PlatformFilingForm(forms.Form):
     ticket = forms.CharField(label=_("The platform's ticket number, if any"), max_length=60, required=False)
 
     def clean_filed_at(self):
+        # A recent date only: an older one would start clocks already long overdue
+        # (and every overdue clock is a reminder and a mark against the platform).
         value = self.cleaned_data["filed_at"]
-        if value > timezone.now():
+        now = timezone.now()
+        if value > now:
             raise forms.ValidationError(_("This time is in the future."))
-        if value < timezone.now() - timezone.timedelta(days=365):
-            raise forms.ValidationError(_("This is more than a year ago; please contact us instead."))
+        if value < now - dt.timedelta(days=conf.PLATFORM_FILING_MAX_DAYS_BACK):
+            raise forms.ValidationError(
+                _("This is more than %(days)s days ago; please contact us instead."),
+                code="too_old",
+                params={"days": conf.PLATFORM_FILING_MAX_DAYS_BACK},
+            )
         return value
 
 

@@ -139,6 +139,18 @@ class Clock(models.Model):
     next_reminder_kind = models.CharField(max_length=20, choices=ReminderKind.choices, blank=True)
     reminder_seq = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    # When staff stood behind the start: they forwarded the complaint themselves, or
+    # confirmed the consumer's own complaint to the body. Public statistics count only
+    # clocks with it set, so no account can move them by declaring dates.
+    start_confirmed_at = models.DateTimeField(_("start confirmed at"), null=True, blank=True)
+    start_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("start confirmed by"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -162,6 +174,12 @@ class Clock(models.Model):
             ),
             # Unmet clocks by due time: the staff digest and overdue lists.
             models.Index(fields=["due_at"], condition=models.Q(state="running"), name="clock_running_due_idx"),
+            # staff.stats: first-response clocks with a confirmed start, by start time.
+            models.Index(
+                fields=["started_at"],
+                condition=models.Q(kind="first_response", start_confirmed_at__isnull=False),
+                name="clock_confirmed_first_idx",
+            ),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import access
 from complaints.states import Status
 from reading.blur import shared_copy
 
@@ -86,8 +87,12 @@ def timeline_entries(complaint) -> list[dict]:
     return entries
 
 
-def fields_for(complaint, body: str) -> tuple[list[Field], dict, list[dict]]:
-    """The form fields in 12315's order, the respondent record and the body's contacts."""
+def fields_for(complaint, body: str, *, contact: access.Contact) -> tuple[list[Field], dict, list[dict]]:
+    """The form fields in 12315's order, the respondent record and the body's contacts.
+
+    `contact` is the complainant's contact details as complaints.access lets the
+    reader see them: in full for the consumer, masked for staff unless the access is
+    logged by someone allowed to reveal them."""
     respondent, contacts = directory.directory_entries(body, complaint.platform)
     facts = (
         complaint.description.strip()
@@ -98,9 +103,9 @@ def fields_for(complaint, body: str) -> tuple[list[Field], dict, list[dict]]:
     if complaint.desired_outcome_detail:
         request += ": " + complaint.desired_outcome_detail
     fields = [
-        Field("complainant", _("Complainant"), complaint.contact_name),
-        Field("phone", _("Complainant's phone"), complaint.contact_phone),
-        Field("email", _("Complainant's email"), complaint.contact_email),
+        Field("complainant", _("Complainant"), contact.name),
+        Field("phone", _("Complainant's phone"), contact.phone),
+        Field("email", _("Complainant's email"), contact.email),
         Field("respondent", _("Respondent (business)"), respondent["legal_name"] or respondent["name"]),
         Field("respondent_address", _("Respondent's address"), respondent["address"]),
         Field("credit_code", _("Unified social credit code"), respondent["credit_code"]),
@@ -114,13 +119,17 @@ def fields_for(complaint, body: str) -> tuple[list[Field], dict, list[dict]]:
     return fields, respondent, contacts
 
 
-def evidence_zip(complaint, body: str) -> bytes:
-    """The sanitised evidence files, index.txt with each one's SHA-256, the fields
-    and the printable timeline, in one ZIP."""
+def evidence_zip(complaint, body: str, *, viewer, contact: access.Contact) -> bytes:
+    """The sanitised evidence files `viewer` may see, index.txt with each one's
+    SHA-256, the fields (with `contact`, as for fields_for) and the printable
+    timeline, in one ZIP."""
     buffer = io.BytesIO()
     index_lines = [_("Evidence for complaint %(reference)s") % {"reference": complaint.reference}, ""]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, evidence in enumerate(complaint.evidence.ready().order_by("created_at", "id"), start=1):
+        evidence_items = [
+            e for e in complaint.evidence.ready().order_by("created_at", "id") if access.can_view_evidence(viewer, e)
+        ]
+        for number, evidence in enumerate(evidence_items, start=1):
             # The copy with personal data blurred; its hash and the upload's are both listed.
             data = shared_copy(evidence)
             extension = evidence.file.name.rsplit(".", 1)[-1]
@@ -131,7 +140,7 @@ def evidence_zip(complaint, body: str) -> bytes:
                 f"{evidence.original_name}  {timezone.localtime(evidence.created_at, conf.SHANGHAI):%Y-%m-%d %H:%M}"
             )
         archive.writestr("index.txt", "\n".join(index_lines) + "\n")
-        fields, _respondent, _contacts = fields_for(complaint, body)
+        fields, _respondent, _contacts = fields_for(complaint, body, contact=contact)
         archive.writestr("complaint.txt", "\n\n".join(f"{f.label}:\n{f.value}" for f in fields) + "\n")
         archive.writestr(
             "timeline.html",

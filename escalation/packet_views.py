@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints import access
 from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
 from complaints.states import Actor, Status
 
 from . import display
 from . import packet as assembly
-from .access import owned_complaint
 from .forms import EscalationRecordForm, EscalationStartForm
 from .models import Body
 
@@ -34,7 +34,7 @@ def may_escalate(complaint) -> bool:
 
 
 def _eligible(request, reference):
-    complaint = owned_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     if not may_escalate(complaint):
         messages.info(
             request, _("The escalation packet is ready once a deadline is missed or the platform has answered.")
@@ -76,7 +76,9 @@ def packet(request, reference, body):
     complaint, ok = _eligible(request, reference)
     if not ok:
         return redirect(complaint)
-    fields, respondent, contacts = assembly.fields_for(complaint, body)
+    fields, respondent, contacts = assembly.fields_for(
+        complaint, body, contact=access.contact_for(request.user, complaint)
+    )
     context = {
         "complaint": complaint,
         "body": body,
@@ -86,7 +88,7 @@ def packet(request, reference, body):
         "contacts": contacts,
         "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
         "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
-        "can_record": complaint.owner_id == request.user.pk and complaint.status != Status.ESCALATED,
+        "can_record": complaint.status != Status.ESCALATED,
         "evidence_count": complaint.evidence.ready().count(),
     }
     return render(request, "escalation/packet.html", context)
@@ -99,7 +101,12 @@ def packet_zip(request, reference, body):
     complaint, ok = _eligible(request, reference)
     if not ok:
         return redirect(complaint)
-    response = HttpResponse(assembly.evidence_zip(complaint, body), content_type="application/zip")
+    response = HttpResponse(
+        assembly.evidence_zip(
+            complaint, body, viewer=request.user, contact=access.contact_for(request.user, complaint)
+        ),
+        content_type="application/zip",
+    )
     response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -109,7 +116,7 @@ def packet_zip(request, reference, body):
 def packet_timeline(request, reference, body):
     if body not in BODIES:
         raise Http404
-    complaint = owned_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     return render(
         request,
         "escalation/packet_timeline.html",
@@ -121,9 +128,7 @@ def packet_timeline(request, reference, body):
 @require_POST
 def record_escalation(request, reference):
     """The consumer filed and got a reference: the complaint is escalated and the body's clock starts."""
-    complaint = owned_complaint(request, reference)
-    if complaint.owner_id != request.user.pk:
-        raise Http404
+    complaint = access.owned_complaint_or_404(request.user, reference)
     form = EscalationRecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give where you filed and the date."))

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-from complaints.states import TERMINAL, Status
+from complaints.states import TERMINAL, Actor, Status
 
 from . import clocks
 from .models import Body, EscalationFiling, PlatformFiling
@@ -26,7 +26,8 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
             )
         if source == Status.NEEDS_INFO:
             clocks.resume_clocks(complaint, at)
-        clocks.start_platform_clocks(complaint, start_at, actor=actor)
+        # Staff forwarding it is a confirmed start; the consumer's word needs staff's check.
+        clocks.start_platform_clocks(complaint, start_at, actor=actor, confirmed=role != Actor.CONSUMER)
     elif target == Status.NEEDS_INFO:
         clocks.pause_clocks(complaint, at)
     elif source == Status.NEEDS_INFO and target == Status.IN_REVIEW:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import language_of
+from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
 from notifications.models import OutboundEmail
 from notifications.services import deliver, queue_email
@@ -35,19 +37,39 @@ TEMPLATES = {
 # --- Mute link ----------------------------------------------------------------
 
 
+class MuteLinkExpired(Exception):
+    """The mute link was genuine but is older than conf.MUTE_LINK_MAX_AGE."""
+
+
 def mute_token(complaint_id: int) -> str:
-    return signing.dumps(complaint_id, salt=MUTE_SALT, compress=True)
+    """A signed, dated token naming the complaint (nothing personal: its id only)."""
+    return signing.TimestampSigner(salt=MUTE_SALT).sign(str(complaint_id))
 
 
 def complaint_id_from_mute_token(token: str) -> int | None:
+    """The complaint id of a genuine, unexpired token; None for a forged one.
+    Raises MuteLinkExpired for a genuine one past its age."""
+    signer = signing.TimestampSigner(salt=MUTE_SALT)
     try:
-        return int(signing.loads(token, salt=MUTE_SALT))
+        return int(signer.unsign(token, max_age=conf.MUTE_LINK_MAX_AGE))
+    except signing.SignatureExpired as expired:
+        raise MuteLinkExpired from expired
     except (signing.BadSignature, ValueError, TypeError):
         return None
 
 
 def mute_url(complaint_id: int) -> str:
     return reverse("escalation:mute", args=[mute_token(complaint_id)])
+
+
+def unsubscribe_headers(absolute_mute_url: str) -> dict[str, str]:
+    """RFC 2369 List-Unsubscribe with RFC 8058 one-click: the mail client offers
+    "unsubscribe" and POSTs List-Unsubscribe=One-Click to the mute link itself."""
+    return {"List-Unsubscribe": f"<{absolute_mute_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def is_muted(complaint) -> bool:
+    return ReminderMute.objects.filter(complaint=complaint).exists()
 
 
 def set_muted(complaint, muted: bool) -> None:
@@ -69,8 +91,10 @@ def why_not_send(reminder: Reminder) -> str:
         return f"complaint {complaint.status}"
     if complaint.status == Status.ESCALATED and clock.policy.body == Body.PLATFORM:
         return "escalated"
-    if ReminderMute.objects.filter(complaint=complaint).exists():
+    if is_muted(complaint):
         return "muted by the consumer"
+    if recipient_for(complaint) is None:
+        return "the consumer has no verified address"
     return ""
 
 
@@ -132,11 +156,12 @@ def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
             context = reminder_context(reminder)
         email = queue_email(
             template=TEMPLATES[reminder.kind],
-            to=complaint.contact_email,
+            to=recipient_for(complaint),
             language=language,
             context=context,
             complaint=complaint,
             dedupe_key=dedupe_key,
+            headers=unsubscribe_headers(settings.SITE_URL + context["mute_url"]),
         ) or OutboundEmail.objects.get(dedupe_key=dedupe_key)
         Reminder.objects.filter(pk=reminder.pk).update(email=email)
         next_at, next_kind = clocks.next_reminder(clock, reminder.kind, now)

@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from complaints import access
 from complaints.models import Complaint
 from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
 from complaints.states import Actor, Status, allowed
 
-from . import ics, reminders
-from .access import owned_complaint
+from . import conf, ics, reminders
 from .forms import PlatformFilingForm
 
 
@@ -28,26 +29,47 @@ def routes(request):
     return render(request, "escalation/routes.html")
 
 
+# The mute link needs no login: the signed token is the permission. CSRF is checked
+# for the confirmation page's buttons, but not for the RFC 8058 one-click POST, which
+# the recipient's mail provider sends without any cookie or form token; it can only
+# mute, and only with a genuine, unexpired token.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 @never_cache
 def mute(request, token):
-    """One click from a reminder email mutes that complaint's reminders (signed link,
-    no login needed); the page offers to turn them back on."""
-    complaint_id = reminders.complaint_id_from_mute_token(token)
+    """A reminder's mute link. GET only asks (mail scanners and link previews follow
+    links); a POST from the page mutes or unmutes; a one-click POST from the mail
+    client (body List-Unsubscribe=One-Click) mutes."""
+    try:
+        complaint_id = reminders.complaint_id_from_mute_token(token)
+    except reminders.MuteLinkExpired:
+        context = {"max_age_days": conf.MUTE_LINK_MAX_AGE.days}
+        return render(request, "escalation/mute_expired.html", context, status=410)
     complaint = Complaint.objects.filter(pk=complaint_id).first() if complaint_id else None
     if complaint is None:
         raise Http404
-    muted = request.POST.get("action") != "unmute"
-    reminders.set_muted(complaint, muted)
-    return render(request, "escalation/muted.html", {"complaint": complaint, "muted": muted, "token": token})
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        reminders.set_muted(complaint, True)
+        return HttpResponse(_("Reminders muted."), content_type="text/plain; charset=utf-8")
+    return _mute_page(request, complaint, token)
+
+
+@csrf_protect
+def _mute_page(request, complaint, token):
+    changed = request.method == "POST"
+    if changed:
+        reminders.set_muted(complaint, request.POST.get("action") != "unmute")
+    muted = reminders.is_muted(complaint)
+    context = {"complaint": complaint, "muted": muted, "changed": changed, "token": token}
+    return render(request, "escalation/muted.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def filed_with_platform(request, reference):
     """ "I complained to the platform myself": record how, when and the ticket; the clocks start then."""
-    complaint = owned_complaint(request, reference)
-    if complaint.owner_id != request.user.pk or not allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER):
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if not allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER):
         messages.error(request, _("This complaint cannot be recorded as sent to the platform now."))
         return redirect(complaint)
     form = PlatformFilingForm(request.POST or None)
@@ -72,7 +94,7 @@ def filed_with_platform(request, reference):
 
 @login_required
 def deadlines_ics(request, reference):
-    complaint = owned_complaint(request, reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
     response = HttpResponse(
         ics.calendar_for(complaint, now=timezone.now()), content_type="text/calendar; charset=utf-8"
     )

@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_search import SearchByPostMixin
+
 from .models import OutboundEmail
 from .services import enqueue_delivery
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_display = ("created_at", "template", "to", "status", "attempts", "sent_at")
     list_filter = ("status", "template")
     search_fields = ("to", "subject", "complaint__reference")
@@ -17,7 +19,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Retry sending now"))
+    # Sending is a change: a supervisor who may only view the outbox must not trigger it.
+    @admin.action(description=_("Retry sending now"), permissions=["change"])
     def retry_now(self, request, queryset):
         ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
         OutboundEmail.objects.filter(pk__in=ids).update(status=OutboundEmail.Status.PENDING, locked_until=None)

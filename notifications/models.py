@@ -24,6 +24,8 @@ class OutboundEmail(models.Model):
     reply_to = models.EmailField(_("reply to"), blank=True)
     # complaints.Evidence ids whose sanitised files go with the email, read when it is sent.
     attached_evidence_ids = models.JSONField(_("attached evidence"), default=list, blank=True)
+    # Extra message headers set by the sender, e.g. List-Unsubscribe (RFC 2369 / RFC 8058).
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
     )

@@ -36,10 +36,12 @@ def queue_email(
     dedupe_key: str | None = None,
     reply_to: str = "",
     attach_evidence: Iterable = (),
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Render `template` in `language`, store it and send it after the transaction
-    commits, with the sanitised files of `attach_evidence` (complaints.Evidence).
-    Returns None when an email with the same dedupe_key already exists."""
+    commits, with the sanitised files of `attach_evidence` (complaints.Evidence) and
+    the extra message `headers`. Returns None when an email with the same dedupe_key
+    already exists."""
     subject, text, html = render_email(template, language, context)
     try:
         with transaction.atomic():
@@ -52,6 +54,7 @@ def queue_email(
                 body_html=html,
                 reply_to=reply_to,
                 attached_evidence_ids=[evidence.pk for evidence in attach_evidence],
+                headers=dict(headers or {}),
                 complaint=complaint,
                 dedupe_key=dedupe_key,
             )
@@ -105,6 +108,7 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
         settings.DEFAULT_FROM_EMAIL,
         [email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
+        headers=email.headers or None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

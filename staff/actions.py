@@ -29,6 +29,7 @@ ACTIONS = [
     StaffAction("assign", _("Assign"), forms.AssignForm),
     StaffAction("ask_info", _("Ask the consumer for more information"), forms.ReasonForm, Status.NEEDS_INFO),
     StaffAction("forward", _("Forward to the platform"), forms.ForwardForm, Status.FORWARDED),
+    StaffAction("confirm_filing", _("Confirm the consumer's own complaint to the platform"), forms.ConfirmFilingForm),
     StaffAction("respond", _("Record the platform's response"), forms.ResponseForm, Status.PLATFORM_RESPONDED),
     StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED),
     StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger"),
@@ -50,6 +51,8 @@ def available(complaint, user) -> list[StaffAction]:
             ok = open_ and complaint.assignee_id != user.pk
         elif action.name in ("assign", "message"):
             ok = open_
+        elif action.name == "confirm_filing":
+            ok = services.has_unconfirmed_platform_filing(complaint)
         else:
             ok = True
         if ok:
@@ -70,7 +73,13 @@ def forwarding_channels(platform):
 
 def make_form(action: StaffAction, complaint, data=None, files=None):
     if action.form is forms.ForwardForm:
-        return forms.ForwardForm(data, files, channels=forwarding_channels(complaint.platform), prefix=action.name)
+        return forms.ForwardForm(
+            data,
+            files,
+            channels=forwarding_channels(complaint.platform),
+            refusal=lambda channel: services.forwarding_refusal(complaint, channel),
+            prefix=action.name,
+        )
     return action.form(data, files, prefix=action.name)
 
 
@@ -81,6 +90,8 @@ def perform(action: StaffAction, complaint, user, data: dict):
         services.take(complaint, actor=user)
     elif action.name == "assign":
         services.assign(complaint, assignee=data["assignee"], actor=user)
+    elif action.name == "confirm_filing":
+        services.confirm_platform_filing(complaint, actor=user)
     elif action.name == "forward":
         services.forward(complaint, channel=data["channel"], actor=user, text=text)
     elif action.name == "respond":

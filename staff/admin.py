@@ -14,12 +14,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint
+from config.admin_search import SearchByPostMixin
 
-from . import actions, conf, forms, services
+from . import actions, conf, forms, packet_views, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
-from .masking import mask_email, mask_phone
 from .models import AccessLog
 from .queue import (
     QUEUE_ORDER,
@@ -51,7 +52,7 @@ def _has_template(name: str) -> bool:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_filter = (
         ("platform", RelatedEqualityFilter),
         ("status", ChoicesEqualityFilter),
@@ -103,7 +104,11 @@ class ComplaintAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("staff/staff.css",)}
 
-    # --- Permissions: complaints are filed by consumers and never deleted here.
+    # --- Permissions: complaints are filed by consumers and never deleted here; who
+    # may read them is complaints.access's call (view permission, never is_staff).
+
+    def has_view_permission(self, request, obj=None):
+        return access.staff_may_view_complaints(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -147,7 +152,8 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("consumer"))
     def consumer(self, obj):
-        return format_html("{}<br>{}", mask_phone(obj.contact_phone), mask_email(obj.contact_email))
+        contact = access.masked_contact(obj)
+        return format_html("{}<br>{}", contact.phone, contact.email)
 
     def get_search_results(self, request, queryset, search_term):
         query = search_filter(search_term)
@@ -159,17 +165,23 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("contact phone"))
     def masked_phone(self, obj):
-        return mask_phone(obj.contact_phone)
+        return access.masked_contact(obj).phone
 
     @admin.display(description=_("contact email"))
     def masked_email(self, obj):
-        return mask_email(obj.contact_email)
+        return access.masked_contact(obj).email
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/act/<str:name>/", wrap(self.action_view), name="complaints_complaint_act"),
             path("<path:object_id>/reveal/<str:field>/", wrap(self.reveal_view), name="complaints_complaint_reveal"),
+            path("<path:object_id>/packet/<str:body>/", wrap(self.packet_view), name="complaints_complaint_packet"),
+            path(
+                "<path:object_id>/packet/<str:body>/evidence.zip",
+                wrap(self.packet_zip_view),
+                name="complaints_complaint_packet_zip",
+            ),
             *super().get_urls(),
         ]
 
@@ -180,6 +192,9 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def _page_context(self, request, complaint, bound=None):
         can_act = self.has_change_permission(request, complaint)
+        evidence = list(complaint.evidence.select_related("reading").order_by("created_at", "id"))
+        for item in evidence:
+            item.viewable = access.can_view_evidence(request.user, item)
         buttons = []
         if can_act:
             for action in actions.available(complaint, request.user):
@@ -191,14 +206,24 @@ class ComplaintAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_delete": False,
             "complaint": complaint,
-            "evidence": list(complaint.evidence.select_related("reading").order_by("created_at", "id")),
+            "evidence": evidence,
             "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
             "buttons": buttons,
-            "can_reveal": can_act,
+            "can_reveal": access.can_reveal_contact(request.user, complaint),
             "show_clocks": _has_template("escalation/_complaint_deadlines.html"),
             "show_channels": _has_template("channels/_platform_channels_list.html"),
-            "contact_fields": AccessLog.Field.choices,
+            "contact_fields": [(field, AccessLog.Field(field).label) for field in services.CONTACT_FIELDS],
+            "packet_bodies": packet_views.BODIES,
+            "can_download_zip": access.staff_may_view_evidence(request.user),
         }
+
+    def _viewable_complaint(self, request, object_id):
+        complaint = self.get_object(request, object_id)
+        if complaint is None:
+            raise Http404
+        if not self.has_view_permission(request, complaint):
+            raise PermissionDenied
+        return complaint
 
     def _get_complaint(self, request, object_id):
         complaint = self.get_object(request, object_id)
@@ -236,8 +261,9 @@ class ComplaintAdmin(admin.ModelAdmin):
         return response
 
     def reveal_view(self, request, object_id, field):
-        """POST: show the full phone number or email address and log who opened it."""
-        complaint = self._get_complaint(request, object_id)
+        """POST: show the full phone number or email address and log who opened it
+        (for staff whom complaints.access allows to reveal contact details)."""
+        complaint = self._viewable_complaint(request, object_id)
         if field not in services.CONTACT_FIELDS:
             raise Http404
         if request.method != "POST":
@@ -252,6 +278,16 @@ class ComplaintAdmin(admin.ModelAdmin):
             "title": complaint.reference,
         }
         return TemplateResponse(request, "admin/staff/complaint/reveal.html", context)
+
+    def packet_view(self, request, object_id, body):
+        """The escalation packet for staff; opening it is logged."""
+        complaint = self._viewable_complaint(request, object_id)
+        admin_context = {**self.admin_site.each_context(request), "opts": self.opts}
+        return packet_views.packet_page(request, complaint, body, admin_context=admin_context)
+
+    def packet_zip_view(self, request, object_id, body):
+        """The packet ZIP with the evidence for staff; downloading it is logged."""
+        return packet_views.packet_zip(request, self._viewable_complaint(request, object_id), body)
 
     # --- Bulk actions on the list.
 
@@ -285,7 +321,9 @@ class ComplaintAdmin(admin.ModelAdmin):
             return None
         platform = queryset.first().platform
         form = forms.ForwardForm(
-            request.POST if "apply" in request.POST else None, channels=actions.forwarding_channels(platform)
+            request.POST if "apply" in request.POST else None,
+            channels=actions.forwarding_channels(platform),
+            refusal=lambda channel: services.forwarding_refusal(queryset.first(), channel),
         )
         if form.is_bound and form.is_valid():
             moved, refused = 0, 0

@@ -2,9 +2,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from complaints import access
+
 
 def staff_members():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    """Who a complaint can be assigned to: staff who may read complaints (complaints.access),
+    not every account that can sign in to the admin."""
+    return (
+        get_user_model()
+        # Permissions live in ModelBackend; allauth's backend only adds ways to sign in.
+        .objects.with_perm(access.VIEW_COMPLAINT, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_staff=True)  # signing in to the admin needs it; it grants nothing
+        .order_by("username")
+    )
 
 
 class TextForm(forms.Form):
@@ -25,15 +35,42 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = staff_members()
 
 
+class SelectWithRefusals(forms.Select):
+    """A select whose refused options are shown, disabled, with the reason."""
+
+    refusals: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = self.refusals.get(getattr(value, "value", value))
+        if reason:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["title"] = reason
+            option["label"] = _("%(channel)s (not possible: %(reason)s)") % {"channel": label, "reason": reason}
+        return option
+
+
 class ForwardForm(forms.Form):
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None)
+    """`refusal(channel)` says why a channel may not be used ("" when it may):
+    staff.services.forwarding_refusal for the complaint(s) being forwarded."""
+
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None, widget=SelectWithRefusals)
     text = forms.CharField(
         label=_("Note for the consumer (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, channels, **kwargs):
+    def __init__(self, *args, channels, refusal, **kwargs):
         super().__init__(*args, **kwargs)
+        self.refusal = refusal
         self.fields["channel"].queryset = channels
+        self.fields["channel"].widget.refusals = {channel.pk: refusal(channel) for channel in channels}
+
+    def clean_channel(self):
+        channel = self.cleaned_data["channel"]
+        reason = self.refusal(channel)
+        if reason:
+            raise forms.ValidationError(reason, code="channel_refused")
+        return channel
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,6 +96,15 @@ class ResponseForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmFilingForm(forms.Form):
+    checked = forms.BooleanField(
+        label=_(
+            "I checked the consumer's proof (the platform's ticket or a screenshot) that they complained to the "
+            "platform at the time they gave."
+        )
+    )
 
 
 class EmptyForm(forms.Form):

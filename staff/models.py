@@ -1,4 +1,4 @@
-"""What staff do that is not a complaint's own data: who opened whose contact details."""
+"""What staff do that is not a complaint's own data: who opened whose personal data."""
 
 from django.conf import settings
 from django.db import models
@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessLog(models.Model):
-    """A staff member opened a consumer's full phone number or email address."""
+    """A staff member opened a consumer's full phone number or email address, or the
+    escalation packet or its evidence ZIP (complaints.access decides who may)."""
 
     class Field(models.TextChoices):
         PHONE = "phone", _("phone")
         EMAIL = "email", _("email")
+        PACKET = "packet", _("escalation packet")
+        EVIDENCE_ZIP = "evidence_zip", _("packet ZIP with the evidence")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
@@ -19,7 +22,7 @@ class AccessLog(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("complaint")
     )
-    field = models.CharField(_("field"), max_length=10, choices=Field.choices)
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
 
     class Meta:

@@ -10,10 +10,12 @@ from django.contrib.auth.models import Group, Permission
 REVIEWER = "reviewer"
 SUPERVISOR = "supervisor"
 
-# Reviewers work complaints: see and act on them (every action needs change_complaint).
+# Reviewers work complaints: see and act on them (every action needs change_complaint),
+# and contact the consumer (a logged reveal of the full phone and email, see complaints.access).
 REVIEWER_PERMISSIONS = [
     ("complaints", "view_complaint"),
     ("complaints", "change_complaint"),
+    ("complaints", "reveal_contact"),
     ("complaints", "view_platform"),
     ("complaints", "view_evidence"),
     ("complaints", "view_timelineevent"),

@@ -9,10 +9,12 @@ and the logged reveal of a consumer's contact details.
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
@@ -66,6 +68,30 @@ def record_staff_event(complaint: Complaint, kind: str, *, actor, text: str) -> 
 
 # --- Forwarding -----------------------------------------------------------------
 
+
+class ForwardRefused(ValidationError):
+    """The channel may not carry this complaint; the message says why."""
+
+
+def forwarding_refusal(complaint: Complaint, channel) -> str:
+    """Why `complaint` may not be forwarded through `channel`, or "" when it may.
+
+    The one home of the rule: the staff buttons show it, forward() enforces it."""
+    from channels import levels
+
+    if channel.body.platform_id != complaint.platform_id:
+        return _("%(channel)s is not a channel of %(platform)s.") % {
+            "channel": channel.value,
+            "platform": complaint.platform.name,
+        }
+    if channel.is_email and not levels.may_receive_personal_data(channel.level):
+        return _(
+            "%(address)s is only “%(level)s” in the directory. A complaint and its evidence are emailed only to "
+            "an address the directory holds as official or corroborated."
+        ) % {"address": channel.value, "level": levels.Level(channel.level).label}
+    return ""
+
+
 # escalation.models.PlatformFiling records how the complaint reached the platform.
 _FILING_CHANNEL = {"in_app": "app", "web_form": "website", "online_chat": "website", "email": "other"}
 
@@ -77,7 +103,12 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
        channel, and its receiver starts the clocks.
     2. For an email channel, put one email for this move in the outbox (sent after
        commit, retried like every email), with the sanitised evidence attached.
+    Raises ForwardRefused, before anything changes, for a channel forwarding_refusal
+    refuses.
     """
+    refusal = forwarding_refusal(complaint, channel)
+    if refusal:
+        raise ForwardRefused(refusal, code="channel_refused")
     kind = "phone" if channel.is_phone else _FILING_CHANNEL.get(channel.kind, "other")
     with transaction.atomic():
         complaint_services.transition(
@@ -127,6 +158,34 @@ def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwar
         record_staff_event(email.complaint, TimelineEvent.Kind.NOTE, actor=None, text=text)
 
 
+# --- The consumer's own complaint to the platform -----------------------------------
+
+
+def has_unconfirmed_platform_filing(complaint: Complaint) -> bool:
+    """The consumer said they complained to the platform themselves, and staff have not
+    yet checked it: the platform clocks run, but the public statistics ignore them."""
+    from escalation.clocks import unconfirmed_platform_clocks
+
+    return unconfirmed_platform_clocks(complaint).exists()
+
+
+def confirm_platform_filing(complaint: Complaint, *, actor) -> int:
+    """Staff checked the consumer's proof: the platform clocks' start is confirmed (and
+    counts in the statistics), noted on the staff timeline. Returns the clocks changed."""
+    from escalation.clocks import confirm_platform_clock_starts
+
+    with transaction.atomic():
+        changed = confirm_platform_clock_starts(complaint, actor=actor)
+        if changed:
+            record_staff_event(
+                complaint,
+                TimelineEvent.Kind.NOTE,
+                actor=actor,
+                text=_("Confirmed the consumer's own complaint to the platform"),
+            )
+    return changed
+
+
 # --- The platform's response ------------------------------------------------------
 
 
@@ -158,7 +217,22 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
 CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
 
 
+def log_access(complaint: Complaint, field: str, *, user) -> AccessLog:
+    """One row per staff access to a consumer's personal data: who, what, when."""
+    return AccessLog.objects.create(user=user, complaint=complaint, field=field)
+
+
 def reveal_contact(complaint: Complaint, field: str, *, user) -> str:
     """The consumer's full phone number or email address, logged (who, when)."""
-    AccessLog.objects.create(user=user, complaint=complaint, field=field)
+    if not access.can_reveal_contact(user, complaint):
+        raise PermissionDenied
+    log_access(complaint, field, user=user)
     return getattr(complaint, CONTACT_FIELDS[field])
+
+
+def open_packet(complaint: Complaint, field: str, *, user) -> access.Contact:
+    """A staff member opens the escalation packet or its ZIP: log it, and return the
+    contact details as the policy lets this user see them (full only with
+    reveal_contact, otherwise masked)."""
+    log_access(complaint, field, user=user)
+    return access.contact_for(user, complaint, logged=True)

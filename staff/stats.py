@@ -4,6 +4,13 @@ escalation's first-response clocks, cached for a few minutes.
 "Timely" follows the US Consumer Financial Protection Bureau's published measure: the
 share of complaints the company answered within the deadline. Here: among the
 first-response clocks whose outcome is known (met, or past due), the share met on time.
+
+Only what Tousu's staff stand behind is counted, so that no account can move a
+platform's figures: clocks whose start is confirmed (staff forwarded the complaint, or
+checked the consumer's own complaint to the platform; escalation.models.Clock.
+start_confirmed_at), of complaints that were neither rejected nor withdrawn. The
+public page's "received" counts those complaints too; the staff home's counts every
+complaint Tousu received.
 """
 
 import datetime as dt
@@ -11,7 +18,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 
 from complaints.models import Complaint, Platform
@@ -22,6 +29,8 @@ from .deadlines import local_day
 
 WEEKS = 12
 WINDOW_DAYS = 365
+# Complaints that never count in the figures: not a real case, or taken back.
+NEVER_COUNTED = (Status.REJECTED, Status.WITHDRAWN)
 
 
 @dataclass
@@ -51,15 +60,16 @@ def status_counts() -> list[tuple[str, str, int]]:
     return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
 
 
-def platform_stats(now: dt.datetime) -> list[PlatformStats]:
+def platform_stats(now: dt.datetime, *, public: bool = False) -> list[PlatformStats]:
     """Per platform over the last WINDOW_DAYS: received, overdue now, first responses on
-    time and late, working days to first response."""
+    time and late, working days to first response. `public`: "received" counts only
+    complaints with a confirmed platform clock (see the module's docstring)."""
     since = now - dt.timedelta(days=WINDOW_DAYS)
     rows = {p.pk: PlatformStats(p) for p in Platform.objects.all()}
-    received = (
-        Complaint.objects.filter(created_at__gte=since).order_by().values_list("platform").annotate(n=Count("id"))
-    )
-    for platform_id, n in received:
+    received = Complaint.objects.filter(created_at__gte=since)
+    if public:
+        received = received.exclude(status__in=NEVER_COUNTED).filter(_has_confirmed_platform_clock())
+    for platform_id, n in received.order_by().values_list("platform").annotate(n=Count("id")):
         rows[platform_id].received = n
     overdue = (
         Complaint.objects.filter(next_deadline_at__lt=now).order_by().values_list("platform").annotate(n=Count("id"))
@@ -79,13 +89,23 @@ def platform_stats(now: dt.datetime) -> list[PlatformStats]:
     return list(rows.values())
 
 
+def _has_confirmed_platform_clock():
+    from escalation.clocks import PLATFORM_KINDS
+    from escalation.models import Clock
+
+    return Exists(
+        Clock.objects.filter(complaint=OuterRef("pk"), kind__in=PLATFORM_KINDS, start_confirmed_at__isnull=False)
+    )
+
+
 def _first_response_clocks(since):
-    try:
-        from escalation.models import Clock, ClockKind
-    except ImportError:  # pragma: no cover - escalation is installed with the project
-        return []
+    """Confirmed first-response clocks started since `since`, of counted complaints
+    (the partial index clock_confirmed_first_idx)."""
+    from escalation.models import Clock, ClockKind
+
     return (
-        Clock.objects.filter(kind=ClockKind.FIRST_RESPONSE, started_at__gte=since)
+        Clock.objects.filter(kind=ClockKind.FIRST_RESPONSE, start_confirmed_at__isnull=False, started_at__gte=since)
+        .exclude(complaint__status__in=NEVER_COUNTED)
         .order_by()
         .values_list("complaint__platform_id", "state", "started_at", "due_at", "met_at", "stopped_at")
         .iterator(chunk_size=5000)
@@ -135,7 +155,7 @@ def public_statistics(now: dt.datetime | None = None) -> dict:
     key = f"staff:public:{translation.get_language()}"
     data = cache.get(key)
     if data is None:
-        rows = [row for row in platform_stats(now) if row.received >= conf.PUBLIC_STATS_MIN_COMPLAINTS]
+        rows = [row for row in platform_stats(now, public=True) if row.received >= conf.PUBLIC_STATS_MIN_COMPLAINTS]
         rows.sort(key=lambda row: (-(row.timely_share or 0), row.median_days or 0, -row.received))
         data = {"rows": rows, "minimum": conf.PUBLIC_STATS_MIN_COMPLAINTS, "computed_at": now}
         cache.set(key, data, conf.STATS_CACHE_SECONDS)

@@ -116,6 +116,8 @@ class Worker:
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            # DEBUG is off: the settings insist on a shared cache; the broker's Redis holds it.
+            "CACHE_URL": broker_url.rsplit("/", 1)[0] + "/1",
             "TOUSU_VAR_DIR": str(tmp_path),
             # The worker sanitises the uploads this process stored: the same evidence files.
             "EVIDENCE_ROOT": str(_evidence_root()),

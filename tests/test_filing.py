@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from complaints.models import Complaint, Evidence, TimelineEvent
 from notifications.models import OutboundEmail
+from staff.roles import REVIEWER, create_staff_groups
 
 from .conftest import png_upload, process_uploads
 from .imagegen import image_bytes, jpeg_with_gps
@@ -289,18 +290,27 @@ class TestPrivacy:
             response = client.get(url)
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
-    def test_owner_and_staff_see_evidence_with_nosniff_and_our_content_type(
-        self, client, consumer, staff_user, make_complaint
+    def test_owner_and_a_reviewer_see_evidence_with_nosniff_and_our_content_type(
+        self, client, consumer, django_user_model, make_complaint
     ):
+        reviewer = django_user_model.objects.create_user("rev", "rev@tousu.example", "pw-1", is_staff=True)
+        reviewer.groups.add(create_staff_groups()[REVIEWER])
         complaint = make_complaint(consumer)
-        for user in (consumer, staff_user):
+        for user in (consumer, reviewer):
             client.force_login(user)
             for url in self.urls(complaint)[1:]:
                 response = client.get(url)
                 assert response.status_code == 200
                 assert response["X-Content-Type-Options"] == "nosniff"
                 assert response["Content-Type"] in ("image/png", "image/jpeg")
-                assert "private" in response["Cache-Control"]
+                assert response["Cache-Control"] == "no-store"
+
+    def test_staff_without_a_role_get_404_for_complaint_and_evidence(
+        self, client, staff_user, consumer, make_complaint
+    ):
+        complaint = make_complaint(consumer)
+        client.force_login(staff_user)
+        assert [client.get(url).status_code for url in self.urls(complaint)] == [404, 404, 404]
 
     def test_evidence_is_reachable_only_through_the_checked_view(self, client, settings, consumer, make_complaint):
         complaint = make_complaint(consumer)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from complaints import access
 from complaints import services as complaint_services
 from escalation.packet import evidence_zip
 from reading.blur import blur_boxes, blurred_bytes, shared_copy
@@ -87,7 +88,8 @@ def test_the_packet_holds_the_blurred_copy_and_lists_both_hashes(read_evidence_w
     complaint = make_complaint(consumer, images=0)
     evidence = read_evidence_with_a_phone
     type(evidence).objects.filter(pk=evidence.pk).update(complaint=complaint)
-    archive = zipfile.ZipFile(io.BytesIO(evidence_zip(complaint, "12315")))
+    zipped = evidence_zip(complaint, "12315", viewer=consumer, contact=access.masked_contact(complaint))
+    archive = zipfile.ZipFile(io.BytesIO(zipped))
     shared = archive.read("evidence/01.png")
     assert shared == shared_copy(evidence)
     with evidence.file.open("rb") as handle:

@@ -12,7 +12,8 @@ def _django_check(**env):
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL", "EMAIL_URL")
     }
     environment.update(env)
     return subprocess.run(
@@ -26,8 +27,40 @@ def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_the_site_starts_with_a_secret_key():
-    result = _django_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tousu.example")
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "tousu.example",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp+tls://tousu:secret@smtp.example.com:587",
+}
+
+
+def test_the_site_starts_with_a_secret_key_a_shared_cache_and_a_mail_server():
+    result = _django_check(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_site_refuses_to_start_without_a_shared_cache_when_debug_is_off():
+    result = _django_check(**{**PRODUCTION, "CACHE_URL": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CACHE_URL must name a cache shared by every process" in result.stderr
+
+
+def test_the_site_refuses_to_start_with_an_in_process_cache_when_debug_is_off():
+    result = _django_check(**{**PRODUCTION, "CACHE_URL": "locmemcache://tousu"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CACHE_URL must name a cache shared by every process" in result.stderr
+
+
+def test_the_site_refuses_to_start_without_a_mail_server_when_debug_is_off():
+    result = _django_check(**{**PRODUCTION, "EMAIL_URL": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: EMAIL_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_under_debug_the_in_process_cache_and_the_mail_folder_are_allowed():
+    result = _django_check(DEBUG="1")
     assert result.returncode == 0, result.stderr
 
 

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import date_format, number_format
 
+from complaints import access
+
 from .. import charts, stats
 
 register = template.Library()
@@ -11,7 +13,7 @@ def staff_dashboard(context):
     """{% staff_dashboard as dashboard %}: the staff home's figures and charts, for
     staff who may see complaints."""
     user = context["request"].user
-    if not user.has_perm("complaints.view_complaint"):
+    if not access.staff_may_view_complaints(user):
         return None
     data = stats.staff_dashboard()
     return {

@@ -17,12 +17,15 @@ def badges(html):
 
 
 def all_pages(client):
-    urls = ["/channels/", "/channels/check/?q=95188", "/channels/check/?q=12306", "/channels/check/?q=4008822528"]
-    urls += [body.get_absolute_url() for body in Body.objects.all()]
+    urls = ["/channels/"] + [body.get_absolute_url() for body in Body.objects.all()]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         yield url, response.content.decode()
+    for query in ("95188", "12306", "4008822528"):  # the number checker answers a POST
+        response = client.post("/channels/check/", {"q": query})
+        assert response.status_code == 200, query
+        yield f"/channels/check/ {query}", response.content.decode()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

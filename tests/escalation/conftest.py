@@ -50,12 +50,22 @@ def policies(db):
 
 @pytest.fixture
 def consumer(db, django_user_model):
-    return django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
+    # complaints.recipients emails only verified addresses.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 @pytest.fixture
 def staff(db, django_user_model):
-    return django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
+    """A reviewer: is_staff alone grants nothing (complaints.access)."""
+    from staff.roles import REVIEWER, create_staff_groups
+
+    user = django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
+    user.groups.add(create_staff_groups()[REVIEWER])
+    return user
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ real SMTP server (aiosmtpd) on loopback. Nothing is mocked; the only thing a tes
 fakes is the passing of time after a crash (it moves claim timestamps back)."""
 
 import datetime as dt
+import email
+import email.policy
+import re
 import shutil
 import threading
 import time
@@ -94,6 +97,10 @@ def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, o
     assert len(mailbox.messages) == 2
     assert {tuple(m.rcpt_tos) for m in mailbox.messages} == {(complaint.contact_email,)}
     assert all(complaint.reference.encode() in m.content for m in mailbox.messages)
+    # RFC 8058 one-click muting survives the real SMTP backend.
+    headers = [email.message_from_bytes(m.content, policy=email.policy.default) for m in mailbox.messages]
+    assert [h["List-Unsubscribe-Post"] for h in headers] == ["List-Unsubscribe=One-Click"] * 2
+    assert all(re.fullmatch(r"<http://[^>]+/escalation/mute/[^/]+/>", h["List-Unsubscribe"].strip()) for h in headers)
 
 
 def test_two_concurrent_sweeps_send_each_reminder_once(real_broker, overdue_complaints, tmp_path, monkeypatch):

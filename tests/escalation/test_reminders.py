@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import remember_language
@@ -55,7 +56,8 @@ def test_due_tomorrow_reminder_goes_to_the_consumer_in_text_and_html_with_a_mute
     html = message.alternatives[0][0]
     assert "2025-10-11" in html
     [token] = re.findall(r"/escalation/mute/([^/]+)/", message.body)
-    assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
+    with time_machine.travel(at("2025-10-10 09:06"), tick=False):
+        assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
     assert f"/escalation/mute/{token}/" in html
     assert "Pinduoduo's first response" in message.body
     first = Clock.objects.get(complaint=forwarded, kind=ClockKind.FIRST_RESPONSE)
@@ -141,18 +143,77 @@ def test_stale_pending_reminders_are_handed_out_again_once(forwarded, settings):
         assert requeue_stale_reminders() == []
 
 
-def test_mute_link_mutes_without_login_and_can_be_undone(forwarded, client):
+def test_opening_the_mute_link_only_asks_and_mutes_nothing(forwarded, client):
+    # Mail scanners and link previews open links: a GET must not switch reminders off.
+    response = client.get(reminders.mute_url(forwarded.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert not ReminderMute.objects.filter(complaint=forwarded).exists()
+    html = response.content.decode()
+    assert "Stop deadline reminders?" in html and 'name="action" value="mute"' in html
+
+
+def test_the_pages_button_mutes_with_a_csrf_token_and_can_be_undone(forwarded):
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     url = reminders.mute_url(forwarded.pk)
-    response = client.get(url)
+    assert browser.post(url, {"action": "mute"}).status_code == 403  # no CSRF token: refused
+    assert not ReminderMute.objects.filter(complaint=forwarded).exists()
+    browser.get(url)
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(url, {"action": "mute", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and "Reminders muted" in response.content.decode()
+    assert ReminderMute.objects.filter(complaint=forwarded).exists()
+    browser.post(url, {"action": "unmute", "csrfmiddlewaretoken": token})
+    assert not ReminderMute.objects.filter(complaint=forwarded).exists()
+
+
+def test_a_one_click_post_from_the_mail_client_mutes_without_cookie_or_csrf_token(forwarded):
+    mail_provider = Client(enforce_csrf_checks=True)
+    response = mail_provider.post(
+        reminders.mute_url(forwarded.pk),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert ReminderMute.objects.filter(complaint=forwarded).exists()
-    client.post(url, {"action": "unmute"})
-    assert not ReminderMute.objects.filter(complaint=forwarded).exists()
 
 
 def test_a_forged_mute_link_is_not_found(forwarded, client):
     assert client.get(reverse("escalation:mute", args=["1:forged"])).status_code == 404
+    assert client.post(reverse("escalation:mute", args=["1:forged"]), {"action": "mute"}).status_code == 404
     assert not ReminderMute.objects.exists()
+
+
+def test_a_mute_link_older_than_90_days_is_refused_with_a_clear_page(policies, make_complaint, client):
+    sent = at("2026-02-02 10:00")
+    with time_machine.travel(sent, tick=False):
+        complaint = make_complaint()
+        url = reminders.mute_url(complaint.pk)
+    with time_machine.travel(sent + dt.timedelta(days=89), tick=False):
+        assert client.get(url).status_code == 200  # still valid on day 89
+    with time_machine.travel(sent + dt.timedelta(days=91), tick=False):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        one_click = client.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+        button = client.post(url, {"action": "mute"})
+    assert page.status_code == one_click.status_code == button.status_code == 410
+    html = page.content.decode()
+    assert "This link has expired" in html and "works for 90 days" in html
+    assert not ReminderMute.objects.filter(complaint=complaint).exists()
+
+
+def test_a_reminder_email_carries_list_unsubscribe_and_one_click_headers(forwarded, settings):
+    assert sweep_and_send("2025-10-10 09:05") == ["sent"]
+    [message] = mail.outbox
+    [token] = re.findall(r"/escalation/mute/([^/]+)/", message.body)
+    with time_machine.travel(at("2025-10-10 09:06"), tick=False):
+        assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
+    sent = message.message()
+    assert sent["List-Unsubscribe"] == f"<{settings.SITE_URL}/escalation/mute/{token}/>"
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stored = OutboundEmail.objects.get(template="reminder_due_tomorrow")
+    assert stored.headers == {
+        "List-Unsubscribe": f"<{settings.SITE_URL}/escalation/mute/{token}/>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases(
@@ -176,6 +237,16 @@ def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases
     assert other.reference not in digests["staff@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_text
     assert other.reference in digests["team@example.com"].body_html
+
+
+def test_cases_of_an_assignee_without_a_role_go_to_the_team_digest(forwarded, django_user_model, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["team@example.com"]
+    former = django_user_model.objects.create_user("former", "former@example.com", "pw-former-123", is_staff=True)
+    type(forwarded).objects.filter(pk=forwarded.pk).update(assignee=former)
+    with time_machine.travel(at("2025-10-13 09:10"), tick=False):
+        assert send_staff_digest() == 1
+    digest = OutboundEmail.objects.get(template="staff_digest")
+    assert digest.to == "team@example.com" and forwarded.reference in digest.body_text
 
 
 def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once(

@@ -1,6 +1,7 @@
 """Each button on the complaint page: its move, its timeline event and its email."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -302,3 +303,90 @@ def test_the_complaint_page_costs_the_same_number_of_queries_however_long_its_hi
         act(client, large, "note", text=f"note {i}")
     page(client, small)
     assert _page_queries(client, small) == _page_queries(client, large)
+
+
+# --- Forwarding only to an address the directory holds at official or corroborated level.
+
+
+def platform_email_channel(pinduoduo, level, value, key):
+    body = Body.objects.get_or_create(
+        slug="pdd",
+        defaults={"kind": Body.Kind.PLATFORM, "name_zh": "拼多多", "name_en": "Pinduoduo", "platform": pinduoduo},
+    )[0]
+    return Channel.objects.create(
+        body=body, key=key, kind=Channel.Kind.EMAIL, value=value, level=level, source="test", checked_on="2026-01-05"
+    )
+
+
+@pytest.fixture
+def seo_article_address(pinduoduo):
+    """The address found only in one SEO article (facts.md: 002_c6ddd7a2fbfd9282.txt)."""
+    return platform_email_channel(pinduoduo, Level.UNCONFIRMED, "pinduoduo@service.pinduoduo.com", "seo-email")
+
+
+def test_the_forward_button_lists_an_unconfirmed_address_disabled_with_the_reason(
+    client, in_review, email_channel, seo_article_address
+):
+    html = client.get(
+        reverse("admin:complaints_complaint_change", args=[in_review.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    [select] = re.findall(r'<select name="forward-channel".*?</select>', html, re.S)
+    [option] = re.findall(rf'<option value="{seo_article_address.pk}"[^>]*>[^<]*</option>', select)
+    assert " disabled" in option
+    assert "is only “unconfirmed” in the directory" in option
+    [usable] = re.findall(rf'<option value="{email_channel.pk}"[^>]*>', select)
+    assert "disabled" not in usable
+
+
+def test_forwarding_to_an_unconfirmed_address_is_refused_with_the_reason_and_sends_nothing(
+    client, in_review, seo_article_address, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    url = reverse("admin:complaints_complaint_act", args=[in_review.pk, "forward"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"forward-channel": seo_article_address.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["buttons"][[b["action"].name for b in response.context["buttons"]].index("forward")][
+        "form"
+    ].errors["channel"] == [
+        "pinduoduo@service.pinduoduo.com is only “unconfirmed” in the directory. A complaint and its evidence are "
+        "emailed only to an address the directory holds as official or corroborated."
+    ]
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not OutboundEmail.objects.filter(template="platform_forward").exists()
+    assert [m for m in mail.outbox if m.to == ["pinduoduo@service.pinduoduo.com"]] == []
+
+
+@pytest.mark.parametrize("level", [Level.UNCONFIRMED, Level.DISPUTED, Level.WRONG])
+def test_the_forwarding_service_itself_refuses_an_unconfirmed_address(in_review, reviewer, pinduoduo, level):
+    from staff.services import ForwardRefused, forward
+
+    channel = platform_email_channel(pinduoduo, level, "claimed@pdd.example", f"claimed-{level}")
+    in_review.refresh_from_db()
+    with pytest.raises(ForwardRefused):
+        forward(in_review, channel=channel, actor=reviewer)
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not OutboundEmail.objects.filter(template="platform_forward").exists()
+
+
+@pytest.mark.parametrize("level", [Level.OFFICIAL, Level.CORROBORATED])
+def test_the_forwarding_service_emails_an_official_or_corroborated_address(in_review, reviewer, pinduoduo, level):
+    from staff.services import forward
+
+    channel = platform_email_channel(pinduoduo, level, "complaints@pdd.example", f"sure-{level}")
+    in_review.refresh_from_db()
+    forward(in_review, channel=channel, actor=reviewer)
+    assert status_of(in_review) == Status.FORWARDED
+    assert OutboundEmail.objects.get(template="platform_forward").to == "complaints@pdd.example"
+
+
+def test_the_forwarding_service_refuses_another_platforms_channel(in_review, reviewer, taobao):
+    from staff.services import ForwardRefused, forward
+
+    channel = platform_email_channel(taobao, Level.OFFICIAL, "complaints@taobao.example", "tb-email")
+    Body.objects.filter(pk=channel.body_id).update(platform=taobao)
+    channel.refresh_from_db()
+    in_review.refresh_from_db()
+    with pytest.raises(ForwardRefused):
+        forward(in_review, channel=channel, actor=reviewer)
+    assert status_of(in_review) == Status.IN_REVIEW

@@ -20,6 +20,8 @@ def _urls(complaint):
         "complaint page": ("get", reverse("admin:complaints_complaint_change", args=[pk]), 200, 200),
         "action": ("post", reverse("admin:complaints_complaint_act", args=[pk, "note"]), 302, 302),
         "reveal": ("post", reverse("admin:complaints_complaint_reveal", args=[pk, "phone"]), 200, 200),
+        "packet": ("get", reverse("admin:complaints_complaint_packet", args=[pk, "12315"]), 200, 200),
+        "packet zip": ("get", reverse("admin:complaints_complaint_packet_zip", args=[pk, "12315"]), 200, 200),
         "platforms": ("get", reverse("admin:complaints_platform_changelist"), 200, 200),
         # Every email, platform ones included, with whole contact details: supervisors only.
         "outbox": ("get", reverse("admin:notifications_outboundemail_changelist"), 403, 200),
@@ -66,10 +68,11 @@ def test_a_supervisor_reaches_every_staff_url(client, supervisor, complaint):
 
 def test_staff_without_a_role_see_no_complaint(client, staff_user, complaint):
     client.force_login(staff_user)
-    assert client.get(reverse("admin:complaints_complaint_changelist")).status_code == 403
-    response = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "phone"]))
-    assert response.status_code in (403, 302)
+    for name, (method, url, _r, _s) in _urls(complaint).items():
+        if name != "admin home":
+            assert _request(client, method, url).status_code == 403, name
     assert not AccessLog.objects.exists()
+    assert not complaint.events.filter(staff_only=True).exists()
 
 
 def test_creating_the_groups_twice_changes_nothing(groups):
@@ -77,7 +80,7 @@ def test_creating_the_groups_twice_changes_nothing(groups):
     again = create_staff_groups()
     after = {name: set(group.permissions.values_list("codename", flat=True)) for name, group in again.items()}
     assert before == after
-    assert "change_complaint" in after["reviewer"] and "view_accesslog" not in after["reviewer"]
+    assert {"change_complaint", "reveal_contact"} <= after["reviewer"] and "view_accesslog" not in after["reviewer"]
     assert {"view_accesslog", "change_channel", "change_deadlinepolicy", "change_holidayoverride"} <= after[
         "supervisor"
     ]

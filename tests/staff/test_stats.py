@@ -41,6 +41,7 @@ def data(make_complaint, consumer, pinduoduo, taobao):
             started_at=started,
             due_at=due,
             met_at=met,
+            start_confirmed_at=started,  # staff forwarded them
         )
 
     clock(c1, at(2), at(9, 23, 59, 59), "met", at(4, 12))  # Tue 3, Wed 4: 2 working days, on time

@@ -1,0 +1,140 @@
+"""Who may see a complaint, its evidence and its contact details: the one place that decides.
+
+Every consumer page, the evidence files, the staff admin, the escalation packet, its
+ZIP and the .ics ask these functions; none of them looks at `is_staff` (that flag
+only lets an account sign in to the admin, it grants nothing by itself).
+
+- Consumer URLs (complaints:*, escalation:* that name a complaint) are the owner's
+  alone. Everybody else gets the same 404 as for a reference that does not exist,
+  staff included: staff read complaints in the staff admin, masked.
+- Evidence files are served to their owner, and to staff holding
+  `complaints.view_evidence` for evidence attached to a complaint (the admin's
+  complaint page shows the thumbnails). Opening an image is not logged: the
+  complaint page that shows them already required view permission, and one row per
+  thumbnail would drown the access log.
+- A consumer's full phone number and email address: the owner sees them; staff see
+  them masked, and in full only with `complaints.reveal_contact`, through a step
+  that writes an access-log row (staff.services: the reveal button, the staff
+  packet and its ZIP).
+
+This module imports neither staff nor escalation, so both can import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.phones import mask_phone
+
+from .models import Complaint, Evidence
+
+VIEW_COMPLAINT = "complaints.view_complaint"
+VIEW_EVIDENCE = "complaints.view_evidence"
+# A separate permission from change_complaint, so a role may work the queue masked;
+# staff.roles grants it to reviewers and supervisors, who contact consumers.
+REVEAL_CONTACT = "complaints.reveal_contact"
+
+
+def is_owner(user, complaint: Complaint) -> bool:
+    return bool(user.is_authenticated and complaint.owner_id == user.pk)
+
+
+# --- Consumer pages ----------------------------------------------------------------
+
+
+def owned_complaint_or_404(user, reference: str) -> Complaint:
+    """The user's own complaint; 404 for anyone else (staff too), so a stranger
+    cannot even learn that a reference exists."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Complaint.objects.select_related("platform", "owner"), reference=reference, owner=user)
+
+
+def servable_evidence_or_404(user, public_id) -> Evidence:
+    """A sanitised evidence file the user may open; the same 404 for a missing file,
+    one still being checked, and one the user may not see."""
+    evidence = Evidence.objects.ready().filter(public_id=public_id).first()
+    if evidence is None or not can_view_evidence(user, evidence):
+        raise Http404
+    return evidence
+
+
+# --- Questions every caller asks -----------------------------------------------------
+
+
+def staff_may_view_complaints(user) -> bool:
+    """May open the staff queue and complaint pages (always masked)."""
+    return user.has_perm(VIEW_COMPLAINT)  # False for inactive accounts too (ModelBackend)
+
+
+def staff_may_view_evidence(user) -> bool:
+    """May open the evidence of complaints (the admin's thumbnails, the staff ZIP)."""
+    return user.has_perm(VIEW_EVIDENCE)
+
+
+def can_view_complaint(user, complaint: Complaint) -> bool:
+    return is_owner(user, complaint) or staff_may_view_complaints(user)
+
+
+def can_view_evidence(user, evidence: Evidence) -> bool:
+    """The owner; staff with view_evidence, for evidence attached to a complaint
+    (uploads still waiting for the consumer to submit are nobody else's business)."""
+    if user.is_authenticated and evidence.owner_id == user.pk:
+        return True
+    return evidence.complaint_id is not None and staff_may_view_evidence(user)
+
+
+def can_reveal_contact(user, complaint: Complaint) -> bool:
+    """May see the full phone number and email. For staff the caller must log the
+    access (staff.services.log_access); the owner's own details are not logged."""
+    if is_owner(user, complaint):
+        return True
+    return staff_may_view_complaints(user) and user.has_perm(REVEAL_CONTACT)
+
+
+# --- Contact details -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+    masked: bool
+
+
+def mask_email(address: str) -> str:
+    """w***@example.com: the first letter and the domain, enough to tell two apart."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def masked_contact(complaint: Complaint) -> Contact:
+    return Contact(
+        name=complaint.contact_name,
+        phone=mask_phone(complaint.contact_phone),
+        email=mask_email(complaint.contact_email),
+        masked=True,
+    )
+
+
+def full_contact(complaint: Complaint) -> Contact:
+    return Contact(
+        name=complaint.contact_name,
+        phone=complaint.contact_phone,
+        email=complaint.contact_email,
+        masked=False,
+    )
+
+
+def contact_for(user, complaint: Complaint, *, logged: bool = False) -> Contact:
+    """The contact details as `user` may see them: in full for the owner, and for
+    staff allowed to reveal them on a `logged` path; masked for everyone else."""
+    if is_owner(user, complaint) or (logged and can_reveal_contact(user, complaint)):
+        return full_contact(complaint)
+    return masked_contact(complaint)

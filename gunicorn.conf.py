@@ -1,0 +1,8 @@
+"""gunicorn settings for the web process (the Procfile passes -c gunicorn.conf.py).
+
+The access log names the path only: query strings can carry what visitors typed (an
+email address, a phone number) and never belong in a log. The Referer is left out for
+the same reason. %(M)s is the time spent in the worker, in milliseconds."""
+
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'

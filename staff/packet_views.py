@@ -1,0 +1,59 @@
+"""The escalation packet and its ZIP for staff, inside the admin (ComplaintAdmin.get_urls).
+
+The consumer's packet pages are the consumer's own (complaints.access); staff who
+need the packet, say to help a consumer file with 12315, open it here instead:
+permission-checked, every opening written to the access log, the contact details
+masked unless the reader may reveal them.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from complaints import access
+from escalation import packet as assembly
+from escalation.models import Body
+
+from . import services
+from .models import AccessLog
+
+BODIES = (Body.REGULATOR, Body.ASSOCIATION)
+
+
+def _check_body(body: str) -> None:
+    if body not in BODIES:
+        raise Http404
+
+
+def packet_page(request, complaint, body: str, *, admin_context: dict) -> TemplateResponse:
+    """The packet's fields in 12315's order, the printable timeline and the ZIP link."""
+    _check_body(body)
+    contact = services.open_packet(complaint, AccessLog.Field.PACKET, user=request.user)
+    fields, respondent, contacts = assembly.fields_for(complaint, body, contact=contact)
+    context = {
+        **admin_context,
+        "complaint": complaint,
+        "body": body,
+        "body_label": Body(body).label,
+        "fields": fields,
+        "contact_masked": contact.masked,
+        "can_download_zip": access.staff_may_view_evidence(request.user),
+        "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
+        "title": complaint.reference,
+    }
+    return TemplateResponse(request, "admin/staff/complaint/packet.html", context)
+
+
+def packet_zip(request, complaint, body: str) -> HttpResponse:
+    """The packet ZIP with the evidence: for staff who may also open evidence."""
+    _check_body(body)
+    if not access.staff_may_view_evidence(request.user):
+        raise PermissionDenied
+    contact = services.open_packet(complaint, AccessLog.Field.EVIDENCE_ZIP, user=request.user)
+    response = HttpResponse(
+        assembly.evidence_zip(complaint, body, viewer=request.user, contact=contact), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response

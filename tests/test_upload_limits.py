@@ -1,0 +1,129 @@
+"""Limits on what one account may upload before filing: a cap on uploads not yet part
+of a complaint (EVIDENCE_MAX_UNCLAIMED), a rate per user (RATE_LIMIT_STAGING), and
+evidence answers that no cache keeps."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from complaints import services
+from complaints.models import Evidence
+
+from .conftest import png_upload, process_uploads, require_service
+from .test_filing import form_post
+
+UNCLAIMED_MESSAGE = "您已有 30 张上传后尚未提交投诉的图片"
+RATE_MESSAGE = "您在短时间内上传了很多图片"
+
+
+def _stored_files(owner) -> list[Path]:
+    root = Path(Evidence._meta.get_field("upload").storage.location) / str(owner.pk)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def _stage(client, platform, count, first=0):
+    files = [png_upload(f"shot{first + i}.png", color=(first + i, 0, 0)) for i in range(count)]
+    return client.post(reverse("complaints:new"), {**form_post(platform), "action": "edit", "evidence_files": files})
+
+
+@pytest.mark.django_db
+def test_the_31st_unclaimed_upload_is_refused_with_the_message_and_nothing_is_stored(client, consumer, pinduoduo):
+    client.force_login(consumer)
+    for round_ in range(3):  # three abandoned drafts of ten images each
+        assert _stage(client, pinduoduo, 10, first=round_ * 10).status_code == 200
+    assert Evidence.objects.filter(owner=consumer, complaint__isnull=True).count() == 30
+    files_before = _stored_files(consumer)
+
+    response = _stage(client, pinduoduo, 1, first=30)
+
+    page = response.content.decode()
+    assert UNCLAIMED_MESSAGE in page
+    assert 'id="file-errors"' in page and "shot30.png" in page
+    assert Evidence.objects.filter(owner=consumer).count() == 30
+    assert _stored_files(consumer) == files_before
+
+
+@pytest.mark.django_db
+def test_refused_uploads_do_not_count_towards_the_cap(consumer, settings):
+    settings.EVIDENCE_MAX_UNCLAIMED = 1
+    first = services.stage_evidence(consumer, png_upload("first.png"))
+    Evidence.objects.filter(pk=first.pk).update(state=Evidence.State.REJECTED, rejection="damaged")
+    second = services.stage_evidence(consumer, png_upload("second.png"))
+    with pytest.raises(services.UnclaimedEvidenceLimitReached):
+        services.stage_evidence(consumer, png_upload("third.png"))
+    assert list(Evidence.objects.filter(owner=consumer, complaint__isnull=True).exclude(pk=first.pk)) == [second]
+
+
+@pytest.mark.django_db
+def test_filing_frees_the_places_its_images_held(consumer, make_complaint, settings):
+    settings.EVIDENCE_MAX_UNCLAIMED = 2
+    make_complaint(consumer, images=2)
+    services.stage_evidence(consumer, png_upload("next.png"))
+    assert Evidence.objects.filter(owner=consumer, complaint__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_staging_is_rate_limited_per_user_with_the_message(client, consumer, other_consumer, pinduoduo, settings):
+    settings.RATE_LIMIT_STAGING = "2/h"
+    client.force_login(consumer)
+
+    page = _stage(client, pinduoduo, 3).content.decode()
+
+    assert RATE_MESSAGE in page and "shot2.png" in page
+    assert Evidence.objects.filter(owner=consumer).count() == 2
+    # Another account has its own allowance.
+    client.force_login(other_consumer)
+    assert RATE_MESSAGE not in _stage(client, pinduoduo, 1).content.decode()
+    assert Evidence.objects.filter(owner=other_consumer).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_message_is_translated(client, consumer, pinduoduo, settings):
+    settings.RATE_LIMIT_STAGING = "0/h"
+    client.force_login(consumer)
+    client.cookies["django_language"] = "en"
+    page = _stage(client, pinduoduo, 1).content.decode()
+    assert "You have uploaded many images in a short time." in page
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_cap_holds_when_one_account_uploads_from_eight_connections_at_once(consumer, settings):
+    require_service(connection.vendor == "postgresql", "needs PostgreSQL row locks (set DATABASE_URL=postgres://...)")
+    settings.EVIDENCE_MAX_UNCLAIMED = 3
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def upload(index):
+        try:
+            barrier.wait(timeout=10)
+            services.stage_evidence(consumer, png_upload(f"race{index}.png"))
+            outcomes.append("stored")
+        except services.UnclaimedEvidenceLimitReached:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["refused"] * 5 + ["stored"] * 3
+    assert Evidence.objects.filter(owner=consumer, complaint__isnull=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_evidence_answers_are_never_stored_by_a_cache(client, consumer, make_complaint):
+    complaint = make_complaint(consumer)
+    process_uploads()
+    evidence = complaint.evidence.get()
+    client.force_login(consumer)
+    for url in (evidence.get_absolute_url(), evidence.get_thumbnail_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
