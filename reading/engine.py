@@ -32,8 +32,11 @@ FLAT_STDDEV = 1.0
 REC_SHAPE = [3, 48, 160]
 
 _lock = threading.Lock()
-_libc_name = ctypes.util.find_library("c")
-_libc = ctypes.CDLL(_libc_name) if _libc_name and hasattr(ctypes.CDLL(_libc_name), "malloc_trim") else None
+try:
+    _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    _libc.malloc_trim  # noqa: B018 (glibc only: elsewhere nothing is given back this way)
+except (OSError, AttributeError):
+    _libc = None
 _engine = None
 
 
