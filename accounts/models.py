@@ -16,6 +16,9 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        # Staff who may delete a consumer's account and erase their personal data
+        # (privacy.erasure; granted to supervisors by staff.roles).
+        permissions = [("erase_personal_data", _("Can erase a consumer's personal data"))]
 
     def __str__(self):
         return self.display_name or self.user.email

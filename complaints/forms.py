@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import format_cn_mobile, normalise_cn_mobile
 
 from .categories import Category, DesiredOutcome
+from .consents import Recipient, consent_text, recipient_name
 from .models import Platform
 from .orders import normalise_order_number
 
@@ -63,11 +64,10 @@ class ComplaintForm(forms.Form):
     contact_name = forms.CharField(label=_("Your name"), max_length=60)
     contact_phone = forms.CharField(label=_("Mobile phone"), max_length=30)
     contact_email = forms.EmailField(label=_("Email"), max_length=254)
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that Tousu shares this complaint, my contact details and evidence with the platform and, if I escalate, with the regulator or consumer association."
-        ),
-        error_messages={"required": _("We can only act on your complaint with your consent to share it.")},
+    # PIPL art. 23: a separate consent naming the platform; the regulator's or the
+    # association's is asked only when the consumer escalates (escalation.packet_views).
+    platform_consent = forms.BooleanField(
+        error_messages={"required": _("We can only send your complaint to the platform with your consent.")},
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -75,6 +75,29 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["order_date"].widget.attrs["max"] = self.today.isoformat()
+        self.fields["platform_consent"].label = consent_text(
+            Recipient.PLATFORM, platform=self.chosen_platform(), html=True
+        )
+
+    def chosen_platform(self):
+        """The platform the consent names: the one picked, else the first offered."""
+        queryset = self.fields["platform"].queryset
+        picked = self.data.get("platform") if self.is_bound else self.initial.get("platform")
+        picked = getattr(picked, "pk", picked)
+        try:
+            found = queryset.filter(pk=int(picked)).first() if picked else None
+        except (TypeError, ValueError):
+            found = None
+        return found or queryset.first()
+
+    def consent_recipients(self) -> dict:
+        """{platform id: [name, contact]}, for the script that keeps the consent's
+        wording on the platform picked."""
+        return {p.pk: list(recipient_name(Recipient.PLATFORM, p)) for p in self.fields["platform"].queryset}
+
+    def platform_consent_text(self) -> str:
+        """What the consumer agrees to on submitting, shown on the review step."""
+        return consent_text(Recipient.PLATFORM, platform=self.cleaned_data["platform"])
 
     def clean_order_date(self):
         value = self.cleaned_data["order_date"]

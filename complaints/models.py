@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .categories import Category, DesiredOutcome
 from .images import refusal_message
 from .orders import OrderNumberKind
-from .states import Status
+from .states import TERMINAL, Status
 
 
 class Platform(models.Model):
@@ -51,8 +51,15 @@ def _evidence_path(instance, filename):
 
 class Complaint(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    # Null once the consumer's personal data was erased (privacy.erasure): the row stays,
+    # anonymous, for the statistics.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("consumer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("consumer"),
     )
     platform = models.ForeignKey(
         Platform, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("platform")
@@ -92,6 +99,9 @@ class Complaint(models.Model):
     submission_token = models.UUIDField(unique=True, editable=False)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by privacy.erasure when the consumer's personal data was erased; the retention
+    # sweep skips these rows.
+    personal_data_erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -119,6 +129,12 @@ class Complaint(models.Model):
             # compiles to UPPER(...) = UPPER(...)), or the E.164 mobile number.
             models.Index(Upper("contact_email"), name="complaint_contact_email_idx"),
             models.Index(fields=["contact_phone"], name="complaint_contact_phone_idx"),
+            # privacy.retention.erase_expired reads only closed rows not yet erased.
+            models.Index(
+                fields=["status_changed_at"],
+                condition=models.Q(personal_data_erased_at__isnull=True, status__in=sorted(TERMINAL)),
+                name="complaint_retention_due_idx",
+            ),
         ]
 
     def __str__(self):
@@ -241,3 +257,34 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.last_number}"
+
+
+class Consent(models.Model):
+    """A consumer's separate consent (PIPL art. 23) to share a complaint with one
+    recipient, with the exact text they were shown and its version. Written only by
+    complaints.consents.record_consent."""
+
+    class Recipient(models.TextChoices):
+        PLATFORM = "platform", _("the platform")
+        # Same values as escalation.models.Body, the bodies a consumer escalates to.
+        REGULATOR = "12315", _("12315 (market regulator)")
+        ASSOCIATION = "association", _("consumer association")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="consents")
+    recipient = models.CharField(_("shared with"), max_length=20, choices=Recipient.choices)
+    text_version = models.CharField(_("text version"), max_length=40)
+    text = models.TextField(_("text shown"))
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at", "id"]
+        constraints = [
+            # Asked once per complaint and recipient; a repeated form post changes nothing.
+            models.UniqueConstraint(fields=["complaint", "recipient"], name="consent_once_per_recipient"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.recipient} {self.text_version}"

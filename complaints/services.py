@@ -23,6 +23,7 @@ from config.publishing import publish, publish_by_name
 from notifications.services import queue_email
 
 from . import recipients, signals, states
+from .consents import Recipient, record_consent
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
@@ -164,7 +165,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
     storage = evidence.file.storage
     file_name = _save_fresh(storage, f"{stem}.{clean.extension}", clean.content)
     thumbnail_name = _save_fresh(storage, f"{stem}-thumb.jpg", clean.thumbnail)
-    Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING).update(
+    stored = Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PENDING).update(
         state=Evidence.State.READY,
         file=file_name,
         thumbnail=thumbnail_name,
@@ -175,6 +176,11 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         processing_until=None,
     )
     evidence.upload.storage.delete(evidence.upload.name)
+    if stored != 1:
+        # The row was deleted meanwhile (its consumer's data erased): leave no copy behind.
+        storage.delete(file_name)
+        storage.delete(thumbnail_name)
+        return "deleted"
     publish_by_name("reading.read_evidence", evidence_id)  # OCR, on its own queue
     return "ready"
 
@@ -214,6 +220,8 @@ def pending_evidence_ids(now: dt.datetime | None = None, *, older_than=dt.timede
 
 
 def delete_evidence_files(evidence: Evidence) -> None:
+    """Remove the upload, clean copy and thumbnail from the storage. Deleting an
+    Evidence row calls this after commit (complaints.receivers), cascades included."""
     for field in (evidence.upload, evidence.file, evidence.thumbnail):
         if field.name:
             field.storage.delete(field.name)
@@ -234,11 +242,9 @@ def unclaimed_evidence(owner, public_ids: Iterable) -> list[Evidence]:
 def purge_unclaimed_evidence(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Delete uploads that never became part of a complaint (abandoned forms)."""
     cutoff = (now or timezone.now()) - older_than
-    stale = list(Evidence.objects.filter(complaint__isnull=True, created_at__lt=cutoff))
-    for evidence in stale:
-        delete_evidence_files(evidence)
-    Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
-    return len(stale)
+    # The files go after commit (complaints.receivers.delete_files_of_deleted_evidence).
+    _total, deleted = Evidence.objects.filter(complaint__isnull=True, created_at__lt=cutoff).delete()
+    return deleted.get(Evidence._meta.label, 0)
 
 
 def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
@@ -277,8 +283,10 @@ def next_reference(now: dt.datetime) -> str:
 
 
 def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_token, language: str) -> Complaint:
-    """Store a complaint whole, with its evidence, first timeline event and confirmation
-    email, or nothing at all. A replay of the same submission returns the first one."""
+    """Store a complaint whole, with its evidence, the consumer's consent to share it with
+    the platform, first timeline event and confirmation email, or nothing at all. A
+    replay of the same submission returns the first one. Callers ask for that consent
+    first (ComplaintForm.platform_consent)."""
     existing = Complaint.objects.filter(submission_token=submission_token, owner=owner).first()
     if existing:
         return existing
@@ -305,6 +313,8 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
             )
             if claimed != len(ids):
                 raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
+            # The form asked for it (ComplaintForm.platform_consent); stored with its text.
+            record_consent(user=owner, complaint=complaint, recipient=Recipient.PLATFORM, at=now)
             _record(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )

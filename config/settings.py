@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "complaints",
     "channels",
     "escalation",
+    "privacy",
     "staff",
     "reading",
 ]
@@ -304,9 +305,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_staff_digest",
         "schedule": 3600.0,
     },
+    # privacy.retention.erase_expired: personal data of complaints closed RETENTION_DAYS ago.
+    "privacy-erase-expired": {
+        "task": "privacy.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
 CELERY_BEAT_SCHEDULE["reading-unread-evidence"] = {"task": "reading.read_unread_evidence", "schedule": 120.0}
+# Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
+# art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
+# 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
 
 # --- Security.
 SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("accounts/data/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("channels/", include("channels.urls")),
     path("escalation/", include("escalation.urls")),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.consents import consent_text, recipient_name
+
 from . import conf
 from .models import Body, PlatformFiling
 
@@ -45,6 +47,21 @@ class EscalationStartForm(forms.Form):
         label=_("A court, an arbitrator or a consumer association already handles or handled this dispute"),
         required=False,
     )
+    # PIPL art. 23: a separate consent for the body chosen, asked here and not at filing.
+    consent = forms.BooleanField(
+        error_messages={"required": _("We can only prepare your packet for this body with your consent.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("body") if self.is_bound else None
+        if chosen not in (Body.REGULATOR, Body.ASSOCIATION):
+            chosen = Body.REGULATOR
+        self.fields["consent"].label = consent_text(chosen, html=True)
+
+    def consent_recipients(self) -> dict:
+        """{body: [name, contact]}, for the script that keeps the wording on the body picked."""
+        return {body: list(recipient_name(body)) for body in (Body.REGULATOR, Body.ASSOCIATION)}
 
 
 class EscalationRecordForm(forms.Form):

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import access
+from complaints.consents import has_consent, record_consent
 from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
 from complaints.states import Actor, Status
 
@@ -43,6 +44,15 @@ def _eligible(request, reference):
     return complaint, True
 
 
+def _consent_missing(request, complaint, body) -> bool:
+    """The consumer has not yet agreed to share this complaint with `body` (PIPL art. 23):
+    they are sent to the form that asks, with the reason."""
+    if has_consent(complaint, body):
+        return False
+    messages.info(request, _("Please agree to share your complaint with this body first."))
+    return True
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -62,6 +72,7 @@ def packet_start(request, reference):
                 "escalation/packet_start.html",
                 {"complaint": complaint, "form": form, "warnings": warnings, "confirm": True},
             )
+        record_consent(user=request.user, complaint=complaint, recipient=body)
         return redirect("escalation:packet", complaint.reference, body)
     return render(
         request, "escalation/packet_start.html", {"complaint": complaint, "form": form, "warnings": limitation}
@@ -76,6 +87,8 @@ def packet(request, reference, body):
     complaint, ok = _eligible(request, reference)
     if not ok:
         return redirect(complaint)
+    if _consent_missing(request, complaint, body):
+        return redirect("escalation:packet_start", complaint.reference)
     fields, respondent, contacts = assembly.fields_for(
         complaint, body, contact=access.contact_for(request.user, complaint)
     )
@@ -101,6 +114,8 @@ def packet_zip(request, reference, body):
     complaint, ok = _eligible(request, reference)
     if not ok:
         return redirect(complaint)
+    if _consent_missing(request, complaint, body):
+        return redirect("escalation:packet_start", complaint.reference)
     response = HttpResponse(
         assembly.evidence_zip(
             complaint, body, viewer=request.user, contact=access.contact_for(request.user, complaint)
@@ -134,6 +149,8 @@ def record_escalation(request, reference):
         messages.error(request, _("Please give where you filed and the date."))
         return redirect("escalation:packet", complaint.reference, request.POST.get("body") or Body.REGULATOR)
     data = form.cleaned_data
+    if _consent_missing(request, complaint, data["body"]):
+        return redirect("escalation:packet_start", complaint.reference)
     try:
         transition(
             complaint,

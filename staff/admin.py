@@ -3,6 +3,7 @@ action buttons, the contact access log and the platform emails."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -18,6 +19,7 @@ from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint
 from config.admin_search import SearchByPostMixin
+from privacy.admin import ERASE_PERMISSION, erase_accounts
 
 from . import actions, conf, forms, packet_views, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
@@ -73,7 +75,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     sortable_by = ()
     change_form_template = "admin/staff/complaint/change_form.html"
     change_list_template = "admin/staff/complaint/change_list.html"
-    actions = ["assign_to_me", "assign_selected", "forward_selected"]
+    actions = ["assign_to_me", "assign_selected", "forward_selected", "erase_consumers"]
     # Everything is read only: a complaint changes through the action buttons.
     fields = (
         "reference",
@@ -351,6 +353,17 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
                 )
             return None
         return self._bulk_page(request, queryset, form, "forward_selected", gettext("Forward complaints"))
+
+    def has_erase_personal_data_permission(self, request):
+        return request.user.has_perm(ERASE_PERMISSION)
+
+    @admin.action(
+        description=_("Delete these consumers' accounts and erase their personal data…"),
+        permissions=["erase_personal_data"],
+    )
+    def erase_consumers(self, request, queryset):
+        owners = get_user_model().objects.filter(pk__in=queryset.filter(owner__isnull=False).values("owner"))
+        return erase_accounts(self, request, queryset, owners, "erase_consumers")
 
     def _bulk_page(self, request, queryset, form, action, title):
         context = {

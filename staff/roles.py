@@ -24,7 +24,12 @@ REVIEWER_PERMISSIONS = [
 # Apps whose every model permission supervisors get: the contact directory, deadline
 # policies, clocks and holiday overrides.
 SUPERVISOR_APPS = ["channels", "escalation"]
-SUPERVISOR_EXTRA = [("staff", "view_accesslog"), ("notifications", "view_outboundemail")]
+SUPERVISOR_EXTRA = [
+    ("staff", "view_accesslog"),
+    ("notifications", "view_outboundemail"),
+    # Delete a consumer's account and erase their data on their request (privacy.erasure).
+    ("accounts", "erase_personal_data"),
+]
 
 
 def _permissions(pairs):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints import access
 from complaints import services as complaint_services
+from complaints.consents import Recipient, has_consent
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
 from notifications.services import queue_email
@@ -79,6 +80,9 @@ def forwarding_refusal(complaint: Complaint, channel) -> str:
     The one home of the rule: the staff buttons show it, forward() enforces it."""
     from channels import levels
 
+    if not has_consent(complaint, Recipient.PLATFORM):
+        # PIPL art. 23; an erased complaint has no consent left either.
+        return _("The consumer has not agreed to share this complaint with the platform, or their data was erased.")
     if channel.body.platform_id != complaint.platform_id:
         return _("%(channel)s is not a channel of %(platform)s.") % {
             "channel": channel.value,

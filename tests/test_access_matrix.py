@@ -16,7 +16,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import get_resolver, reverse
 
-from complaints.models import Complaint
+from complaints.consents import record_consent
+from complaints.models import Complaint, Consent
 from complaints.states import Status
 from staff.models import AccessLog
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
@@ -131,10 +132,12 @@ def personas(client, consumer, other_consumer, staff_user, django_user_model):
 
 @pytest.fixture
 def answered(consumer, make_complaint):
-    """A complaint the platform answered: every consumer page, the packet included, is open to its owner."""
+    """A complaint the platform answered, whose owner agreed to share it with 12315: every
+    consumer page, the packet included, is open to its owner."""
     complaint = make_complaint(consumer)
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.PLATFORM_RESPONDED)
     complaint.refresh_from_db()
+    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
     return complaint
 
 

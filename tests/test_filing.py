@@ -1,14 +1,16 @@
 """Filing a complaint through the browser-facing views: form, review, submit."""
 
+import datetime as dt
 import re
 import uuid
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from complaints.models import Complaint, Evidence, TimelineEvent
+from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from notifications.models import OutboundEmail
 from staff.roles import REVIEWER, create_staff_groups
 
@@ -32,7 +34,7 @@ def form_post(platform, **overrides):
         "contact_name": "王小明",
         "contact_phone": "139 1234 5678",
         "contact_email": "owner@example.com",
-        "consent": "on",
+        "platform_consent": "on",
         "submission_token": str(uuid.uuid4()),
     }
     data.update(overrides)
@@ -100,6 +102,39 @@ def test_submit_stores_the_complaint_whole_with_evidence_event_and_email(
     assert mail.outbox[0].alternatives and complaint.reference in mail.outbox[0].alternatives[0][0]
 
 
+def test_submitting_without_the_platform_consent_is_refused_next_to_the_box_and_stores_nothing(logged_in, pinduoduo):
+    response = logged_in.post(
+        reverse("complaints:new"),
+        {**form_post(pinduoduo, platform_consent=""), "action": "submit"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "platform_consent": ["We can only send your complaint to the platform with your consent."]
+    }
+    html = response.content.decode()
+    assert 'value="王小明"' in html  # what was typed is kept
+    assert "拼多多" in html or "Pinduoduo" in html  # the box names the recipient
+    assert Complaint.objects.count() == 0 and Consent.objects.count() == 0
+
+
+def test_filing_records_the_platform_consent_with_its_text_version_and_time(logged_in, consumer, pinduoduo):
+    with time_machine.travel(dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC), tick=False):
+        logged_in.post(reverse("complaints:new"), {**form_post(pinduoduo), "action": "submit"})
+        complaint = Complaint.objects.get()
+    consent = Consent.objects.get()
+    assert (consent.user, consent.complaint, consent.recipient) == (consumer, complaint, "platform")
+    assert consent.text_version == "platform-2026-11-v1"
+    assert consent.given_at == dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)
+    assert "拼多多" in consent.text and pinduoduo.website in consent.text  # names the recipient and contact
+
+
+def test_the_review_step_shows_the_consent_text_naming_the_platform(logged_in, pinduoduo):
+    response = logged_in.post(reverse("complaints:new"), {**form_post(pinduoduo), "action": "review"})
+    assert "拼多多" in response.context["form"].platform_consent_text()
+    assert 'id="review-consent"' in response.content.decode()
+
+
 def test_a_replayed_submit_does_not_file_twice(logged_in, pinduoduo):
     data = {**form_post(pinduoduo), "action": "submit"}
     first = logged_in.post(reverse("complaints:new"), data)
@@ -119,7 +154,7 @@ def test_bad_fields_get_messages_next_to_them_and_keep_what_was_typed(logged_in,
             description="太短了",
             contact_phone="12345",
             contact_email="not-an-email",
-            consent="",
+            platform_consent="",
             action="review",
         ),
         HTTP_ACCEPT_LANGUAGE="en",
@@ -132,7 +167,7 @@ def test_bad_fields_get_messages_next_to_them_and_keep_what_was_typed(logged_in,
         "description",
         "contact_phone",
         "contact_email",
-        "consent",
+        "platform_consent",
     }
     assert "YYMMDD" in errors["order_number"][0]
     html = response.content.decode()
@@ -319,7 +354,7 @@ class TestPrivacy:
         for guess in (f"/media/{evidence.file.name}", f"/static/{evidence.file.name}", f"/{evidence.file.name}"):
             assert client.get(guess).status_code == 404
 
-    def test_unclaimed_uploads_are_purged_with_their_files(self, consumer):
+    def test_unclaimed_uploads_are_purged_with_their_files(self, consumer, django_capture_on_commit_callbacks):
         import datetime as dt
         import os
 
@@ -332,6 +367,7 @@ class TestPrivacy:
         paths = [staged.file.path, staged.thumbnail.path]
         assert not os.path.exists(upload_path)  # the raw upload goes once the clean copy exists
         assert all(os.path.exists(path) for path in paths)
-        assert services.purge_unclaimed_evidence(older_than=dt.timedelta(0)) == 1
+        with django_capture_on_commit_callbacks(execute=True):  # the files go once the delete commits
+            assert services.purge_unclaimed_evidence(older_than=dt.timedelta(0)) == 1
         assert not Evidence.objects.filter(pk=staged.pk).exists()
         assert not any(os.path.exists(path) for path in paths)

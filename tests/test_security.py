@@ -96,7 +96,7 @@ def test_script_in_every_text_field_is_escaped_on_pages_admin_and_emails(
         "contact_name": SCRIPT[:60],
         "contact_phone": "13912345678",
         "contact_email": "owner@example.com",
-        "consent": "on",
+        "platform_consent": "on",
         "submission_token": str(uuid.uuid4()),
         "action": "review",
     }

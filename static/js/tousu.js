@@ -11,6 +11,7 @@
 
   var tips = readJson("evidence-tips-data");
   var examples = readJson("order-examples-data");
+  var recipients = readJson("consent-recipients-data");
   var category = document.getElementById("id_category");
   var platform = document.getElementById("id_platform");
   var tipsList = document.getElementById("evidence-tips");
@@ -36,8 +37,30 @@
     });
   }
 
+  // A consent names the recipient picked (PIPL art. 23): the platform on the complaint
+  // form, the body on the escalation form.
+  var bodies = document.querySelectorAll("input[name=body][type=radio]");
+  function showConsentRecipient() {
+    var checked = document.querySelector("input[name=body][type=radio]:checked");
+    var chosen = platform ? platform.value : checked && checked.value;
+    if (!recipients || !recipients[chosen]) return;
+    document.querySelectorAll(".consent-recipient").forEach(function (node) {
+      node.textContent = recipients[chosen][0];
+    });
+    document.querySelectorAll(".consent-contact").forEach(function (node) {
+      node.textContent = recipients[chosen][1];
+    });
+  }
+  bodies.forEach(function (radio) { radio.addEventListener("change", showConsentRecipient); });
+  if (bodies.length) showConsentRecipient();
+
   if (category) { category.addEventListener("change", showTips); showTips(); }
-  if (platform) { platform.addEventListener("change", showExample); showExample(); }
+  if (platform) {
+    platform.addEventListener("change", showExample);
+    platform.addEventListener("change", showConsentRecipient);
+    showExample();
+    showConsentRecipient();
+  }
 
   // Evidence still being checked has no thumbnail yet (404): try again for a minute.
   document.querySelectorAll("img[data-pending]").forEach(function (img) {

@@ -8,7 +8,9 @@ from tests.imagegen import image_bytes, screenshot_png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(page, live_server, mailoutbox, pinduoduo):
+def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(
+    page, live_server, mailoutbox, pinduoduo, taobao
+):
     page.set_default_timeout(15_000)
     # 1. Sign up.
     page.goto(f"{live_server.url}/accounts/signup/")
@@ -45,7 +47,14 @@ def test_a_new_user_signs_up_confirms_files_with_two_screenshots_and_sees_it(pag
             {"name": "进度-之后.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(390, 844))},
         ],
     )
-    page.check("#id_consent")
+    # The platform consent names the platform picked, and follows a change of mind.
+    consent = page.locator("label[for=id_platform_consent]")
+    assert "拼多多" in consent.inner_text() and "pinduoduo.com" in consent.inner_text()
+    page.select_option("#id_platform", str(taobao.pk))
+    assert "淘宝" in consent.inner_text() and "拼多多" not in consent.inner_text()
+    page.select_option("#id_platform", str(pinduoduo.pk))
+    assert "拼多多" in consent.inner_text()
+    page.check("#id_platform_consent")
     page.click("button[name=action][value=review]")
 
     # 4. Review, then submit.

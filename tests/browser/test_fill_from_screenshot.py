@@ -44,7 +44,7 @@ def test_a_consumer_fills_the_form_from_an_order_screenshot_corrects_one_and_see
     page.select_option("#id_desired_outcome", "return_refund")
     page.fill("#id_contact_name", "王小明")
     page.fill("#id_contact_phone", "13912345678")
-    page.check("#id_consent")
+    page.check("#id_platform_consent")
     page.click("button[name=action][value=review]")
 
     # 4. Review points out the difference in plain words, and still lets them submit.

@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.models import Evidence
+from complaints.consents import record_consent
+from complaints.models import Consent, Evidence
 from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind, EscalationFiling
@@ -51,7 +52,15 @@ def overdue(policies, make_complaint, consumer):
     return complaint
 
 
-def test_packet_lays_out_the_fields_in_12315_order_with_copy_buttons(overdue, client):
+@pytest.fixture
+def overdue_with_consent(overdue):
+    """The consumer agreed on the start page to share the complaint with 12315."""
+    record_consent(user=overdue.owner, complaint=overdue, recipient=Consent.Recipient.REGULATOR)
+    return overdue
+
+
+def test_packet_lays_out_the_fields_in_12315_order_with_copy_buttons(overdue_with_consent, client):
+    overdue = overdue_with_consent
     client.force_login(overdue.owner)
     with translation.override("en"):
         response = client.get(
@@ -68,14 +77,16 @@ def test_packet_lays_out_the_fields_in_12315_order_with_copy_buttons(overdue, cl
     assert "<script>" not in html
 
 
-def test_the_packet_zip_leaves_out_evidence_not_yet_checked(overdue, client):
+def test_the_packet_zip_leaves_out_evidence_not_yet_checked(overdue_with_consent, client):
+    overdue = overdue_with_consent
     Evidence.objects.filter(complaint=overdue).update(state=Evidence.State.PENDING)
     client.force_login(overdue.owner)
     response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
     assert "evidence/01.png" not in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
 
 
-def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue, client):
+def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue_with_consent, client):
+    overdue = overdue_with_consent
     client.force_login(overdue.owner)
     response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -107,13 +118,15 @@ def test_warns_after_three_years_and_when_another_body_already_handles_it(make_c
 def test_start_page_asks_to_confirm_when_a_court_or_association_already_handles_it(overdue, client):
     client.force_login(overdue.owner)
     url = reverse("escalation:packet_start", args=[overdue.reference])
-    response = client.post(url, {"body": "12315", "already_handled": "on"})
+    response = client.post(url, {"body": "12315", "already_handled": "on", "consent": "on"})
     assert response.status_code == 200 and b'name="confirm"' in response.content
-    response = client.post(url, {"body": "12315", "already_handled": "on", "confirm": "1"})
+    assert not Consent.objects.filter(complaint=overdue, recipient="12315").exists()  # not yet
+    response = client.post(url, {"body": "12315", "already_handled": "on", "consent": "on", "confirm": "1"})
     assert response.status_code == 302
 
 
-def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdue, client):
+def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdue_with_consent, client):
+    overdue = overdue_with_consent
     client.force_login(overdue.owner)
     with time_machine.travel(at("2026-11-20 10:00"), tick=False):
         response = client.post(
@@ -131,3 +144,50 @@ def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdu
 def test_routes_page_explains_the_five_routes_of_article_39(client):
     html = client.get(reverse("escalation:routes"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "39" in html and "12315" in html
+
+
+def test_preparing_a_packet_asks_for_the_regulator_consent_next_to_the_box(overdue, client):
+    client.force_login(overdue.owner)
+    url = reverse("escalation:packet_start", args=[overdue.reference])
+    response = client.post(url, {"body": "12315"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "consent": ["We can only prepare your packet for this body with your consent."]
+    }
+    assert "www.12315.cn" in response.content.decode()  # the box names the recipient and its contact
+    assert not Consent.objects.filter(complaint=overdue).exclude(recipient="platform").exists()
+
+
+def test_agreeing_on_the_start_page_records_the_regulator_consent_with_version_and_time(overdue, client):
+    client.force_login(overdue.owner)
+    with time_machine.travel(at("2026-11-20 10:00"), tick=False):
+        response = client.post(
+            reverse("escalation:packet_start", args=[overdue.reference]), {"body": "12315", "consent": "on"}
+        )
+    assert response["Location"] == reverse("escalation:packet", args=[overdue.reference, "12315"])
+    consent = Consent.objects.get(complaint=overdue, recipient=Consent.Recipient.REGULATOR)
+    assert (consent.user, consent.text_version, consent.given_at) == (
+        overdue.owner,
+        "regulator-2026-11-v1",
+        at("2026-11-20 10:00"),
+    )
+    assert "12315" in consent.text
+
+
+@pytest.mark.parametrize("name", ["escalation:packet", "escalation:packet_zip"])
+def test_the_packet_is_not_prepared_before_the_consumer_agreed_to_share_with_that_body(overdue, client, name):
+    client.force_login(overdue.owner)
+    response = client.get(reverse(name, args=[overdue.reference, "12315"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("escalation:packet_start", args=[overdue.reference])
+
+
+def test_recording_an_escalation_to_a_body_not_consented_to_changes_nothing(overdue_with_consent, client):
+    client.force_login(overdue_with_consent.owner)
+    response = client.post(
+        reverse("escalation:record_escalation", args=[overdue_with_consent.reference]),
+        {"body": "association", "reference": "A-1", "filed_on": "2026-11-19"},
+    )
+    assert response["Location"] == reverse("escalation:packet_start", args=[overdue_with_consent.reference])
+    overdue_with_consent.refresh_from_db()
+    assert overdue_with_consent.status == Status.FORWARDED

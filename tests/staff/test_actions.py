@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from channels.levels import Level
 from channels.models import Body, Channel
@@ -389,4 +389,28 @@ def test_the_forwarding_service_refuses_another_platforms_channel(in_review, rev
     in_review.refresh_from_db()
     with pytest.raises(ForwardRefused):
         forward(in_review, channel=channel, actor=reviewer)
+    assert status_of(in_review) == Status.IN_REVIEW
+
+
+def test_a_complaint_whose_consumer_was_erased_is_not_forwarded(in_review, reviewer, email_channel):
+    from privacy.erasure import erase_account
+    from staff.services import ForwardRefused, forward, forwarding_refusal
+
+    erase_account(in_review.owner)
+    in_review.refresh_from_db()
+    assert forwarding_refusal(in_review, email_channel) != ""
+    with pytest.raises(ForwardRefused):
+        forward(in_review, channel=email_channel, actor=reviewer)
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not OutboundEmail.objects.filter(template="platform_forward").exists()
+
+
+def test_a_complaint_without_the_platform_consent_is_not_forwarded(in_review, reviewer, email_channel):
+    from complaints.models import Consent
+    from staff.services import ForwardRefused, forward
+
+    Consent.objects.filter(complaint=in_review).delete()
+    refused = pytest.raises(ForwardRefused, match="has not agreed to share this complaint with the platform")
+    with refused, translation.override("en"):
+        forward(in_review, channel=email_channel, actor=reviewer)
     assert status_of(in_review) == Status.IN_REVIEW

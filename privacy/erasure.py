@@ -1,0 +1,143 @@
+"""Erasure (PIPL art. 47): the one place that removes a consumer's personal data.
+
+Two entry points, both idempotent and each in one transaction:
+
+- erase_complaints: what the retention sweep runs on long-closed complaints, and the
+  part of an account deletion that concerns complaints. The rows stay, anonymous, for
+  the statistics (platform, category, status, dates, amount).
+- erase_account: the consumer deletes their account, or a supervisor does it for them.
+
+Evidence files leave the storage once the transaction commits (complaints.receivers
+deletes the files of every deleted Evidence row), so a rollback never leaves a row
+pointing at nothing.
+"""
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from complaints.models import Complaint, Consent, Evidence, TimelineEvent
+from complaints.states import TERMINAL, Actor
+from escalation import clocks
+from escalation.models import EscalationFiling, PlatformFiling
+from notifications.models import OutboundEmail
+
+from .addresses import unlinked_emails_to
+
+# What an erased complaint keeps blank. Everything else on the row (platform, category,
+# status, dates, amount, reference) is kept: it says nothing about the person.
+ERASED_COMPLAINT_FIELDS = {
+    "contact_name": "",
+    "contact_phone": "",
+    "contact_email": "",
+    "order_number": "",
+    "shop_name": "",
+    "description": "",
+    "desired_outcome_detail": "",
+    # Who confirmed the (now blank) address: nothing may be sent to it any more.
+    "contact_email_confirmed_at": None,
+}
+ERASED_EMAIL_FIELDS = {
+    "to": "",
+    "subject": "",
+    "body_text": "",
+    "body_html": "",
+    "reply_to": "",
+    "attached_evidence_ids": [],
+    # List-Unsubscribe and the like: links with a token for the erased complaint.
+    "headers": {},
+    "last_error": "",
+}
+# Kept in OutboundEmail.last_error of an email erased before it was sent, for the outbox view.
+NOT_SENT_ERASED = "erased before sending"
+
+
+def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
+    """Erase the personal data of the given complaints; return how many were erased now.
+
+    1. Lock the rows not erased yet (an erased one is skipped, so running twice is harmless).
+    2. Stop the clocks of complaints still open, so no reminder goes to a blank address.
+    3. Blank the complaint's personal fields and unlink its consumer; blank the texts on
+       its timeline (messages, notes, file names, reasons) and the consumer as actor;
+       blank the platform's ticket and the regulator's reference numbers.
+    4. Blank its stored emails (an unsent one is cancelled), delete its evidence (files
+       after commit) and the consents, which have nothing left to cover.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = list(
+            Complaint.objects.select_for_update()
+            .filter(pk__in=list(complaint_ids), personal_data_erased_at__isnull=True)
+            .only("pk", "status")
+        )
+        ids = [complaint.pk for complaint in locked]
+        if not ids:
+            return 0
+        for complaint in locked:
+            if complaint.status not in TERMINAL:
+                clocks.stop_clocks(complaint, now)
+        Complaint.objects.filter(pk__in=ids).update(
+            owner=None, personal_data_erased_at=now, updated_at=now, **ERASED_COMPLAINT_FIELDS
+        )
+        TimelineEvent.objects.filter(complaint__in=ids).update(text="")
+        TimelineEvent.objects.filter(complaint__in=ids, actor_role=Actor.CONSUMER).update(actor=None)
+        PlatformFiling.objects.filter(complaint__in=ids).update(ticket="")
+        EscalationFiling.objects.filter(complaint__in=ids).update(reference="")
+        _erase_emails(Q(complaint__in=ids))
+        Evidence.objects.filter(complaint__in=ids).delete()
+        Consent.objects.filter(complaint__in=ids).delete()
+    return len(ids)
+
+
+def erase_account(user, *, now: dt.datetime | None = None) -> bool:
+    """Delete a consumer's account and erase everything we hold about them; False if
+    the account is already gone.
+
+    1. Lock the user row, so two requests (the consumer's and a supervisor's) erase once.
+    2. Erase their complaints (erase_complaints, with every email about them), the
+       other emails sent to their account, and the uploads they never filed. Emails
+       about someone else's complaint stay: they are that person's record.
+    3. End their sessions, delete their email addresses and the user row (the profile
+       and the remaining consents go with it).
+    """
+    now = now or timezone.now()
+    User = get_user_model()
+    with transaction.atomic():
+        account = User.objects.select_for_update().filter(pk=user.pk).first()
+        if account is None:
+            return False
+        erase_complaints(Complaint.objects.filter(owner=account).values_list("pk", flat=True), now=now)
+        _erase_emails(unlinked_emails_to(account))
+        Evidence.objects.filter(owner=account).delete()
+        end_sessions(account)
+        EmailAddress.objects.filter(user=account).delete()
+        account.delete()
+    return True
+
+
+def end_sessions(user) -> int:
+    """Delete every live session signed in as `user`.
+
+    Sessions are stored signed and encoded, so they are read one by one; this runs only
+    when an account is deleted, never on a request path of anyone else."""
+    user_pk = str(user.pk)
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == user_pk:
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def _erase_emails(which: Q) -> None:
+    """Blank the stored emails; one not sent yet is cancelled (there is nobody left to send it to)."""
+    unsent = list(OutboundEmail.objects.filter(which, status=OutboundEmail.Status.PENDING).values_list("pk", flat=True))
+    OutboundEmail.objects.filter(pk__in=unsent).update(
+        **{**ERASED_EMAIL_FIELDS, "last_error": NOT_SENT_ERASED}, status=OutboundEmail.Status.FAILED, locked_until=None
+    )
+    OutboundEmail.objects.filter(which).exclude(pk__in=unsent).update(**ERASED_EMAIL_FIELDS)

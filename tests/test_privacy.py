@@ -1,0 +1,427 @@
+"""The consumer's rights over their data (PIPL): a copy (art. 45), deletion (art. 47),
+retention, and evidence files that never outlive their rows."""
+
+import datetime as dt
+import io
+import json
+import logging
+import zipfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
+from django.core.files.storage import storages
+from django.test import Client
+from django.urls import reverse
+
+from complaints import services
+from complaints.models import Complaint, Consent, Evidence
+from complaints.states import Actor, Status
+from notifications.models import OutboundEmail
+from privacy.retention import erase_expired
+from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
+
+from .conftest import png_upload
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+PASSWORD = "pw-Secret-2026"  # tests.conftest._user
+STAFF_NOTE = "内部备注:此用户曾多次投诉"
+STAFF_MESSAGE = "请补充物流截图"
+CONSUMER_MESSAGE = "已补充聊天记录截图"
+
+
+@pytest.fixture
+def filed(consumer, staff_user, make_complaint):
+    """The consumer's complaint with two evidence images, a message each way and an
+    internal note, as the services write them."""
+    complaint = make_complaint(consumer, images=2)
+    services.post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_MESSAGE)
+    services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text=CONSUMER_MESSAGE)
+    services.post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_NOTE, staff_only=True)
+    return complaint
+
+
+@pytest.fixture
+def strangers(other_consumer, make_complaint):
+    return make_complaint(
+        other_consumer,
+        order_number="260101-999999999999999",
+        contact_email="stranger@example.com",
+        contact_phone="+8613700001111",
+        description="另一位消费者的投诉内容,不应出现在别人的数据副本中。",
+    )
+
+
+def evidence_files(owner) -> list[Path]:
+    """Where the owner's evidence rows keep their upload, clean copy and thumbnail.
+    (Read from the rows, not the owner's folder: SQLite reuses user ids between tests.)"""
+    root = Path(storages["evidence"].location)
+    rows = Evidence.objects.filter(owner=owner)
+    return sorted(root / field.name for e in rows for field in (e.upload, e.file, e.thumbnail) if field.name)
+
+
+def still_stored(paths) -> list[Path]:
+    return [path for path in paths if path.exists()]
+
+
+def download(client) -> tuple[dict, zipfile.ZipFile]:
+    response = client.post(reverse("privacy:copy"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return json.loads(archive.read("data.json")), archive
+
+
+# --- The copy ---------------------------------------------------------------------
+
+
+def test_the_copy_holds_the_complaint_timeline_consents_emails_and_clean_evidence(client, consumer, filed, strangers):
+    client.force_login(consumer)
+    data, archive = download(client)
+
+    assert data["account"]["email"] == "owner@example.com"
+    assert data["profile"] == {"display_name": "owner", "phone": "+8613912345678", "language": "zh-hans"}
+    [complaint] = data["complaints"]
+    assert complaint["reference"] == filed.reference
+    assert complaint["order_number"] == "260305-123456789012345"
+    assert complaint["contact_phone"] == "+8613912345678"
+    texts = [event["text"] for event in complaint["timeline"]]
+    assert STAFF_MESSAGE in texts and CONSUMER_MESSAGE in texts
+    [consent] = data["consents"]
+    assert (consent["complaint"], consent["recipient"], consent["text_version"]) == (
+        filed.reference,
+        "platform",
+        "platform-2026-11-v1",
+    )
+    assert "拼多多" in consent["text"] and consent["given_at"]
+    subjects = [email["subject"] for email in data["emails"]]
+    assert any(filed.reference in subject for subject in subjects)
+    assert {email["to"] for email in data["emails"]} == {"owner@example.com"}
+
+    # The clean copies, byte for byte, and nothing else.
+    stored = {e.public_id.hex: e.file.read() for e in filed.evidence.all()}
+    assert len(stored) == 2
+    listed = {item["file"] for item in complaint["evidence"]}
+    assert set(archive.namelist()) == {"data.json", *listed}
+    for name in listed:
+        assert archive.read(name) == stored[Path(name).stem]
+
+
+def test_the_copy_has_no_other_consumers_data_and_no_staff_only_note(client, consumer, filed, strangers):
+    client.force_login(consumer)
+    data, archive = download(client)
+    text = archive.read("data.json").decode()
+    assert STAFF_NOTE not in text
+    for private in (strangers.reference, "260101-999999999999999", "stranger@example.com", "+8613700001111"):
+        assert private not in text
+    assert not any(strangers.reference in name for name in archive.namelist())
+
+
+def test_the_copy_is_a_post_for_a_signed_in_consumer_only(client, consumer):
+    assert client.post(reverse("privacy:copy"))["Location"].startswith(reverse("account_login"))
+    client.force_login(consumer)
+    assert client.get(reverse("privacy:copy")).status_code == 405
+
+
+def test_evidence_still_being_checked_is_left_out_of_the_copy(client, consumer, filed):
+    filed.evidence.update(state=Evidence.State.PENDING)
+    client.force_login(consumer)
+    data, archive = download(client)
+    assert archive.namelist() == ["data.json"] and data["complaints"][0]["evidence"] == []
+
+
+# --- Deleting the account -----------------------------------------------------------
+
+
+def test_a_wrong_password_is_refused_next_to_the_field_and_deletes_nothing(client, consumer, filed):
+    client.force_login(consumer)
+    files = evidence_files(consumer)
+    response = client.post(reverse("privacy:delete"), {"password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"password": ["This is not your password."]}
+    assert type(consumer).objects.filter(pk=consumer.pk).exists()
+    assert len(files) == 4 and all(path.exists() for path in files)  # two clean copies, two thumbnails
+    filed.refresh_from_db()
+    assert filed.owner == consumer and filed.contact_email == "owner@example.com"
+
+
+def test_the_wrong_password_message_is_in_chinese_by_default(client, consumer):
+    client.force_login(consumer)
+    response = client.post(reverse("privacy:delete"), {"password": "wrong"})
+    assert response.context["form"].errors["password"] == ["这不是您的密码。"]
+
+
+def test_deleting_the_account_erases_files_personal_data_emails_and_sessions(
+    client, consumer, filed, strangers, django_capture_on_commit_callbacks
+):
+    services.transition(filed, Status.IN_REVIEW, actor=None, role=Actor.STAFF)
+    other_device = Client()
+    other_device.force_login(consumer)
+    client.force_login(consumer)
+    files = evidence_files(consumer)
+    stranger_files = evidence_files(strangers.owner)
+    assert len(still_stored(files)) == 4 and len(still_stored(stranger_files)) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("privacy:delete"), {"password": PASSWORD})
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert still_stored(files) == []
+    assert not Evidence.objects.filter(complaint=filed).exists()
+    filed.refresh_from_db()
+    assert filed.status == Status.IN_REVIEW  # kept, for the statistics
+    assert filed.owner is None
+    assert filed.contact_name == ""
+    assert filed.contact_phone == ""
+    assert filed.contact_email == ""
+    assert filed.order_number == ""
+    assert filed.shop_name == ""
+    assert filed.description == ""
+    assert filed.desired_outcome_detail == ""
+    assert filed.personal_data_erased_at is not None
+    assert (filed.platform.slug, filed.category, str(filed.amount)) == ("pinduoduo", "quality", "129.90")
+    assert set(filed.events.values_list("text", flat=True)) == {""}
+    assert not Consent.objects.filter(complaint=filed).exists()
+    for email in OutboundEmail.objects.filter(complaint=filed):
+        assert (email.to, email.subject, email.body_text, email.body_html) == ("", "", "", "")
+    assert not OutboundEmail.objects.filter(to__iexact="owner@example.com").exists()
+    # Signed out everywhere, and gone.
+    assert not type(consumer).objects.filter(pk=consumer.pk).exists()
+    assert not EmailAddress.objects.filter(email="owner@example.com").exists()
+    assert authenticate(username="owner@example.com", password=PASSWORD) is None
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(consumer.pk)]
+    assert other_device.get(reverse("accounts:profile")).status_code == 302
+    # Nobody else's data was touched.
+    strangers.refresh_from_db()
+    assert strangers.contact_email == "stranger@example.com" and strangers.evidence.count() == 1
+    assert still_stored(stranger_files) == stranger_files
+
+
+def test_erasing_twice_changes_nothing_more(consumer, filed, django_capture_on_commit_callbacks):
+    from privacy.erasure import erase_account, erase_complaints
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert erase_account(consumer) is True
+    assert erase_account(consumer) is False
+    assert erase_complaints([filed.pk]) == 0
+
+
+def test_an_open_complaint_erased_sends_no_more_email(consumer, staff_user, filed):
+    from privacy.erasure import erase_account
+
+    erase_account(consumer)
+    before = OutboundEmail.objects.count()
+    services.post_message(Complaint.objects.get(pk=filed.pk), actor=staff_user, role=Actor.STAFF, text="还在吗?")
+    assert OutboundEmail.objects.count() == before
+
+
+def test_an_unsent_email_is_cancelled_when_erased(consumer, filed):
+    from privacy.erasure import NOT_SENT_ERASED, erase_account
+
+    assert OutboundEmail.objects.filter(complaint=filed, status="pending").exists()
+    erase_account(consumer)
+    assert set(OutboundEmail.objects.filter(complaint=filed).values_list("status", "last_error")) == {
+        ("failed", NOT_SENT_ERASED)
+    }
+
+
+# --- From the staff side --------------------------------------------------------------
+
+
+def test_a_superuser_deleting_a_consumer_in_the_admin_erases_them_and_their_files(
+    client, django_user_model, consumer, filed, django_capture_on_commit_callbacks
+):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-2026")
+    client.force_login(admin)
+    files = evidence_files(consumer)
+    assert len(still_stored(files)) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:auth_user_delete", args=[consumer.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not django_user_model.objects.filter(pk=consumer.pk).exists()
+    assert still_stored(files) == []
+    filed.refresh_from_db()
+    assert filed.owner is None and filed.contact_phone == "" and filed.description == ""
+
+
+def staff_member(django_user_model, email, group):
+    user = django_user_model.objects.create_user(email, email, "pw-Staff-2026", is_staff=True)
+    user.groups.add(create_staff_groups()[group])
+    return user
+
+
+def erase_from_the_queue(client, complaint, *, confirm):
+    data = {"action": "erase_consumers", "_selected_action": [complaint.pk]}
+    if confirm:
+        data["confirm_erase"] = "1"
+    return client.post(reverse("admin:complaints_complaint_changelist"), data)
+
+
+def test_a_supervisor_erases_a_consumer_from_the_complaint_queue_after_confirming(
+    client, django_user_model, consumer, filed, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_member(django_user_model, "boss@example.com", SUPERVISOR))
+    files = evidence_files(consumer)
+    page = erase_from_the_queue(client, filed, confirm=False)
+    assert page.status_code == 200 and "admin/privacy/confirm_erase.html" in [t.name for t in page.templates]
+    assert django_user_model.objects.filter(pk=consumer.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_from_the_queue(client, filed, confirm=True)
+    assert not django_user_model.objects.filter(pk=consumer.pk).exists()
+    assert len(files) == 4 and still_stored(files) == []
+    filed.refresh_from_db()
+    assert filed.contact_email == "" and filed.owner is None
+
+
+def test_a_reviewer_cannot_erase_a_consumer(client, django_user_model, consumer, filed):
+    client.force_login(staff_member(django_user_model, "rev@example.com", REVIEWER))
+    erase_from_the_queue(client, filed, confirm=True)
+    assert django_user_model.objects.filter(pk=consumer.pk).exists()
+    filed.refresh_from_db()
+    assert filed.contact_email == "owner@example.com"
+
+
+# --- Evidence files follow their rows -------------------------------------------------
+
+
+def test_deleting_a_complaint_removes_its_evidence_files_through_the_cascade(
+    consumer, filed, django_capture_on_commit_callbacks
+):
+    paths = evidence_files(consumer)
+    assert len(still_stored(paths)) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        Complaint.objects.filter(pk=filed.pk).delete()
+    assert still_stored(paths) == []
+
+
+def test_a_rolled_back_delete_keeps_the_files(consumer, filed, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    paths = evidence_files(consumer)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        Evidence.objects.filter(complaint=filed).delete()
+        raise RuntimeError
+    assert callbacks == [] and len(still_stored(paths)) == 4
+
+
+# --- Retention ------------------------------------------------------------------------
+
+T0 = dt.datetime(2026, 4, 1, 10, 0, tzinfo=SH)
+
+
+@pytest.fixture
+def closed_long_ago(consumer, other_consumer, make_complaint):
+    """Built inside frozen time: one complaint withdrawn at T0, one closed ten days
+    later, one still open since T0."""
+    with time_machine.travel(T0, tick=False):
+        withdrawn = make_complaint(consumer)
+        services.withdraw(withdrawn, actor=consumer)
+        still_open = make_complaint(other_consumer, contact_email="stranger@example.com")
+    with time_machine.travel(T0 + dt.timedelta(days=10), tick=False):
+        rejected = make_complaint(other_consumer, images=0, contact_email="stranger@example.com")
+        services.transition(rejected, Status.REJECTED, actor=None, role=Actor.STAFF)
+    return withdrawn, rejected, still_open
+
+
+def test_retention_erases_only_complaints_closed_more_than_retention_days_ago(
+    closed_long_ago, settings, caplog, django_capture_on_commit_callbacks, consumer
+):
+    withdrawn, rejected, still_open = closed_long_ago
+    assert settings.RETENTION_DAYS == 1095
+    caplog.set_level(logging.INFO, logger="privacy.retention")
+    files = evidence_files(consumer)
+    assert len(still_stored(files)) == 2
+    with time_machine.travel(T0 + dt.timedelta(days=1095, seconds=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert erase_expired() == 1
+        assert erase_expired() == 0  # safe to run twice
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Status.WITHDRAWN and withdrawn.owner is None
+    assert (withdrawn.contact_email, withdrawn.order_number, withdrawn.description) == ("", "", "")
+    assert still_stored(files) == []
+    for kept in (rejected, still_open):
+        kept.refresh_from_db()
+        assert kept.personal_data_erased_at is None and kept.contact_email == "stranger@example.com"
+    assert [r.getMessage() for r in caplog.records] == [
+        "retention: erased personal data of 1 closed complaint(s)",
+        "retention: erased personal data of 0 closed complaint(s)",
+    ]
+
+
+def test_retention_runs_daily_from_celery_beat(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["privacy-erase-expired"]
+    assert entry["task"] == "privacy.tasks.erase_expired_personal_data"
+    app.loader.import_default_modules()  # what a worker does at start: find every app's tasks
+    assert entry["task"] in app.tasks
+
+
+def test_evidence_deleted_while_being_sanitised_leaves_no_clean_copy_behind(
+    consumer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The consumer's data is erased while a worker sanitises one of their uploads: the
+    worker's clean copy and thumbnail must not outlive the row."""
+    from complaints import images
+
+    staged = services.stage_evidence(consumer, png_upload())
+    real_sanitise = images.sanitise_image
+
+    def erased_meanwhile(data):
+        with django_capture_on_commit_callbacks(execute=True):
+            Evidence.objects.filter(pk=staged.pk).delete()
+        return real_sanitise(data)
+
+    monkeypatch.setattr(services, "sanitise_image", erased_meanwhile)
+    assert services.process_evidence(staged.pk) == "deleted"
+    folder = Path(storages["evidence"].location) / str(consumer.pk)
+    assert sorted(folder.glob(f"{staged.public_id.hex}*")) == []
+
+
+def test_the_profile_page_offers_the_copy_and_the_deletion(client, consumer):
+    client.force_login(consumer)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert f'action="{reverse("privacy:copy")}"' in html and 'method="post"' in html
+    assert f'href="{reverse("privacy:delete")}"' in html
+    assert "下载我的数据" in html and "注销我的账户" in html
+
+
+def test_guessing_the_password_on_the_deletion_page_is_rate_limited(client, consumer):
+    client.force_login(consumer)
+    for _attempt in range(5):
+        assert client.post(reverse("privacy:delete"), {"password": "guess"}).status_code == 200
+    response = client.post(reverse("privacy:delete"), {"password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert response.context["form"].errors["password"] == [
+        "Too many attempts. Please wait a few minutes and try again."
+    ]
+    assert type(consumer).objects.filter(pk=consumer.pk).exists()
+
+
+def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_nor_erased(
+    client, consumer, other_consumer, make_complaint, filed
+):
+    """Another consumer typed this consumer's address on their complaint: that email is
+    the other consumer's record."""
+    theirs = make_complaint(other_consumer, contact_email="owner@example.com", images=0)
+    email = OutboundEmail.objects.get(complaint=theirs, to="owner@example.com")  # asks to confirm the address
+    client.force_login(consumer)
+    data, _archive = download(client)
+    assert theirs.reference not in json.dumps(data, ensure_ascii=False)
+
+    from privacy.erasure import erase_account
+
+    erase_account(consumer)
+    kept = OutboundEmail.objects.get(pk=email.pk)
+    assert (kept.to, kept.subject, kept.body_text) == (email.to, email.subject, email.body_text)
+    assert kept.subject and kept.body_text
