@@ -1,11 +1,10 @@
 """Reading screenshots never delays a confirmation email: it waits on its own `ocr`
 queue, which the ordinary worker does not serve, until an ocr worker reads it.
 
-Real parts only: PostgreSQL, our own Redis, real worker processes (the ordinary one and
-one on `--queues=ocr`, as in the Procfile) and an aiosmtpd server on loopback."""
+Real parts only: PostgreSQL, our own Redis, real worker processes (one on every other
+queue, one on `ocr`, as in the Procfile) and an aiosmtpd server on loopback."""
 
 import shutil
-import subprocess
 import uuid
 
 import pytest
@@ -18,7 +17,7 @@ from complaints.models import Evidence
 from reading.models import ScreenshotReading
 from tests.conftest import complaint_data, require_service
 from tests.screenshotgen import encode, order_screenshot
-from tests.services import CELERY, ROOT, Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
+from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -29,30 +28,12 @@ def _needs_postgresql_and_redis():
     require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
 
 
-class OcrWorker(Worker):
-    """The Procfile's `ocr` worker: only the ocr queue, one process."""
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO", "--queues=ocr"]
-            + ["--hostname=ocr@%h", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(lambda: b"ready." in self.log.read_bytes(), 60, f"the ocr worker ({self.log})")
-
-
 def test_the_confirmation_is_sent_while_the_screenshot_waits_on_the_ocr_queue(consumer, pinduoduo, tmp_path):
     shot = order_screenshot("taobao", seed=4, theme="dark", fmt="JPEG", size=(1080, 2400))
     mailbox = Mailbox()
     with redis_server() as broker_url, celery_publishing_to(broker_url), smtp_server(mailbox) as smtp_port:
-        (tmp_path / "main").mkdir()
-        (tmp_path / "ocr").mkdir()
-        worker = Worker(broker_url, smtp_port, tmp_path / "main")
-        ocr_worker = OcrWorker(broker_url, smtp_port, tmp_path / "ocr")
+        worker = Worker(broker_url, smtp_port, tmp_path)  # every queue but ocr
+        ocr_worker = Worker(broker_url, smtp_port, tmp_path, queues=["ocr"], name="ocr")
         try:
             worker.start()
             upload = SimpleUploadedFile("order.jpg", encode(shot), content_type="image/jpeg")
