@@ -73,6 +73,15 @@
     img.addEventListener("load", function () { img.classList.remove("evidence-pending"); });
   });
 
+  // The phone menu closes on Escape, and focus goes back to the button that opened it.
+  var menu = document.getElementById("nav");
+  var menuButton = document.querySelector("[data-bs-target='#nav']");
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !menu || !menu.classList.contains("show") || !window.bootstrap) return;
+    window.bootstrap.Collapse.getOrCreateInstance(menu, { toggle: false }).hide();
+    if (menuButton) menuButton.focus();
+  });
+
   // Buttons that ask before doing something that cannot be undone.
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {

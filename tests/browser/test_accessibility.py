@@ -1,0 +1,116 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every public and consumer page, as a phone sees it.
+
+Each language, logged out and logged in, including the complaint form after a failed
+submit and its review step, the login and sign-up forms with errors: no violations.
+"""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from channels.models import Body
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE = Axe()
+
+
+def violations(page):
+    """{rule id: [CSS targets]} for every WCAG 2.1 A/AA rule the page breaks."""
+    results = AXE.run(page, options=WCAG_21_AA).response
+    return {rule["id"]: [node["target"] for node in rule["nodes"]] for rule in results["violations"]}
+
+
+@pytest.fixture
+def directory(db):
+    call_command("load_channels", stdout=io.StringIO())
+    call_command("load_deadline_policies", verbosity=0)
+
+
+@pytest.fixture
+def in_language(page, live_server):
+    def switch(language):
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+
+    return switch
+
+
+def logged_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+
+def walk(page, base, paths, language):
+    """Open each page (as itself: no redirect to the login page) and collect its violations."""
+    found = {}
+    for path in paths:
+        response = page.goto(base + path)
+        assert (response.url, response.status) == (base + path, 404 if "no-such" in path else 200)
+        assert page.locator("html").get_attribute("lang") == language
+        if broken := violations(page):
+            found[path] = broken
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_public_pages_have_no_wcag_violations(page, live_server, directory, pinduoduo, in_language, language):
+    in_language(language)
+    platform_body = Body.objects.filter(kind=Body.Kind.PLATFORM).first()
+    paths = ["/", "/channels/", f"/channels/{platform_body.slug}/", "/escalation/routes/"]
+    paths += ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/no-such-page/"]
+    found = walk(page, live_server.url, paths, language)
+
+    # The phone menu, open: its links on the red bar.
+    page.goto(live_server.url + "/")
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#nav.show")
+    if broken := violations(page):
+        found["/ with the menu open"] = broken
+
+    # The login and sign-up forms after a failed submit.
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        page.goto(live_server.url + path)
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_selector(".invalid-feedback, .alert-danger")
+        if broken := violations(page):
+            found[f"{path} with errors"] = broken
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_consumer_pages_have_no_wcag_violations(
+    page, live_server, directory, consumer, make_complaint, in_language, language
+):
+    in_language(language)
+    complaint = make_complaint(consumer)
+    logged_in(page, live_server, consumer)
+    paths = ["/", "/complaints/", "/complaints/new/", f"/complaints/{complaint.reference}/", "/accounts/profile/"]
+    paths += ["/channels/", "/escalation/routes/", "/accounts/data/delete/"]
+    found = walk(page, live_server.url, paths, language)
+
+    # The complaint form after a failed submit, then its review step.
+    page.goto(live_server.url + "/complaints/new/")
+    page.click("button[name=action][value=review]")
+    page.wait_for_selector(".invalid-feedback")
+    if broken := violations(page):
+        found["/complaints/new/ with errors"] = broken
+    page.fill("#id_order_number", "260305-123456789012345")
+    page.fill("#id_order_date", "2026-03-05")
+    page.fill("#id_amount", "59.90")
+    page.fill("#id_description", "砍价进度一直停在99.9%，邀请好友助力后也不再变化，客服只回复系统正常。")
+    page.fill("#id_contact_name", "王小明")
+    page.fill("#id_contact_phone", "13912345678")
+    page.fill("#id_contact_email", "owner@example.com")
+    page.check("#id_platform_consent")
+    page.click("button[name=action][value=review]")
+    page.wait_for_selector("#review-table")
+    if broken := violations(page):
+        found["/complaints/new/ review step"] = broken
+    assert found == {}
