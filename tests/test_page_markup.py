@@ -86,3 +86,11 @@ def test_what_the_consumer_wrote_keeps_its_language_on_a_page_in_another(client,
     assert '<html lang="en">' in html
     assert f'lang="zh-hans">{complaint.description}</dd>' in html
     assert 'Other: <span lang="zh-hans">退还运费</span>' in html
+
+
+@pytest.mark.django_db
+def test_the_profile_phone_is_a_tel_field_with_its_purpose(client, consumer):
+    client.force_login(consumer)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert re.search(r'<input type="tel" name="phone"[^>]* inputmode="tel"[^>]* autocomplete="tel"', html)
+    assert re.search(r'<input type="text" name="display_name"[^>]* autocomplete="nickname"', html)
