@@ -11,8 +11,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from channels.models import Body
+from complaints.consents import record_consent
+from complaints.models import Consent
+from complaints.services import transition
+from complaints.states import Actor, Status
+from tests.conftest import platform as platform_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +36,8 @@ def violations(page):
 def directory(db):
     call_command("load_channels", stdout=io.StringIO())
     call_command("load_deadline_policies", verbosity=0)
+    for slug in ("pinduoduo", "taobao", "tmall"):
+        platform_row(slug)  # transactional tests flush the migration's rows
 
 
 @pytest.fixture
@@ -113,4 +121,43 @@ def test_consumer_pages_have_no_wcag_violations(
     page.wait_for_selector("#review-table")
     if broken := violations(page):
         found["/complaints/new/ review step"] = broken
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_escalation_pages_have_no_wcag_violations(
+    page, live_server, directory, consumer, staff_user, make_complaint, in_language, language
+):
+    """Recording the platform filing, then, once the platform answered, the packet pages."""
+    in_language(language)
+    waiting = make_complaint(consumer)
+    answered = make_complaint(consumer)
+    transition(
+        answered,
+        Status.FORWARDED,
+        actor=consumer,
+        role=Actor.CONSUMER,
+        details={"channel": "app", "at": timezone.now().isoformat(), "ticket": "PDD-9"},
+    )
+    transition(answered, Status.PLATFORM_RESPONDED, actor=staff_user, role=Actor.STAFF)
+    logged_in(page, live_server, consumer)
+    found = walk(
+        page,
+        live_server.url,
+        [f"/escalation/{waiting.reference}/filed-with-platform/", f"/escalation/{answered.reference}/packet/"],
+        language,
+    )
+
+    # The packet form after a failed submit, then the packet and its timeline.
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_selector(".invalid-feedback")
+    if broken := violations(page):
+        found["packet form with errors"] = broken
+    record_consent(user=consumer, complaint=answered, recipient=Consent.Recipient.REGULATOR)
+    found |= walk(
+        page,
+        live_server.url,
+        [f"/escalation/{answered.reference}/packet/12315/", f"/escalation/{answered.reference}/packet/12315/timeline/"],
+        language,
+    )
     assert found == {}
