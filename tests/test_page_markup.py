@@ -94,3 +94,16 @@ def test_the_profile_phone_is_a_tel_field_with_its_purpose(client, consumer):
     html = client.get(reverse("accounts:profile")).content.decode()
     assert re.search(r'<input type="tel" name="phone"[^>]* inputmode="tel"[^>]* autocomplete="tel"', html)
     assert re.search(r'<input type="text" name="display_name"[^>]* autocomplete="nickname"', html)
+
+
+@pytest.mark.django_db
+def test_a_file_refused_on_the_complaint_page_is_tied_to_its_input(client, consumer, make_complaint):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    complaint = make_complaint(consumer)
+    client.force_login(consumer)
+    junk = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
+    url = reverse("complaints:add_evidence", args=[complaint.reference])
+    html = client.post(url, {"evidence_files": [junk]}).content.decode()
+    assert 'id="id_more_evidence"' in html
+    assert 'multiple aria-describedby="file-errors" aria-invalid="true">' in html

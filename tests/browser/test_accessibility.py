@@ -103,6 +103,18 @@ def test_consumer_pages_have_no_wcag_violations(
     paths += ["/channels/", "/escalation/routes/", "/accounts/data/delete/"]
     found = walk(page, live_server.url, paths, language)
 
+    # The complaint page after a refused upload, and the phone menu open with its log-out button.
+    page.goto(f"{live_server.url}/complaints/{complaint.reference}/")
+    page.set_input_files(
+        "#id_more_evidence", [{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture"}]
+    )
+    page.locator("#id_more_evidence ~ button[type=submit]").click()
+    page.wait_for_selector("#file-errors")
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#nav.show")
+    if broken := violations(page):
+        found["complaint page with a refused file and the menu open"] = broken
+
     # The complaint form after a failed submit, then its review step.
     page.goto(live_server.url + "/complaints/new/")
     page.click("button[name=action][value=review]")
