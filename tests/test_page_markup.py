@@ -74,7 +74,7 @@ def test_a_refused_file_ties_its_error_to_the_file_input(client, consumer, pindu
     junk = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
     html = client.post(reverse("complaints:new"), {"action": "review", "evidence_files": [junk]}).content.decode()
     assert 'aria-describedby="id_evidence_files_helptext file-errors" aria-invalid="true"' in html
-    assert 'id="file-errors"' in html
+    assert "<li><strong>notes.png</strong>：" in html  # full-width colon in Chinese
 
 
 @pytest.mark.django_db
