@@ -107,3 +107,10 @@ def test_a_file_refused_on_the_complaint_page_is_tied_to_its_input(client, consu
     html = client.post(url, {"evidence_files": [junk]}).content.decode()
     assert 'id="id_more_evidence"' in html
     assert 'multiple aria-describedby="file-errors" aria-invalid="true">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["account_login", "account_signup"])
+def test_login_and_sign_up_explain_the_asterisk(client, name):
+    html = client.get(reverse(name)).content.decode()
+    assert '<p class="small">标有 * 的为必填项。</p>' in html
