@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
-from config.publishing import publish
+from config.publishing import publish, publish_by_name
 from notifications.services import queue_email
 
 from . import recipients, signals, states
@@ -181,6 +181,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         storage.delete(file_name)
         storage.delete(thumbnail_name)
         return "deleted"
+    publish_by_name("reading.read_evidence", evidence_id)  # OCR, on its own queue
     return "ready"
 
 
@@ -394,6 +395,13 @@ def transition(
 
 def withdraw(complaint: Complaint, *, actor, reason: str = "") -> Complaint:
     return transition(complaint, Status.WITHDRAWN, actor=actor, role=Actor.CONSUMER, text=reason)
+
+
+def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> TimelineEvent:
+    """A step on a route after the platform that does not change the status (12315's
+    decision, the end of mediation, a second body): one timeline event. The caller
+    (escalation.ladder.record_step) holds the complaint's row lock and checked the step."""
+    return _record(complaint, TimelineEvent.Kind.ROUTE_STEP, actor=actor, role=role, text=text)
 
 
 # --- Messages ---------------------------------------------------------------
