@@ -233,3 +233,26 @@ def test_staff_without_evidence_permission_get_no_pdf_and_no_log(consented, clie
     client.force_login(viewer)
     assert client.get(staff_url(consented, "12315")).status_code == 403
     assert not AccessLog.objects.exists()
+
+
+def test_staff_who_may_not_reveal_contacts_get_them_masked_in_the_pdf(consented, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("masked", "m@example.com", "pw-masked-123", is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_complaint", "view_evidence"]))
+    client.force_login(viewer)
+    text = pdf_text(client.get(staff_url(consented, "court")).content)
+    assert consented.reference in text
+    assert "13800138000" not in text
+    assert "consumer@example.com" not in text
+    assert AccessLog.objects.get(complaint=consented).field == AccessLog.Field.PACKET_PDF
+
+
+def test_what_the_consumer_typed_is_printed_as_text_not_markup(policies, make_complaint, consumer, client):
+    complaint = make_complaint(
+        description='商家回复：<b>不退</b> & <font size="40">大字</font>', status="platform_responded"
+    )
+    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    client.force_login(consumer)
+    text = pdf_text(client.get(url(complaint, "12315")).content)
+    assert '商家回复：<b>不退</b>&<fontsize="40">大字</font>' in text
