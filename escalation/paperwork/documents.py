@@ -84,7 +84,7 @@ def evidence_items(complaint, viewer) -> list[EvidenceItem]:
         items.append(
             EvidenceItem(
                 number=number,
-                name=f"截图：{evidence.original_name}（上传于 {uploaded:%Y-%m-%d %H:%M}）",
+                name=f"图片：{evidence.original_name}（上传于 {uploaded:%Y-%m-%d %H:%M}）",
                 proves="证明" + PROVES.get(complaint.category, PROVES[Category.OTHER]),
                 upload_sha256=evidence.sha256,
                 copy_sha256=hashlib.sha256(data).hexdigest(),
