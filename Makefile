@@ -10,7 +10,7 @@ LOCALE_DIRS := locale $(wildcard */locale)
 .PHONY: run test install messages compile-messages lint format bench bench-install clean
 
 run: install compile-messages
-	@mkdir -p var/broker/queue var/broker/processed var/mail
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_tousu
 	@echo "Demo accounts (local use only):"

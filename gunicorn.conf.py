@@ -4,5 +4,8 @@ The access log names the path only: query strings can carry what visitors typed 
 email address, a phone number) and never belong in a log. The Referer is left out for
 the same reason. %(M)s is the time spent in the worker, in milliseconds."""
 
-accesslog = "-"
+import os
+
+# With LOG_FORMAT=json Django writes that line itself, as JSON (config.observability).
+accesslog = None if os.environ.get("LOG_FORMAT") == "json" else "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'

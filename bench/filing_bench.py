@@ -273,6 +273,11 @@ def main() -> int:
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's logs and files (temp dir)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument(
+        "--evidence",
+        default="local",
+        help="where evidence lives, one stack each in turn: local, s3 (moto's S3 server) or local,s3 (default local)",
+    )
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
     total = args.warmup + args.requests * len(levels)
@@ -281,6 +286,46 @@ def main() -> int:
     users = max(math.ceil(total / PER_USER), 2 * max(levels))
     shots = screenshot_files(max(3 * args.requests, 30))
 
+    stores = args.evidence.split(",")
+    results = {}  # evidence store -> (reports, tracebacks, files on disk, objects in bucket)
+    for store in stores:
+        print(f"--- evidence on {store} ---", flush=True)
+        results[store] = run_stack(args, store, levels, users, shots)
+    app_name = args.commit or "working tree"
+
+    print()
+    print(
+        f"Filing, 3 screenshots 1170x2532 PNG per complaint, gunicorn --workers 2, "
+        f"celery --concurrency={args.worker_concurrency}, app: {app_name}"
+    )
+    print(
+        "| evidence | clients | filings | p50 ms | p95 ms | p99 ms | max ms | complaints/s | in worker p50/p95 ms "
+        "| evidence drain | emails sent | files on local disk | objects in bucket |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    failed = False
+    for store, (reports, tracebacks, on_disk, in_bucket) in results.items():
+        for r in reports:
+            drain = r["drain"]
+            print(
+                f"| {store} | {r['clients']} | {r['count']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
+                f"| {r['max']:.0f} | {r['rate']:.2f} | {r['worker_p50']}/{r['worker_p95']} "
+                f"| {_seconds(drain['evidence_s']) if drain['has_state'] else 'n/a'} "
+                f"| {_seconds(drain['email_s'])} | {on_disk} | {'—' if in_bucket is None else in_bucket} |"
+            )
+        if tracebacks:
+            print(f"{store}: {len(tracebacks)} tracebacks in the stack's logs; the first:\n{tracebacks[0]}")
+        for r in reports:
+            if r["problems"]:
+                print(f"{store}, clients={r['clients']}: " + "; ".join(r["problems"]))
+        failed = failed or bool(tracebacks) or any(r["problems"] for r in reports)
+        if store == "s3" and on_disk:
+            print(f"s3: {on_disk} evidence files on the local disk, expected none")
+            failed = True
+    return 1 if failed else 0
+
+
+def run_stack(args, store: str, levels: list[int], users: int, shots) -> tuple:
     with contextlib.ExitStack() as exits:
         app_dir = None
         if args.commit:
@@ -288,7 +333,11 @@ def main() -> int:
             app_dir = export_commit(args.commit, export)
         stack = exits.enter_context(
             bench_stack(
-                users=users, app_dir=app_dir, keep_dir=args.keep_logs, worker_concurrency=args.worker_concurrency
+                users=users,
+                app_dir=app_dir,
+                keep_dir=args.keep_logs,
+                worker_concurrency=args.worker_concurrency,
+                evidence=store,
             )
         )
         platforms = stack.sql(
@@ -320,33 +369,7 @@ def main() -> int:
                 f"with other work just before: {report['background']:.0f}% | problems: {report['problems'] or 'none'}",
                 flush=True,
             )
-        tracebacks = stack.tracebacks()
-        app_name = args.commit or "working tree"
-
-    print()
-    print(
-        f"Filing, 3 screenshots 1170x2532 PNG per complaint, gunicorn --workers 2, "
-        f"celery --concurrency={args.worker_concurrency}, app: {app_name}"
-    )
-    print(
-        "| clients | filings | p50 ms | p95 ms | p99 ms | max ms | complaints/s | in worker p50/p95 ms "
-        "| evidence drain | emails sent |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in reports:
-        drain = r["drain"]
-        print(
-            f"| {r['clients']} | {r['count']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
-            f"| {r['rate']:.2f} | {r['worker_p50']}/{r['worker_p95']} "
-            f"| {_seconds(drain['evidence_s']) if drain['has_state'] else 'n/a'} "
-            f"| {_seconds(drain['email_s'])} |"
-        )
-    if tracebacks:
-        print(f"{len(tracebacks)} tracebacks in the stack's logs; the first:\n{tracebacks[0]}")
-    failed = [r for r in reports if r["problems"]]
-    for r in failed:
-        print(f"clients={r['clients']}: " + "; ".join(r["problems"]))
-    return 1 if failed or tracebacks else 0
+        return reports, stack.tracebacks(), stack.evidence_files_on_disk(), stack.evidence_objects_in_bucket()
 
 
 if __name__ == "__main__":

@@ -248,6 +248,27 @@ class Stack:
             return None
         return dict(self.sql("SELECT state, count(*) FROM complaints_evidence GROUP BY state"))
 
+    def evidence_files_on_disk(self) -> int:
+        root = self.var_dir / "private" / "evidence"
+        return sum(1 for path in root.rglob("*") if path.is_file()) if root.exists() else 0
+
+    def evidence_objects_in_bucket(self) -> int | None:
+        if "EVIDENCE_S3_BUCKET" not in self.env:
+            return None
+        import boto3
+
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.env["EVIDENCE_S3_ENDPOINT_URL"],
+            region_name=self.env["EVIDENCE_S3_REGION"],
+            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+        )
+        count = 0
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=self.env["EVIDENCE_S3_BUCKET"]):
+            count += page.get("KeyCount", 0)
+        return count
+
     def mails_written(self) -> int:
         """Messages the file mail backend wrote (one file may hold several: it appends
         what one connection sends within a second)."""
@@ -350,9 +371,16 @@ def bench_stack(
     app_dir: Path | None = None,
     env: dict | None = None,
     keep_dir: bool = False,
+    evidence: str = "local",
     say=print,
 ):
-    """Bring the stack up, yield a Stack, tear everything down (also on errors)."""
+    """Bring the stack up, yield a Stack, tear everything down (also on errors).
+
+    evidence="s3" puts evidence in a bucket of moto's S3 server (its own process on a free
+    port), configured through EVIDENCE_S3_* as a deployment would; "local" keeps it under
+    the temporary TOUSU_VAR_DIR."""
+    if evidence not in ("local", "s3"):
+        raise ValueError(evidence)
     app_dir = Path(app_dir or ROOT).resolve()
     if not (app_dir / "manage.py").exists():
         raise FileNotFoundError(f"no manage.py in {app_dir}")
@@ -405,6 +433,8 @@ def bench_stack(
             cwd=tmp,
         )
         wait_for(lambda: _port_open(redis_port), 15, "redis-server")
+        if evidence == "s3":
+            stack_env.update(_start_s3(processes, log_dir, stack_env, tmp))
 
         manage = [str(BIN / "python"), "manage.py"]
         setup_log = log_dir / "setup.log"
@@ -425,7 +455,8 @@ def bench_stack(
         worker_log = log_dir / "celery-worker.log"
         processes.start(
             "celery worker",
-            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO"]
+            # Every queue (images, email, celery): one worker does all the background work here.
+            [str(BIN / "celery"), "-A", "config", "worker", "-Q", "celery,email,images", "--loglevel=INFO"]
             + [f"--concurrency={worker_concurrency}", "-n", f"bench-{web_port}@%h"],
             log=worker_log,
             env=stack_env,
@@ -465,6 +496,39 @@ def bench_stack(
             say(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+S3_BUCKET = "tousu-bench-evidence"
+
+
+def _start_s3(processes: "_Processes", log_dir: Path, env: dict, cwd: Path) -> dict:
+    """moto's S3 server with an empty private bucket; returns the environment that points at it."""
+    import boto3
+
+    port = free_port()
+    processes.start(
+        "moto s3",
+        [str(BIN / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        log=log_dir / "s3.log",
+        env=env,
+        cwd=cwd,
+    )
+    wait_for(lambda: _port_open(port), 30, "moto's S3 server")
+    s3_env = {
+        "EVIDENCE_S3_BUCKET": S3_BUCKET,
+        "EVIDENCE_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "EVIDENCE_S3_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench-secret",
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=s3_env["EVIDENCE_S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench-secret",
+    ).create_bucket(Bucket=S3_BUCKET, ACL="private")
+    return s3_env
 
 
 def main() -> None:

@@ -201,8 +201,11 @@ def _reject(evidence: Evidence, code: str) -> None:
 
 
 def _save_fresh(storage, name: str, content: bytes) -> str:
-    """Store `content` under exactly `name`, replacing what a crashed attempt left there."""
-    storage.delete(name)
+    """Store `content` under exactly `name`, replacing what a crashed attempt left there.
+    A bucket (django-storages with file_overwrite) replaces an object on save: deleting
+    it first would only cost a request."""
+    if not getattr(storage, "file_overwrite", False):
+        storage.delete(name)
     return storage.save(name, ContentFile(content))
 
 

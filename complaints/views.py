@@ -251,7 +251,9 @@ def evidence_file(request, public_id, thumbnail=False):
     """Serve an evidence file to whom complaints.access allows (its owner; staff with
     view_evidence), with the content type we determined ourselves; anyone else gets
     the same 404 as for a missing file. Only the sanitised copy is ever served:
-    evidence still being checked is a 404 too."""
+    evidence still being checked is a 404 too. The bytes are streamed from the
+    evidence storage (local folder or private bucket), never by redirecting to a
+    storage URL."""
     evidence = access.servable_evidence_or_404(request.user, public_id)
     field = evidence.thumbnail if thumbnail else evidence.file
     response = FileResponse(

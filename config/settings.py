@@ -15,6 +15,9 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.evidence_storage import evidence_storage_settings
+from config.observability import init_sentry, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TOUSU_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -64,6 +67,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First of all: an oversized body is refused before anything (CSRF included) reads it.
     "config.limits.RequestBodyLimitMiddleware",
+    # /healthz and /readyz, answered before host checks and HTTPS redirects (config.health).
+    "config.health.HealthMiddleware",
+    # /metrics for Prometheus, to a token or allowed addresses only (staff.metrics).
+    "staff.metrics.MetricsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "staff.middleware.StaffTwoFactorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,10 +168,8 @@ STORAGES = {
     },
     # Evidence is personal data: it lives outside any public URL and is only ever
     # served by complaints.views.evidence_file after a permission check.
-    "evidence": {
-        "BACKEND": env.str("EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence"))},
-    },
+    # Local folder, or an S3-compatible bucket with EVIDENCE_S3_BUCKET (config.evidence_storage).
+    "evidence": evidence_storage_settings(default_root=str(VAR_DIR / "private" / "evidence")),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -256,6 +263,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Where kombu keeps which queue each exchange routes to (images, email, celery);
+        # without it, a folder named "control" appears in whatever directory a process starts in.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -267,6 +277,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Three queues, so a burst of screenshots never delays an email: `images` (sanitising
+# uploads, seconds of CPU each), `email` (SMTP sends, mostly waiting on the network) and
+# the default `celery` (the deadline sweep, reminders, digests and housekeeping). The
+# Procfile starts a worker for `images` and one for `celery,email`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "complaints.tasks.process_evidence": {"queue": "images"},
+    "complaints.tasks.process_pending_evidence": {"queue": "images"},
+    "notifications.tasks.deliver_email": {"queue": "email"},
+    "notifications.tasks.resend_pending_email": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
@@ -361,12 +382,27 @@ EVIDENCE_MAX_UNCLAIMED = env.int("EVIDENCE_MAX_UNCLAIMED", default=3 * EVIDENCE_
 # before it is read, so no URL can be made to spool hundreds of megabytes to disk.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 2 * 1024 * 1024)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logs and errors (config.observability): no personal data in either.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), log_format=LOG_FORMAT)
+if LOG_FORMAT == "json":
+    # Celery workers then log through the JSON handler above instead of their own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+    # The one line per request comes from Django, as JSON (gunicorn.conf.py then turns its
+    # own plain access log off); after the health and metrics endpoints, so probes are not logged.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_prometheus.middleware.PrometheusBeforeMiddleware") + 1,
+        "config.observability.RequestLogMiddleware",
+    )
+# Prometheus scrapes /metrics with this bearer token or from these addresses/networks.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
 
 ADMIN_SITE_HEADER = _("Tousu staff")

@@ -8,31 +8,18 @@ import datetime as dt
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
 
 from .display import deadline_rows
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continuation lines start with a space."""
-    out, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            out.append(current)
-            current = " " + char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n".join(out)
-
-
 def calendar_for(complaint, *, now: dt.datetime, language: str | None = None) -> str:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tousu//escalation//EN", "CALSCALE:GREGORIAN"]
+    host = settings.SITE_URL.split("//")[-1]
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tousu//escalation//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     with translation.override(language):
         for row in deadline_rows(complaint):
             if row["state"] != "running":
@@ -45,15 +32,14 @@ def calendar_for(complaint, *, now: dt.datetime, language: str | None = None) ->
                 "reference": complaint.reference,
                 "url": settings.SITE_URL + complaint.get_absolute_url(),
             }
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:tousu-clock-{row['id']}@{settings.SITE_URL.split('//')[-1]}",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{_escape(summary)}",
-                f"DESCRIPTION:{_escape(description)}",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+            event = Event()
+            event.add("uid", f"tousu-clock-{row['id']}@{host}")
+            event.add("dtstamp", now.astimezone(dt.UTC))
+            # Dates, not times: all-day events on the due day (VALUE=DATE).
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", description)
+            calendar.add_component(event)
+    # icalendar escapes the text values and folds lines at 75 octets (RFC 5545, 3.1).
+    return calendar.to_ical().decode()

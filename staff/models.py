@@ -39,3 +39,19 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.field} {self.complaint_id}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task Celery beat starts last finished without error; written by
+    staff.operations.record_periodic_run in whichever worker ran it, read by the staff home."""
+
+    task = models.CharField(max_length=200, unique=True)
+    finished_at = models.DateTimeField()
+    # How long that run took (the sweep's duration is a metric: staff.metrics).
+    duration = models.FloatField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.task} {self.finished_at:%Y-%m-%d %H:%M:%S}"

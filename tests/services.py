@@ -76,9 +76,9 @@ def smtp_server(mailbox, port=None):
 
 
 def _evidence_root():
-    from complaints.models import Evidence
+    from django.conf import settings
 
-    return Evidence._meta.get_field("file").storage.location
+    return settings.STORAGES["evidence"]["OPTIONS"].get("location", "")
 
 
 @contextlib.contextmanager
@@ -106,14 +106,62 @@ def redis_server(port=None):
         process.wait(timeout=10)
 
 
+S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "tousu-test-key", "AWS_SECRET_ACCESS_KEY": "tousu-test-secret"}
+
+
+@contextlib.contextmanager
+def s3_server(bucket: str, region: str = "us-east-1"):
+    """moto's standalone S3 API server on a free loopback port (its own process), with
+    `bucket` created and private; yields the endpoint URL. Killed on exit."""
+    import boto3
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _accepts(port), 30, "moto's S3 server")
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=region,
+            aws_access_key_id=S3_TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        client.create_bucket(Bucket=bucket, ACL="private")
+        yield endpoint
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def shared_database_url() -> str:
+    """The test database, for processes that share it with this one."""
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 class Worker:
-    def __init__(self, broker_url, smtp_port, tmp_path):
-        db = connection.settings_dict
+    """A real `celery worker` process on the test database, consuming every queue the
+    settings route tasks to (config.settings.CELERY_TASK_ROUTES) unless told otherwise."""
+
+    def __init__(self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker", cwd=ROOT):
         self.env = {
             **os.environ,
+            "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": "integration-test-secret-key",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "DATABASE_URL": shared_database_url(),
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             # DEBUG is off: the settings insist on a shared cache; the broker's Redis holds it.
@@ -122,19 +170,19 @@ class Worker:
             # The worker sanitises the uploads this process stored: the same evidence files.
             "EVIDENCE_ROOT": str(_evidence_root()),
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            **(env or {}),
         }
-        if db.get("PASSWORD"):
-            self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
-                f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
-            )
-        self.log = tmp_path / "worker.log"
+        self.cwd = cwd
+        self.queues = queues or all_queues()
+        self.log = tmp_path / f"{name}.log"
         self.process = None
 
     def start(self):
         self.process = subprocess.Popen(
             [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+            + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
             + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -146,6 +194,14 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def all_queues() -> list[str]:
+    """The default queue and every queue a task is routed to."""
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    return ["celery", *sorted(routed - {"celery"})]
 
 
 @contextlib.contextmanager
@@ -170,3 +226,55 @@ def celery_publishing_to(url):
         app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
         app._pool = None
         app.amqp._producer_pool = None
+
+
+class Web:
+    """A gunicorn process serving config.wsgi on a free loopback port, on the test database,
+    started in `directory` (its working directory, with its own TOUSU_VAR_DIR and control
+    socket) and configured only through `env`, as a deployment would."""
+
+    def __init__(self, directory: Path, env: dict, *, name="web"):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory, self.name = directory, name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "integration-test-secret-key",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": self.url,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "DATABASE_URL": shared_database_url(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "TOUSU_VAR_DIR": str(directory / "var"),
+            **env,
+        }
+        self.log = directory / f"{name}.log"
+        self.process = None
+
+    def start(self):
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "1"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(self.directory / "gunicorn.ctl")],
+            cwd=self.directory,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def healthy():
+            with contextlib.suppress(OSError), urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                return response.status == 200
+
+        wait_for(healthy, 60, f"gunicorn {self.name} ({self.log})", interval=0.25)
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)

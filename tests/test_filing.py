@@ -325,7 +325,7 @@ class TestPrivacy:
             response = client.get(url)
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
-    def test_owner_and_a_reviewer_see_evidence_with_nosniff_and_our_content_type(
+    def test_owner_and_a_reviewer_see_evidence_with_nosniff_our_content_type_and_no_store(
         self, client, consumer, django_user_model, make_complaint
     ):
         reviewer = django_user_model.objects.create_user("rev", "rev@tousu.example", "pw-1", is_staff=True)

@@ -3,7 +3,7 @@ from django.utils.formats import date_format, number_format
 
 from complaints import access
 
-from .. import charts, stats
+from .. import charts, operations, stats
 
 register = template.Library()
 
@@ -25,6 +25,15 @@ def staff_dashboard(context):
             [(row.platform.name, row.overdue) for row in data["platforms"]], width=600, label_room=120
         ),
     }
+
+
+@register.simple_tag(takes_context=True)
+def staff_operations(context):
+    """{% staff_operations as ops %}: whether beat's periodic work runs on time and how many
+    emails failed, for the staff home (no personal data in either)."""
+    if not access.staff_may_view_complaints(context["request"].user):
+        return None
+    return {"periodic": operations.periodic_status(), "failed_emails": operations.failed_email_count()}
 
 
 @register.simple_tag

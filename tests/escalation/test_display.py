@@ -131,3 +131,24 @@ def test_the_packet_link_waits_until_a_deadline_is_missed(forwarded):
             Context({"complaint": forwarded, "request": request})
         )
     assert reverse("escalation:packet_start", args=[forwarded.reference]) not in html
+
+
+def test_ics_text_survives_a_round_trip_through_a_calendar_parser(forwarded, settings):
+    import icalendar
+
+    with translation.override("zh-hans"):
+        text = ics.calendar_for(forwarded, now=at("2026-09-28 11:00"))
+        running = [row for row in deadline_rows(forwarded) if row["state"] == "running"]
+        provisional = " " + translation.gettext("(provisional)")
+    parsed = icalendar.Calendar.from_ical(text)
+    events = list(parsed.walk("VEVENT"))
+    assert len(events) == 2
+    # The sentences come back whole: whatever commas, semicolons or backslashes they hold.
+    assert sorted(str(event["summary"]) for event in events) == sorted(
+        row["sentence"] + (provisional if row["provisional"] else "") for row in running
+    )
+    for event in events:
+        assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(days=1)
+        assert str(event["description"]).endswith(settings.SITE_URL + forwarded.get_absolute_url())
+        assert forwarded.reference in str(event["description"])
+        assert str(event["uid"]).startswith("tousu-clock-")
