@@ -15,9 +15,12 @@ from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation.paperwork import documents
 from staff.models import AccessLog
+from tests import test_evidence_s3 as s3_tests
 from tests.imagegen import screenshot_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
+# The S3 tests' fixtures (moto's server on loopback and a bucket storage), by name.
+s3_env, bucket_storage, bucket = s3_tests.s3_env, s3_tests.bucket_storage, s3_tests.bucket
 
 DESCRIPTION = "我在拼多多买的电饭煲一直没有发货，客服说三天内发货，但已经过了两周。请尽快退款。"
 SENTENCE = "客服说三天内发货，但已经过了两周。"
@@ -256,3 +259,22 @@ def test_what_the_consumer_typed_is_printed_as_text_not_markup(policies, make_co
     client.force_login(consumer)
     text = pdf_text(client.get(url(complaint, "12315")).content)
     assert '商家回复：<b>不退</b>&<fontsize="40">大字</font>' in text
+
+
+@pytest.mark.services
+def test_evidence_in_a_bucket_is_read_through_the_storage_into_the_pdf(
+    policies, make_complaint, consumer, client, bucket_storage, bucket
+):
+    """Evidence on S3 (moto's server on loopback) has no local path: the PDF reads each
+    clean copy from the bucket, lists its checksum and embeds it."""
+    local_before = s3_tests.local_evidence_files()
+    complaint = make_complaint(status="platform_responded")
+    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    evidence = [add_evidence(complaint, seed) for seed in range(3)]
+    client.force_login(consumer)
+    data = client.get(url(complaint, "12315")).content
+    text = pdf_text(data)
+    for item in evidence:
+        assert documents.hashlib.sha256(bucket.read(item.file.name)).hexdigest() in text
+    assert image_xobjects(data) == 3
+    assert s3_tests.local_evidence_files() == local_before
