@@ -229,6 +229,7 @@ class TimelineEvent(models.Model):
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
         DEADLINE = "deadline", _("Deadline")
+        ROUTE_STEP = "route_step", _("Escalation step")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

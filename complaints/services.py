@@ -396,6 +396,13 @@ def withdraw(complaint: Complaint, *, actor, reason: str = "") -> Complaint:
     return transition(complaint, Status.WITHDRAWN, actor=actor, role=Actor.CONSUMER, text=reason)
 
 
+def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> TimelineEvent:
+    """A step on a route after the platform that does not change the status (12315's
+    decision, the end of mediation, a second body): one timeline event. The caller
+    (escalation.ladder.record_step) holds the complaint's row lock and checked the step."""
+    return _record(complaint, TimelineEvent.Kind.ROUTE_STEP, actor=actor, role=role, text=text)
+
+
 # --- Messages ---------------------------------------------------------------
 
 

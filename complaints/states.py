@@ -58,6 +58,10 @@ _TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.ESCALATED, S.RESOLVED): frozenset({T, C}),
     (S.ESCALATED, S.CLOSED): frozenset({T}),
     (S.RESOLVED, S.CLOSED): frozenset({T, Y}),
+    # The consumer answers "not solved" (escalation.solved): the ladder reopens where it
+    # stood, escalated again if a route was taken, else with the platform's answer.
+    (S.RESOLVED, S.ESCALATED): frozenset({C}),
+    (S.RESOLVED, S.PLATFORM_RESPONDED): frozenset({C}),
 }
 # A consumer may withdraw at any point before the end.
 for _status in Status:

@@ -19,7 +19,8 @@ from .models import Body, Clock, ClockKind, DeadlinePolicy, Unit
 
 LIVE = (Clock.State.RUNNING, Clock.State.PAUSED)
 PLATFORM_KINDS = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-REGULATOR_KINDS = (ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
+# The clocks of the routes after the platform (escalation.ladder starts and meets them).
+REGULATOR_KINDS = (ClockKind.ODR, ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
 
 
 # --- Pure helpers -------------------------------------------------------------
@@ -127,24 +128,11 @@ def start_platform_clocks(
     return [c for c in started if c]
 
 
-def start_regulator_clock(complaint: Complaint, body: str, filed_on: dt.date, *, actor=None) -> Clock | None:
-    """Escalated: 12315's acceptance clock, or the consumer association's reply clock."""
-    kind = ClockKind.ACCEPTANCE if body == Body.REGULATOR else ClockKind.ASSOCIATION
-    policy = DeadlinePolicy.objects.filter(body=body, kind=kind, platform=None).first()
-    clock = None
-    if policy is not None:
-        # Filed at some point of that day: count from the day, as the regulator does.
-        clock = start_clock(complaint, policy, end_of_day(filed_on) - dt.timedelta(hours=12), actor=actor)
-    refresh_next_deadline(complaint.pk)
-    return clock
-
-
-def record_acceptance(complaint: Complaint, accepted_on: dt.date, *, actor=None) -> Clock | None:
-    """12315 accepted the complaint: the acceptance clock is met and mediation's starts."""
-    at = end_of_day(accepted_on) - dt.timedelta(hours=12)
-    meet_clocks(complaint, [ClockKind.ACCEPTANCE], at)
-    policy = DeadlinePolicy.objects.filter(body=Body.REGULATOR, kind=ClockKind.MEDIATION, platform=None).first()
-    clock = start_clock(complaint, policy, at, actor=actor) if policy else None
+def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *, actor=None) -> Clock | None:
+    """A route after the platform starts its clock (escalation.ladder.EFFECTS): ODR
+    negotiation, 12315 acceptance or mediation, the association check-in."""
+    policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Body.PLATFORM).first()
+    clock = start_clock(complaint, policy, start_at, actor=actor) if policy is not None else None
     refresh_next_deadline(complaint.pk)
     return clock
 

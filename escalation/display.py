@@ -13,7 +13,8 @@ SENTENCES = {
     ClockKind.RESOLUTION: lambda: _("%(body)s must resolve it by %(when)s"),
     ClockKind.ACCEPTANCE: lambda: _("%(body)s must decide whether to accept it by %(when)s"),
     ClockKind.MEDIATION: lambda: _("%(body)s mediation ends by %(when)s"),
-    ClockKind.ASSOCIATION: lambda: _("%(body)s should reply by %(when)s"),
+    ClockKind.ASSOCIATION: lambda: _("Check in with %(body)s by %(when)s"),
+    ClockKind.ODR: lambda: _("The ODR negotiation on 12315 ends by %(when)s"),
 }
 
 

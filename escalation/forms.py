@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.consents import consent_text, recipient_name
 
 from . import conf
-from .models import Body, PlatformFiling
+from .models import Body, PlatformFiling, StepKind
 
 
 class PlatformFilingForm(forms.Form):
@@ -74,6 +74,37 @@ class EscalationRecordForm(forms.Form):
 
     def clean_filed_on(self):
         value = self.cleaned_data["filed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value
+
+
+class RouteStepForm(forms.Form):
+    """One short form per step on the ladder (escalation.ladder.STEPS): the date, and the
+    case number for a filing or the reason for a refusal. "I filed on 12315" also asks
+    whether it went through ODR or as a regular complaint."""
+
+    route = forms.ChoiceField(label=_("How did you file on 12315?"), widget=forms.RadioSelect)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Case number"), max_length=60, required=False)
+    reason = forms.CharField(label=_("The reason given"), max_length=300, required=False)
+
+    def __init__(self, *args, routes: list[tuple[str, str]], step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        self.fields["route"].choices = routes
+        if len(routes) == 1:
+            self.fields["route"].initial = routes[0][0]
+            self.fields["route"].widget = forms.HiddenInput()
+        if step != StepKind.FILED:
+            del self.fields["reference"]
+        if step == StepKind.NOT_ACCEPTED:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    def clean_on(self):
+        value = self.cleaned_data["on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return value

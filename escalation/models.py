@@ -49,6 +49,27 @@ class Body(models.TextChoices):
     PLATFORM = "platform", _("Platform")
     REGULATOR = "12315", _("12315 (market regulator)")
     ASSOCIATION = "association", _("Consumer association")
+    COURT = "court", _("Court")
+
+
+class Route(models.TextChoices):
+    """The ladder a consumer climbs after the platform (escalation.ladder holds its rules)."""
+
+    PLATFORM = "platform", _("The platform")
+    ODR = "12315_odr", _("12315 online dispute resolution (ODR)")
+    REGULATOR = "12315", _("12315 complaint to the market regulator")
+    ASSOCIATION = "association", _("Consumer association")
+    COURT = "court", _("Court")
+
+
+class StepKind(models.TextChoices):
+    """What the consumer (or staff for them) records on a route."""
+
+    FILED = "filed", _("filed")
+    ACCEPTED = "accepted", _("accepted")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+    AGREEMENT = "agreement", _("ended with an agreement")
+    NO_AGREEMENT = "no_agreement", _("ended without agreement")
 
 
 class ClockKind(models.TextChoices):
@@ -56,7 +77,8 @@ class ClockKind(models.TextChoices):
     RESOLUTION = "resolution", _("resolution")
     ACCEPTANCE = "acceptance", _("decision to accept")
     MEDIATION = "mediation", _("mediation")
-    ASSOCIATION = "association", _("consumer association reply")
+    ASSOCIATION = "association", _("consumer association check-in")
+    ODR = "odr_negotiation", _("ODR negotiation")
 
 
 class Unit(models.TextChoices):
@@ -267,18 +289,60 @@ class PlatformFiling(models.Model):
 
 
 class EscalationFiling(models.Model):
-    """The consumer filed with 12315 or a consumer association and got a reference."""
+    """One step on a route after the platform: filed with 12315 (ODR or regular), its
+    decision, the end of mediation, the consumer association, the court. Written only
+    by escalation.ladder.record_step, which also moves the clocks."""
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="escalations")
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices)
+    step = models.CharField(_("step"), max_length=20, choices=StepKind.choices, default=StepKind.FILED)
     body = models.CharField(_("filed with"), max_length=20, choices=Body.choices)
     reference = models.CharField(_("reference number"), max_length=60, blank=True)
-    filed_on = models.DateField(_("filed on"))
+    filed_on = models.DateField(_("date"))
+    # Why 12315 did not accept it, as the consumer read it in the notice.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_role = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-filed_on", "-id"]
-        verbose_name = _("escalation")
-        verbose_name_plural = _("escalations")
+        verbose_name = _("step on a route")
+        verbose_name_plural = _("steps on the routes")
+        constraints = [
+            # A route's steps happen once each: a replayed form changes nothing.
+            models.UniqueConstraint(fields=["complaint", "route", "step"], name="route_step_once"),
+        ]
 
     def __str__(self):
-        return f"{self.complaint_id} {self.body} {self.reference}"
+        return f"{self.complaint_id} {self.route} {self.step} {self.reference}"
+
+
+class SolvedQuestion(models.Model):
+    """ "Was it solved?": asked when the complaint is marked resolved or a route's
+    outcome is recorded (escalation.solved), again after a few weeks if unanswered.
+    The consumer's answer feeds the per-platform "confirmed solved" share (staff.stats)."""
+
+    complaint = models.OneToOneField("complaints.Complaint", on_delete=models.CASCADE, related_name="solved_question")
+    asked_at = models.DateTimeField(_("asked at"))
+    # When to ask again if still unanswered; NULL once asked again (or answered).
+    ask_again_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    solved = models.BooleanField(_("solved"), null=True)
+
+    class Meta:
+        verbose_name = _("was it solved?")
+        verbose_name_plural = _("was it solved?")
+        indexes = [
+            # escalation.solved.ask_again_due reads only these rows.
+            models.Index(
+                fields=["ask_again_at"],
+                condition=models.Q(ask_again_at__isnull=False, answered_at__isnull=True),
+                name="solved_ask_again_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.solved}"

@@ -13,30 +13,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import access
 from complaints.consents import has_consent, record_consent
-from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
-from complaints.states import Actor, Status
+from complaints.services import ComplaintChanged
+from complaints.states import Actor
 
-from . import display
+from . import ladder
 from . import packet as assembly
 from .forms import EscalationRecordForm, EscalationStartForm
-from .models import Body
+from .models import Body, StepKind
 
 BODIES = (Body.REGULATOR, Body.ASSOCIATION)
 
 
-def may_escalate(complaint) -> bool:
-    """From an overdue or an answered (possibly unsatisfactorily) complaint; once
-    escalated, the packet stays available."""
-    if complaint.status == Status.ESCALATED:
-        return True
-    if complaint.status == Status.PLATFORM_RESPONDED:
-        return True
-    return complaint.status == Status.FORWARDED and display.is_overdue(complaint)
-
-
 def _eligible(request, reference):
     complaint = access.owned_complaint_or_404(request.user, reference)
-    if not may_escalate(complaint):
+    if not ladder.may_escalate(complaint):
         messages.info(
             request, _("The escalation packet is ready once a deadline is missed or the platform has answered.")
         )
@@ -101,7 +91,7 @@ def packet(request, reference, body):
         "contacts": contacts,
         "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
         "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
-        "can_record": complaint.status != Status.ESCALATED,
+        "can_record": not ladder.refusal(complaint, body, StepKind.FILED),
         "evidence_count": complaint.evidence.ready().count(),
     }
     return render(request, "escalation/packet.html", context)
@@ -142,7 +132,8 @@ def packet_timeline(request, reference, body):
 @login_required
 @require_POST
 def record_escalation(request, reference):
-    """The consumer filed and got a reference: the complaint is escalated and the body's clock starts."""
+    """The consumer filed and got a reference (the packet page's form): a "filed" step on
+    the body's route, recorded and enforced by escalation.ladder."""
     complaint = access.owned_complaint_or_404(request.user, reference)
     form = EscalationRecordForm(request.POST)
     if not form.is_valid():
@@ -152,17 +143,17 @@ def record_escalation(request, reference):
     if _consent_missing(request, complaint, data["body"]):
         return redirect("escalation:packet_start", complaint.reference)
     try:
-        transition(
+        ladder.record_step(
             complaint,
-            Status.ESCALATED,
+            data["body"],
+            StepKind.FILED,
+            on=data["filed_on"],
             actor=request.user,
             role=Actor.CONSUMER,
-            text=_("Filed with %(body)s, reference %(reference)s")
-            % {"body": Body(data["body"]).label, "reference": data["reference"] or "—"},
-            details={"body": data["body"], "reference": data["reference"], "filed_on": data["filed_on"].isoformat()},
+            reference=data["reference"],
         )
-    except (TransitionNotAllowed, ComplaintChanged):
-        messages.error(request, _("This complaint cannot be escalated now."))
+    except (ladder.RouteClosed, ComplaintChanged) as refused:
+        messages.error(request, getattr(refused, "reason", "") or _("This complaint cannot be escalated now."))
         return redirect(complaint)
     messages.success(request, _("Recorded. We will remind you if the body's deadline passes."))
     return redirect(complaint)

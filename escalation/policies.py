@@ -17,6 +17,10 @@ SAMR_ORDER_20 = (
     "Interim Measures for Market Supervision and Administration Complaints and Reports (SAMR Order No. 20 of 2019)"
 )
 
+# The association policy keeps its first slug (rows in use point at it).
+ASSOCIATION_CHECK_IN_SLUG = "association-reply"
+ASSOCIATION_CHECK_IN_DAYS = 15
+
 
 @dataclass(frozen=True)
 class PolicySeed:
@@ -102,17 +106,28 @@ POLICIES = [
         "Secondary sources agree",
     ),
     PolicySeed(
-        "association-reply",
+        "12315-odr-negotiation",
+        Body.REGULATOR,
+        None,
+        ClockKind.ODR,
+        Unit.WORKING_DAYS,
+        None,
+        10,
+        "Market-regulation notices on the duties of 12315 ODR firms (reposted; facts.md §2 and §5): "
+        "a firm that joined the ODR green channel negotiates with the consumer within 10 working days.",
+        "Secondary sources",
+    ),
+    PolicySeed(
+        ASSOCIATION_CHECK_IN_SLUG,
         Body.ASSOCIATION,
         None,
         ClockKind.ASSOCIATION,
         Unit.WORKING_DAYS,
         None,
-        None,
-        "No statutory figure found for consumer associations (facts.md §2): staff set one "
-        "from the association's own published promise, with its source.",
-        "Configurable; no figure loaded",
-        active=False,
+        ASSOCIATION_CHECK_IN_DAYS,
+        "No day count is published for consumer associations (Consumer Rights Protection Law art. 39; "
+        "facts.md §5). This is a check-in reminder, not a legal deadline: staff may change the figure.",
+        "Configurable reminder; no legal count",
     ),
 ]
 

@@ -3,12 +3,12 @@ inside the transaction of the move (connected in EscalationConfig.ready)."""
 
 import datetime as dt
 
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from complaints.states import TERMINAL, Actor, Status
 
-from . import clocks
-from .models import Body, EscalationFiling, PlatformFiling
+from . import clocks, ladder, solved
+from .models import PlatformFiling
 
 
 def on_status_changed(sender, *, complaint, source, target, actor, role, at, details, **kwargs):
@@ -35,17 +35,18 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
     elif target == Status.PLATFORM_RESPONDED:
         clocks.meet_clocks(complaint, [clocks.ClockKind.FIRST_RESPONSE], at)
     elif target == Status.RESOLVED:
-        # A resolution answers every outstanding step, the platform's and the regulator's.
+        # A resolution answers every outstanding step, the platform's and the regulator's;
+        # the consumer is asked whether it is actually solved.
         clocks.meet_clocks(complaint, [*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS], at)
+        solved.ask(complaint, now=at)
     elif target == Status.ESCALATED:
+        # Every path to "escalated" (the ladder's first filing, a staff button) asks the
+        # ladder whether the platform stage is over; a refusal rolls the move back.
+        # Reopened on "not solved" (escalation.solved): it was escalated before.
+        refused = "" if source == Status.RESOLVED else ladder.platform_stage_refusal(complaint, status=source, now=at)
+        if refused:
+            raise ladder.RouteClosed(refused)
         clocks.stop_clocks(complaint, at, kinds=clocks.PLATFORM_KINDS)
-        body = details.get("body")
-        if body in (Body.REGULATOR, Body.ASSOCIATION):
-            filed_on = _as_date(details.get("filed_on")) or clocks.local_day(at)
-            EscalationFiling.objects.create(
-                complaint=complaint, body=body, reference=details.get("reference", "")[:60], filed_on=filed_on
-            )
-            clocks.start_regulator_clock(complaint, body, filed_on, actor=actor)
     elif target in TERMINAL:
         clocks.stop_clocks(complaint, at)
 
@@ -54,9 +55,3 @@ def _as_datetime(value) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return parse_datetime(value) if isinstance(value, str) and value else None
-
-
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    return parse_date(value) if isinstance(value, str) and value else None

@@ -21,7 +21,7 @@ from complaints.states import Status, is_open
 from notifications.models import OutboundEmail
 from notifications.services import deliver, queue_email
 
-from . import clocks, conf
+from . import clocks, conf, ladder
 from .models import Body, Clock, Reminder, ReminderMute
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,9 @@ def reminder_context(reminder: Reminder) -> dict:
         "due_at": timezone.localtime(clock.due_at, conf.SHANGHAI),
         "provisional": clock.provisional,
         "is_platform": clock.policy.body == Body.PLATFORM,
-        "packet_url": reverse("escalation:packet_start", args=[complaint.reference]),
+        # The ladder picks the link: the packet only when it opens for this complaint.
+        "packet_url": ladder.next_step_url(complaint),
+        "next_step": "" if clock.policy.body == Body.PLATFORM else ladder.next_step_when_overdue(clock),
         "deadlines_url": complaint.get_absolute_url(),
         "mute_url": mute_url(complaint.pk),
     }

@@ -179,6 +179,10 @@ def _batched(producer):
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    from .solved import ask_again_due
+
     claimed = claim_due_reminders(now)
     requeued = requeue_stale_reminders(now)
-    return {"claimed": len(claimed), "requeued": len(requeued)}
+    # "Was it solved?" asked again after four weeks without an answer.
+    asked_again = ask_again_due(now)
+    return {"claimed": len(claimed), "requeued": len(requeued), "asked_again": asked_again}

@@ -131,7 +131,14 @@ def _complaint(complaint: Complaint, paths: dict) -> dict:
             {"how": f.channel, "at": _when(f.filed_at), "ticket": f.ticket} for f in complaint.platform_filings.all()
         ],
         "escalations": [
-            {"body": f.body, "reference": f.reference, "filed_on": f.filed_on.isoformat()}
+            {
+                "route": f.route,
+                "step": f.step,
+                "body": f.body,
+                "reference": f.reference,
+                "reason": f.reason,
+                "filed_on": f.filed_on.isoformat(),
+            }
             for f in complaint.escalations.all()
         ],
         "deadlines": [

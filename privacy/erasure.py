@@ -87,7 +87,7 @@ def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
         TimelineEvent.objects.filter(complaint__in=ids).update(text="")
         TimelineEvent.objects.filter(complaint__in=ids, actor_role=Actor.CONSUMER).update(actor=None)
         PlatformFiling.objects.filter(complaint__in=ids).update(ticket="")
-        EscalationFiling.objects.filter(complaint__in=ids).update(reference="")
+        EscalationFiling.objects.filter(complaint__in=ids).update(reference="", reason="")
         _erase_emails(Q(complaint__in=ids))
         Evidence.objects.filter(complaint__in=ids).delete()
         Consent.objects.filter(complaint__in=ids).delete()

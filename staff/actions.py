@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import services as complaint_services
 from complaints.states import TERMINAL, Actor, Status, targets_from
+from escalation import ladder
+from escalation.models import Route, StepKind
 
 from . import forms, services
 
@@ -31,6 +33,7 @@ ACTIONS = [
     StaffAction("forward", _("Forward to the platform"), forms.ForwardForm, Status.FORWARDED),
     StaffAction("confirm_filing", _("Confirm the consumer's own complaint to the platform"), forms.ConfirmFilingForm),
     StaffAction("respond", _("Record the platform's response"), forms.ResponseForm, Status.PLATFORM_RESPONDED),
+    StaffAction("route_step", _("Record a step on the escalation ladder"), forms.RouteStepForm),
     StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED),
     StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger"),
     StaffAction("close", _("Close"), forms.TextForm, Status.CLOSED),
@@ -53,6 +56,8 @@ def available(complaint, user) -> list[StaffAction]:
             ok = open_
         elif action.name == "confirm_filing":
             ok = services.has_unconfirmed_platform_filing(complaint)
+        elif action.name == "route_step":
+            ok = bool(route_step_choices(complaint))
         else:
             ok = True
         if ok:
@@ -71,7 +76,19 @@ def forwarding_channels(platform):
     return Channel.objects.filter(pk__in=ids).select_related("body")
 
 
+def route_step_choices(complaint) -> list[tuple[str, str]]:
+    """("route:step", label) for every step the ladder has open for this complaint now."""
+    return [
+        (f"{route}:{step}", f"{Route(route).label}: {StepKind(step).label}")
+        for route in ladder.ESCALATION_ROUTES
+        for step in ladder.STEPS[route]
+        if not ladder.refusal(complaint, route, step)
+    ]
+
+
 def make_form(action: StaffAction, complaint, data=None, files=None):
+    if action.form is forms.RouteStepForm:
+        return forms.RouteStepForm(data, files, choices=route_step_choices(complaint), prefix=action.name)
     if action.form is forms.ForwardForm:
         return forms.ForwardForm(
             data,
@@ -96,6 +113,18 @@ def perform(action: StaffAction, complaint, user, data: dict):
         services.forward(complaint, channel=data["channel"], actor=user, text=text)
     elif action.name == "respond":
         services.record_platform_response(complaint, actor=user, text=text, files=data.get("files") or [])
+    elif action.name == "route_step":
+        route, step = data["step"].split(":")
+        ladder.record_step(
+            complaint,
+            route,
+            step,
+            on=data["on"],
+            actor=user,
+            role=Actor.STAFF,
+            reference=data.get("reference", ""),
+            reason=data.get("reason", ""),
+        )
     elif action.name in ("message", "note"):
         complaint_services.post_message(
             complaint, actor=user, role=Actor.STAFF, text=text, staff_only=action.name == "note"

@@ -109,3 +109,23 @@ class ConfirmFilingForm(forms.Form):
 
 class EmptyForm(forms.Form):
     pass
+
+
+class RouteStepForm(forms.Form):
+    """Staff record a step on the ladder for the consumer (a letter from 12315 the
+    consumer mailed in): only the steps escalation.ladder has open are offered."""
+
+    step = forms.ChoiceField(label=_("Step"))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Case number"), max_length=60, required=False)
+    reason = forms.CharField(label=_("Reason given (when not accepted)"), max_length=300, required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("step", "").endswith(":not_accepted") and not data.get("reason"):
+            self.add_error("reason", _("Give the reason 12315 gave."))
+        return data

@@ -41,6 +41,9 @@ class PlatformStats:
     on_time: int = 0
     late: int = 0
     response_days: list[int] = field(default_factory=list)
+    # "Was it solved?" (escalation.solved): answers given, and how many said solved.
+    solved_answers: int = 0
+    confirmed_solved: int = 0
 
     @property
     def decided(self) -> int:
@@ -49,6 +52,11 @@ class PlatformStats:
     @property
     def timely_share(self) -> float | None:
         return self.on_time / self.decided if self.decided else None
+
+    @property
+    def solved_share(self) -> float | None:
+        """Among the complaints whose consumer answered, the share they confirm solved."""
+        return self.confirmed_solved / self.solved_answers if self.solved_answers else None
 
     @property
     def median_days(self) -> float | None:
@@ -86,7 +94,34 @@ def platform_stats(now: dt.datetime, *, public: bool = False) -> list[PlatformSt
                 row.late += 1
         elif due < (stopped or now):
             row.late += 1
+    for platform_id, answered, solved in _solved_answers(since, public=public):
+        rows[platform_id].solved_answers, rows[platform_id].confirmed_solved = answered, solved
     return list(rows.values())
+
+
+def _solved_answers(since, *, public: bool):
+    """(platform, answers, answers "solved") of counted complaints received since `since`;
+    the public page counts only complaints with a confirmed platform clock."""
+    from escalation.clocks import PLATFORM_KINDS
+    from escalation.models import Clock, SolvedQuestion
+
+    answers = SolvedQuestion.objects.filter(answered_at__isnull=False, complaint__created_at__gte=since).exclude(
+        complaint__status__in=NEVER_COUNTED
+    )
+    if public:
+        answers = answers.filter(
+            Exists(
+                Clock.objects.filter(
+                    complaint=OuterRef("complaint_id"), kind__in=PLATFORM_KINDS, start_confirmed_at__isnull=False
+                )
+            )
+        )
+    return (
+        answers.order_by()
+        .values("complaint__platform")
+        .annotate(answered=Count("id"), solved=Count("id", filter=Q(solved=True)))
+        .values_list("complaint__platform", "answered", "solved")
+    )
 
 
 def _has_confirmed_platform_clock():

@@ -53,6 +53,10 @@ EXPECTED = {
     "escalation:paperwork_pdf": ("get", None, CONSUMER),
     # An empty form: the owner is sent back to the packet with a message.
     "escalation:record_escalation": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
+    # The ladder's "I filed on 12315" form: open once the platform answered.
+    "escalation:record_step": ("get", None, CONSUMER),
+    # "Was it solved?" with nothing asked: the owner is sent back to the complaint.
+    "escalation:answer_solved": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     "admin:complaints_complaint_changelist": ("get", None, STAFF_PAGE),
     # The list's search box (config.admin_search): remembers the term, back to the list.
     "admin:complaints_complaint_search": ("post", {"q": "x"}, (*STAFF_PAGE[:4], 302, 302, 302)),
@@ -98,6 +102,8 @@ def url_for(name, complaint) -> str:
         "object_id": complaint.pk,
         "name": "note",
         "field": "phone",
+        "route": "12315",
+        "step": "filed",
     }
     return reverse(name, kwargs={key: values[key] for key in private_url_names()[name]})
 
@@ -167,8 +173,15 @@ def test_every_private_url_answers_each_persona_as_the_access_policy_says(client
 @pytest.mark.parametrize("persona", ["other", "staff_no_role", "reviewer", "supervisor", "superuser"])
 def test_nobody_but_the_owner_changes_a_complaint_through_the_consumer_urls(client, personas, answered, persona):
     personas(persona)
-    for name in ("complaints:message", "complaints:withdraw", "escalation:record_escalation"):
+    for name in (
+        "complaints:message",
+        "complaints:withdraw",
+        "escalation:record_escalation",
+        "escalation:record_step",
+        "escalation:answer_solved",
+    ):
         data = {"text": "x", "reason": "x", "body": "12315", "reference": "X", "filed_on": "2026-01-01"}
+        data.update({"route": "12315", "on": "2026-01-01"})
         assert client.post(url_for(name, answered), data).status_code == 404, name
     answered.refresh_from_db()
     assert answered.status == Status.PLATFORM_RESPONDED and answered.events.count() == 1

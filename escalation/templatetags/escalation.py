@@ -1,9 +1,8 @@
 from django import template
 
 from complaints.states import Actor, Status, allowed
-from escalation import display
+from escalation import display, ladder, solved
 from escalation.models import Body, DeadlinePolicy
-from escalation.packet_views import may_escalate
 
 register = template.Library()
 
@@ -18,7 +17,9 @@ def complaint_deadlines(complaint):
         "provisional": any(r["provisional"] and r["state"] == "running" for r in rows),
         "running": any(r["state"] == "running" for r in rows),
         "can_record_platform": allowed(complaint.status, Status.FORWARDED, Actor.CONSUMER),
-        "can_escalate": may_escalate(complaint),
+        "can_escalate": ladder.may_escalate(complaint),
+        "ladder": ladder.route_states(complaint),
+        "solved_question": solved.pending_for(complaint),
     }
 
 

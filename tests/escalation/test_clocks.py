@@ -6,7 +6,8 @@ import time_machine
 
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation.models import Clock, ClockKind, EscalationFiling, PlatformFiling
+from escalation import ladder
+from escalation.models import Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-01 09:00")]
@@ -107,12 +108,14 @@ def test_escalating_to_12315_stops_platform_clocks_and_starts_the_acceptance_clo
 ):
     complaint = forward(make_complaint(), staff, "2026-02-13 10:00")
     with time_machine.travel(at("2026-03-05 10:00"), tick=False):
-        transition(
+        ladder.record_step(
             complaint,
-            Status.ESCALATED,
+            Route.REGULATOR,
+            StepKind.FILED,
+            on=dt.date(2026, 3, 4),
             actor=consumer,
             role=Actor.CONSUMER,
-            details={"body": "12315", "reference": "1234567", "filed_on": "2026-03-04"},
+            reference="1234567",
         )
     assert set(complaint.clocks.values_list("kind", "state")) == {
         (ClockKind.FIRST_RESPONSE, Clock.State.STOPPED),
@@ -124,13 +127,16 @@ def test_escalating_to_12315_stops_platform_clocks_and_starts_the_acceptance_clo
 
 
 def test_recorded_acceptance_chains_the_45_working_day_mediation_clock(policies, make_complaint, staff, consumer):
-    from escalation.clocks import record_acceptance
-
     complaint = forward(make_complaint(), staff, "2026-02-13 10:00")
-    transition(complaint, Status.ESCALATED, actor=consumer, role=Actor.CONSUMER, details={"body": "12315"})
-    mediation = record_acceptance(complaint, dt.date(2026, 3, 10))
+    with time_machine.travel(at("2026-03-11 10:00"), tick=False):
+        ladder.record_step(
+            complaint, Route.REGULATOR, StepKind.FILED, on=dt.date(2026, 3, 2), actor=consumer, role=Actor.CONSUMER
+        )
+        ladder.record_step(
+            complaint, Route.REGULATOR, StepKind.ACCEPTED, on=dt.date(2026, 3, 10), actor=consumer, role=Actor.CONSUMER
+        )
     assert clock(complaint, ClockKind.ACCEPTANCE).state == Clock.State.MET
-    assert mediation.due_at == at("2026-05-15 23:59:59")
+    assert clock(complaint, ClockKind.MEDIATION).due_at == at("2026-05-15 23:59:59")
 
 
 @pytest.mark.parametrize("target", [Status.WITHDRAWN])
@@ -156,7 +162,8 @@ def test_load_deadline_policies_is_idempotent_and_every_policy_has_a_source(db):
 
     call_command("load_deadline_policies")
     call_command("load_deadline_policies")
-    assert DeadlinePolicy.objects.count() == 7
+    assert DeadlinePolicy.objects.count() == 8
     assert all(p.source.strip() for p in DeadlinePolicy.objects.all())
     association = DeadlinePolicy.objects.get(slug="association-reply")
-    assert association.due_after is None and not association.runs
+    assert (association.due_after, association.runs) == (15, True)
+    assert DeadlinePolicy.objects.get(slug="12315-odr-negotiation").due_after == 10

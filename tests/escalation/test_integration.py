@@ -82,11 +82,11 @@ def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, o
         worker = Worker(real_broker, smtp_port, tmp_path)
         try:
             worker.start()
-            assert sweep() == {"claimed": 2, "requeued": 0}  # first response and resolution
+            assert sweep() == {"claimed": 2, "requeued": 0, "asked_again": 0}  # first response and resolution
             wait_for(lambda: len(mailbox.messages) >= 2, 60, "two reminder emails")
             wait_for(lambda: reminder_statuses() == ["sent", "sent"], 30, "reminders recorded as sent")
             # A second sweep finds nothing due; a duplicated task message changes nothing.
-            assert sweep() == {"claimed": 0, "requeued": 0}
+            assert sweep() == {"claimed": 0, "requeued": 0, "asked_again": 0}
             from escalation.tasks import send_reminder
 
             for reminder_id in Reminder.objects.values_list("pk", flat=True):
@@ -163,7 +163,7 @@ def test_a_worker_killed_while_sending_delivers_after_restart_once(real_broker, 
             OutboundEmail.objects.update(locked_until=past)
             Reminder.objects.update(enqueued_at=past)
             worker.start()
-            assert sweep() == {"claimed": 0, "requeued": 1}
+            assert sweep() == {"claimed": 0, "requeued": 1, "asked_again": 0}
             wait_for(lambda: len(mailbox.messages) >= 1, 60, "the reminder after the restart")
             wait_for(lambda: reminder_statuses() == ["sent"], 30, "the reminder recorded as sent")
             time.sleep(3)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from accounts.models import remember_language
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import reminders
+from escalation import ladder, reminders
 from escalation.digest import send_staff_digest
-from escalation.models import Clock, ClockKind, Reminder, ReminderMute
+from escalation.models import Clock, ClockKind, Reminder, ReminderMute, Route, StepKind
 from escalation.sweep import claim_due_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
 
@@ -102,7 +102,9 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     sweep_and_send("2025-10-15 09:01")
     assert any("still overdue" in m.subject for m in mail.outbox)
     with time_machine.travel(at("2025-10-16 10:00"), tick=False):
-        transition(forwarded, Status.ESCALATED, actor=consumer, role=Actor.CONSUMER, details={"body": "12315"})
+        ladder.record_step(
+            forwarded, Route.REGULATOR, StepKind.FILED, on=dt.date(2025, 10, 16), actor=consumer, role=Actor.CONSUMER
+        )
     mail.outbox.clear()
     assert sweep_and_send("2025-10-23 09:01") == []  # the platform's reminders stopped
     assert mail.outbox == []

@@ -1,0 +1,418 @@
+"""The escalation ladder: the routes a consumer can take after the platform, which are
+open for a complaint now and why, and what each recorded step does to the clocks.
+
+The one home of these rules (facts.md §2 and §5). Views, templates (through
+escalation.templatetags), the reminders, the staff admin and the status receiver ask
+this module; `record_step` is the only writer of a route step (EscalationFiling) and
+refuses a step the ladder does not allow, with a translated reason.
+
+Routes, in the order consumers climb them:
+1. the platform (its clocks start when the complaint reaches it: escalation.receivers);
+2. 12315 ODR "green channel": the firm negotiates within 10 working days;
+3. a 12315 complaint: accepted or not within 7 working days (SAMR Order 20, art. 14),
+   mediation ends without agreement 45 working days after acceptance (art. 21); not
+   accepted when a court or a consumer association already handled it (art. 15);
+4. a consumer association: no published day count, a check-in reminder;
+5. court (small claims, or an internet court for platform purchases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints import services as complaint_services
+from complaints.models import Complaint
+from complaints.states import Status, is_open
+
+from . import clocks, conf, solved
+from .models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+
+# Routes after the platform, in ladder order.
+ESCALATION_ROUTES = (Route.ODR, Route.REGULATOR, Route.ASSOCIATION, Route.COURT)
+ROUTE_ORDER = (Route.PLATFORM, *ESCALATION_ROUTES)
+
+# The body a route shares the complaint with: its consent (complaints.consents) and packet.
+BODY_OF_ROUTE = {
+    Route.ODR: Body.REGULATOR,
+    Route.REGULATOR: Body.REGULATOR,
+    Route.ASSOCIATION: Body.ASSOCIATION,
+    Route.COURT: Body.COURT,
+}
+# Routes whose filing we only record after the consumer agreed to share with the body
+# (PIPL art. 23). The consumer files in court themself; nothing is shared by us.
+NEEDS_CONSENT = frozenset({Route.ODR, Route.REGULATOR, Route.ASSOCIATION})
+
+# The steps each route knows, in order; a step needs the one before it.
+STEPS = {
+    Route.ODR: (StepKind.FILED, StepKind.AGREEMENT, StepKind.NO_AGREEMENT),
+    Route.REGULATOR: (
+        StepKind.FILED,
+        StepKind.ACCEPTED,
+        StepKind.NOT_ACCEPTED,
+        StepKind.AGREEMENT,
+        StepKind.NO_AGREEMENT,
+    ),
+    Route.ASSOCIATION: (StepKind.FILED, StepKind.AGREEMENT, StepKind.NO_AGREEMENT),
+    Route.COURT: (StepKind.FILED,),
+}
+# What must be recorded before a step, and the steps that end a route.
+REQUIRES = {
+    (Route.REGULATOR, StepKind.AGREEMENT): StepKind.ACCEPTED,
+    (Route.REGULATOR, StepKind.NO_AGREEMENT): StepKind.ACCEPTED,
+}
+DECISIONS = (StepKind.ACCEPTED, StepKind.NOT_ACCEPTED)
+OUTCOMES = (StepKind.AGREEMENT, StepKind.NO_AGREEMENT)
+ENDING = frozenset({StepKind.NOT_ACCEPTED, *OUTCOMES})
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one recorded step does to the clocks: meet some, stop some, start one."""
+
+    meet: tuple[str, ...] = ()
+    stop: tuple[str, ...] = ()
+    start: str | None = None
+
+
+AFTER_PLATFORM_KINDS = (ClockKind.ODR, ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
+EFFECTS = {
+    (Route.ODR, StepKind.FILED): Effect(start=ClockKind.ODR),
+    (Route.ODR, StepKind.AGREEMENT): Effect(meet=(ClockKind.ODR,)),
+    (Route.ODR, StepKind.NO_AGREEMENT): Effect(meet=(ClockKind.ODR,)),
+    (Route.REGULATOR, StepKind.FILED): Effect(start=ClockKind.ACCEPTANCE),
+    (Route.REGULATOR, StepKind.ACCEPTED): Effect(meet=(ClockKind.ACCEPTANCE,), start=ClockKind.MEDIATION),
+    (Route.REGULATOR, StepKind.NOT_ACCEPTED): Effect(meet=(ClockKind.ACCEPTANCE,)),
+    (Route.REGULATOR, StepKind.AGREEMENT): Effect(meet=(ClockKind.MEDIATION,)),
+    (Route.REGULATOR, StepKind.NO_AGREEMENT): Effect(meet=(ClockKind.MEDIATION,)),
+    (Route.ASSOCIATION, StepKind.FILED): Effect(start=ClockKind.ASSOCIATION),
+    (Route.ASSOCIATION, StepKind.AGREEMENT): Effect(meet=(ClockKind.ASSOCIATION,)),
+    (Route.ASSOCIATION, StepKind.NO_AGREEMENT): Effect(meet=(ClockKind.ASSOCIATION,)),
+    # A court now decides: the other bodies' clocks no longer mean anything.
+    (Route.COURT, StepKind.FILED): Effect(stop=AFTER_PLATFORM_KINDS),
+}
+ROUTE_OF_KIND = {
+    ClockKind.FIRST_RESPONSE: Route.PLATFORM,
+    ClockKind.RESOLUTION: Route.PLATFORM,
+    ClockKind.ODR: Route.ODR,
+    ClockKind.ACCEPTANCE: Route.REGULATOR,
+    ClockKind.MEDIATION: Route.REGULATOR,
+    ClockKind.ASSOCIATION: Route.ASSOCIATION,
+}
+
+# What to do when a clock runs out: shown in the overdue reminder and on the panel.
+NEXT_WHEN_OVERDUE = {
+    Route.PLATFORM: gettext_lazy(
+        "The platform missed its deadline: you can file with 12315 (ODR or a regular complaint), "
+        "a consumer association or a court."
+    ),
+    Route.ODR: gettext_lazy(
+        "The ODR negotiation period is over: record how it ended, or file a regular complaint with 12315."
+    ),
+    ClockKind.ACCEPTANCE: gettext_lazy(
+        "12315 has not told you whether it accepts your complaint: call 12315 with your case number, "
+        "and record its decision here when it comes."
+    ),
+    ClockKind.MEDIATION: gettext_lazy(
+        "Mediation ends without agreement after 45 working days: record how it ended, then consider "
+        "a consumer association or a court."
+    ),
+    Route.ASSOCIATION: gettext_lazy(
+        "Check in with the consumer association: record its outcome here, or consider a court."
+    ),
+}
+
+
+class RouteClosed(complaint_services.TransitionNotAllowed):
+    """The ladder refuses this step now; str() is the reason in the user's language."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        Exception.__init__(self, reason)
+
+
+@dataclass
+class RouteState:
+    """One row of the panel "where each route stands"."""
+
+    route: str
+    label: str
+    steps: list = field(default_factory=list)  # EscalationFiling rows, oldest first
+    clock: Clock | None = None  # the route's live (or last met) clock
+    state_text: str = ""
+    next_text: str = ""
+    open: bool = False  # a filing may be recorded now
+    reason: str = ""  # why not, and when it opens
+    actions: list = field(default_factory=list)  # (step, label) the consumer may record now
+    working_days_left: int | None = None
+
+    @property
+    def started(self) -> bool:
+        return bool(self.steps) or (self.route == Route.PLATFORM and self.clock is not None)
+
+
+# --- The rule -----------------------------------------------------------------
+
+
+def _recorded(complaint) -> dict[tuple[str, str], EscalationFiling]:
+    return {(f.route, f.step): f for f in EscalationFiling.objects.filter(complaint=complaint).order_by("id")}
+
+
+def platform_stage_refusal(complaint: Complaint, *, status: str | None = None, now=None) -> str:
+    """Why the complaint may not leave the platform yet ("" when it may): the platform
+    must have answered, or missed a deadline. Once escalated, the ladder stays open.
+    `status`: the status to judge (the receiver passes the one being left)."""
+    status = status or complaint.status
+    if status == Status.ESCALATED or status == Status.PLATFORM_RESPONDED:
+        return ""
+    if not is_open(status):
+        return _("This complaint is closed: nothing more can be filed for it.")
+    if status == Status.FORWARDED:
+        now = now or timezone.now()
+        running = (
+            Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING, kind__in=clocks.PLATFORM_KINDS)
+            .order_by("due_at")
+            .first()
+        )
+        if running is None:
+            return _("Opens once the platform answers or misses its deadline.")
+        if running.due_at < now:
+            return ""
+        opens = timezone.localtime(running.due_at, conf.SHANGHAI).date() + dt.timedelta(days=1)
+        return _("Opens on %(date)s if the platform has not answered by then, or as soon as it answers.") % {
+            "date": opens.isoformat()
+        }
+    return _("Opens once the complaint has reached the platform and the platform answered or missed its deadline.")
+
+
+def may_escalate(complaint: Complaint, now=None) -> bool:
+    """The packet pages open: the platform stage is over (or the complaint is escalated)."""
+    if complaint.status == Status.ESCALATED:
+        return True
+    return not platform_stage_refusal(complaint, now=now)
+
+
+def refusal(complaint: Complaint, route: str, step: str, *, now=None, recorded=None) -> str:
+    """Why `step` may not be recorded on `route` now, in the user's language; "" when it may."""
+    if route not in STEPS or step not in STEPS[route]:
+        return _("This step does not exist on this route.")
+    recorded = _recorded(complaint) if recorded is None else recorded
+    if (route, step) in recorded:
+        return _("Already recorded.")
+    if complaint.status == Status.RESOLVED:
+        return _("The complaint is marked resolved. If it is not solved, say so on the complaint page first.")
+    if step != StepKind.FILED:
+        if (route, StepKind.FILED) not in recorded:
+            return _("Record the filing first.")
+        needed = REQUIRES.get((route, step))
+        if needed and (route, needed) not in recorded:
+            return _("Record that 12315 accepted the complaint first.")
+        taken = [s for s in (DECISIONS if step in DECISIONS else OUTCOMES) if (route, s) in recorded]
+        if taken or any((route, s) in recorded for s in ENDING):
+            return _("This route has already ended.")
+        return "" if is_open(complaint.status) else _("This complaint is closed: nothing more can be filed for it.")
+    stage = platform_stage_refusal(complaint, now=now)
+    if stage:
+        return stage
+    if (Route.COURT, StepKind.FILED) in recorded:
+        return _("A court handles this dispute now.")
+    if route == Route.ODR and (Route.REGULATOR, StepKind.FILED) in recorded:
+        return _("12315 already handles this as a complaint.")
+    if route == Route.REGULATOR:
+        if (Route.ASSOCIATION, StepKind.FILED) in recorded:
+            # SAMR Order 20 art. 15: not accepted when a consumer association handled it.
+            return _("12315 does not accept a dispute a consumer association has handled (SAMR Order 20, art. 15).")
+        odr_until = _odr_running_until(complaint, recorded, now)
+        if odr_until:
+            return _(
+                "Opens on %(date)s when the ODR negotiation period ends, or as soon as you record that it failed."
+            ) % {"date": odr_until.isoformat()}
+    if route == Route.ASSOCIATION and _regulator_live(recorded):
+        return _("12315 handles it now: this opens when 12315 does not accept it or its mediation ends.")
+    return ""
+
+
+def _odr_running_until(complaint, recorded, now) -> dt.date | None:
+    """The day after the ODR negotiation's due day, while it runs and has not ended."""
+    if (Route.ODR, StepKind.FILED) not in recorded or any((Route.ODR, s) in recorded for s in OUTCOMES):
+        return None
+    clock = Clock.objects.filter(complaint=complaint, kind=ClockKind.ODR, state=Clock.State.RUNNING).first()
+    if clock is None or clock.due_at < (now or timezone.now()):
+        return None
+    return timezone.localtime(clock.due_at, conf.SHANGHAI).date() + dt.timedelta(days=1)
+
+
+def _regulator_live(recorded) -> bool:
+    return (Route.REGULATOR, StepKind.FILED) in recorded and not any((Route.REGULATOR, s) in recorded for s in ENDING)
+
+
+# --- Recording a step -----------------------------------------------------------
+
+
+def step_text(route: str, step: str, *, on: dt.date, reference: str = "", reason: str = "") -> str:
+    """The timeline's sentence for a step, in the active language."""
+    values = {"route": Route(route).label, "date": on.isoformat(), "reference": reference or "—", "reason": reason}
+    if step == StepKind.FILED:
+        return _("Filed on %(route)s on %(date)s, case number %(reference)s") % values
+    if step == StepKind.ACCEPTED:
+        return _("12315 accepted the complaint on %(date)s") % values
+    if step == StepKind.NOT_ACCEPTED:
+        return _("12315 did not accept the complaint (%(date)s): %(reason)s") % values
+    if step == StepKind.AGREEMENT:
+        return _("%(route)s ended with an agreement on %(date)s") % values
+    return _("%(route)s ended without agreement on %(date)s") % values
+
+
+def record_step(
+    complaint: Complaint,
+    route: str,
+    step: str,
+    *,
+    on: dt.date,
+    actor,
+    role: str,
+    reference: str = "",
+    reason: str = "",
+) -> EscalationFiling:
+    """Record one step, or raise RouteClosed with the reason.
+
+    1. Lock the complaint's row and ask `refusal` (so two submissions of one form
+       cannot both pass).
+    2. The first filing after the platform moves the complaint to "escalated"
+       (complaints.services.transition: timeline event, platform clocks stopped);
+       any other step is one timeline event (complaints.services.record_route_step).
+    3. Write the step and apply its Effect to the clocks, counted from the step's day.
+    """
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        reason_refused = refusal(locked, route, step)
+        if reason_refused:
+            raise RouteClosed(reason_refused)
+        text = step_text(route, step, on=on, reference=reference, reason=reason)
+        details = {"route": route, "step": step, "on": on.isoformat()}
+        if step == StepKind.FILED and locked.status != Status.ESCALATED:
+            complaint_services.transition(locked, Status.ESCALATED, actor=actor, role=role, text=text, details=details)
+        else:
+            complaint_services.record_route_step(locked, actor=actor, role=role, text=text)
+        try:
+            with transaction.atomic():
+                filing = EscalationFiling.objects.create(
+                    complaint=locked,
+                    route=route,
+                    step=step,
+                    body=BODY_OF_ROUTE[route],
+                    reference=reference[:60],
+                    reason=reason[:300],
+                    filed_on=on,
+                    recorded_by=actor if getattr(actor, "pk", None) else None,
+                    recorded_role=role,
+                )
+        except IntegrityError as error:  # the unique step constraint: recorded meanwhile
+            raise RouteClosed(_("Already recorded.")) from error
+        apply_effect(locked, EFFECTS[(route, step)], on=on, actor=actor)
+        if step in OUTCOMES:
+            # A route's outcome: did it actually solve the problem? (escalation.solved)
+            solved.ask(locked)
+    complaint.status = locked.status
+    return filing
+
+
+def apply_effect(complaint: Complaint, effect: Effect, *, on: dt.date, actor=None) -> None:
+    # Filed, accepted or ended at some point of that day: count from the day, as the
+    # regulator does (the working days start the day after).
+    at = clocks.end_of_day(on) - dt.timedelta(hours=12)
+    if effect.meet:
+        clocks.meet_clocks(complaint, effect.meet, at)
+    if effect.stop:
+        clocks.stop_clocks(complaint, at, kinds=effect.stop)
+    if effect.start:
+        clocks.start_route_clock(complaint, effect.start, at, actor=actor)
+
+
+# --- Reading the ladder -----------------------------------------------------------
+
+
+def step_label(route: str, step: str) -> str:
+    labels = {
+        (Route.ODR, StepKind.FILED): _("I filed on 12315"),
+        (Route.REGULATOR, StepKind.FILED): _("I filed on 12315"),
+        (Route.REGULATOR, StepKind.ACCEPTED): _("12315 accepted it"),
+        (Route.REGULATOR, StepKind.NOT_ACCEPTED): _("12315 did not accept it"),
+        (Route.ASSOCIATION, StepKind.FILED): _("I went to the consumer association"),
+        (Route.COURT, StepKind.FILED): _("I filed in court"),
+    }
+    if (route, step) in labels:
+        return labels[(route, step)]
+    if route == Route.ODR:
+        return (
+            _("ODR negotiation ended: agreement")
+            if step == StepKind.AGREEMENT
+            else _("ODR negotiation ended: no agreement")
+        )
+    return _("Mediation ended: agreement") if step == StepKind.AGREEMENT else _("Mediation ended: no agreement")
+
+
+def _clock_of(clocks_by_route, route):
+    """The route's running or paused clock first, else the last one met."""
+    rows = clocks_by_route.get(route, [])
+    live = [c for c in rows if c.state in clocks.LIVE]
+    if live:
+        return min(live, key=lambda c: c.due_at)
+    met = [c for c in rows if c.state == Clock.State.MET]
+    return max(met, key=lambda c: c.met_at) if met else None
+
+
+def route_states(complaint: Complaint, now: dt.datetime | None = None) -> list[RouteState]:
+    """Every route, in ladder order: what was recorded, its clock, whether it is open now
+    (and if not, why and when it opens), and what the consumer may record next."""
+    from . import workdays
+
+    now = now or timezone.now()
+    recorded = _recorded(complaint)
+    clocks_by_route: dict[str, list[Clock]] = {}
+    for clock in Clock.objects.filter(complaint=complaint).exclude(state=Clock.State.STOPPED).select_related("policy"):
+        clocks_by_route.setdefault(ROUTE_OF_KIND[clock.kind], []).append(clock)
+    today = timezone.localtime(now, conf.SHANGHAI).date()
+    states = []
+    for route in ROUTE_ORDER:
+        row = RouteState(route=route, label=str(Route(route).label))
+        row.steps = sorted((f for (r, _s), f in recorded.items() if r == route), key=lambda f: f.pk)
+        row.clock = _clock_of(clocks_by_route, route)
+        if row.clock is not None and row.clock.state == Clock.State.RUNNING:
+            due_day = timezone.localtime(row.clock.due_at, conf.SHANGHAI).date()
+            row.working_days_left = workdays.get_calendar().working_days_between(today, due_day)
+            if row.clock.due_at < now:
+                row.next_text = str(NEXT_WHEN_OVERDUE.get(row.clock.kind) or NEXT_WHEN_OVERDUE[route])
+        if route == Route.PLATFORM:
+            states.append(row)
+            continue
+        row.state_text = str(row.steps[-1].get_step_display()) if row.steps else _("not started")
+        row.actions = [
+            (step, step_label(route, step))
+            for step in STEPS[route]
+            if step != StepKind.FILED and not refusal(complaint, route, step, now=now, recorded=recorded)
+        ]
+        if (route, StepKind.FILED) not in recorded:
+            row.reason = refusal(complaint, route, StepKind.FILED, now=now, recorded=recorded)
+            row.open = not row.reason
+        states.append(row)
+    return states
+
+
+def next_step_url(complaint: Complaint, now=None) -> str:
+    """Where a reminder sends the consumer: the packet when it opens, else the ladder
+    panel on the complaint page (never a page that would refuse them)."""
+    from django.urls import reverse
+
+    if may_escalate(complaint, now=now):
+        return reverse("escalation:packet_start", args=[complaint.reference])
+    return complaint.get_absolute_url() + "#ladder"
+
+
+def next_step_when_overdue(clock: Clock) -> str:
+    return str(NEXT_WHEN_OVERDUE.get(clock.kind) or NEXT_WHEN_OVERDUE[ROUTE_OF_KIND[clock.kind]])

@@ -1,0 +1,88 @@
+"""Recording a step on the ladder: one short form per step, for the complaint's owner.
+Thin: escalation.ladder decides whether the step is open and records it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complaints import access
+from complaints.consents import has_consent
+from complaints.services import ComplaintChanged, TransitionNotAllowed
+from complaints.states import Actor
+
+from . import ladder, solved
+from .forms import RouteStepForm
+from .models import Route, StepKind
+
+
+def route_choices(complaint, route: str, step: str) -> list[tuple[str, str]]:
+    """The routes one form may record `step` on. "I filed on 12315" covers ODR and a
+    regular complaint: both are offered while the ladder has them open."""
+    routes = (
+        [Route.ODR, Route.REGULATOR] if route in (Route.ODR, Route.REGULATOR) and step == StepKind.FILED else [route]
+    )
+    labels = {Route.ODR: _("Through ODR (online dispute resolution)"), Route.REGULATOR: _("As a regular complaint")}
+    return [(r, labels.get(r, Route(r).label)) for r in routes if not ladder.refusal(complaint, r, step)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_step(request, reference, route, step):
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if route not in ladder.STEPS or step not in ladder.STEPS[route]:
+        raise Http404
+    choices = route_choices(complaint, route, step)
+    if not choices:
+        messages.error(request, ladder.refusal(complaint, route, step))
+        return redirect(complaint.get_absolute_url() + "#ladder")
+    form = RouteStepForm(request.POST or None, routes=choices, step=step, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = data["route"]
+        body = ladder.BODY_OF_ROUTE[chosen]
+        if step == StepKind.FILED and chosen in ladder.NEEDS_CONSENT and not has_consent(complaint, body):
+            # PIPL art. 23: asked at the moment of escalating, for that body.
+            messages.info(request, _("Please agree to share your complaint with this body first."))
+            return redirect("escalation:packet_start", complaint.reference)
+        try:
+            ladder.record_step(
+                complaint,
+                chosen,
+                step,
+                on=data["on"],
+                actor=request.user,
+                role=Actor.CONSUMER,
+                reference=data.get("reference", ""),
+                reason=data.get("reason", ""),
+            )
+        except ladder.RouteClosed as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(complaint.get_absolute_url() + "#ladder")
+    context = {"complaint": complaint, "form": form, "title": ladder.step_label(route, step)}
+    return render(request, "escalation/record_step.html", context)
+
+
+@login_required
+@require_POST
+def answer_solved(request, reference):
+    """ "Was it solved?": yes keeps it resolved; no reopens the ladder where it stood."""
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if solved.pending_for(complaint) is None or request.POST.get("solved") not in ("yes", "no"):
+        return redirect(complaint.get_absolute_url() + "#ladder")
+    is_solved = request.POST["solved"] == "yes"
+    try:
+        solved.answer(complaint, solved=is_solved, actor=request.user)
+    except (TransitionNotAllowed, ComplaintChanged):
+        messages.error(request, _("The complaint changed meanwhile; please check it and try again."))
+        return redirect(complaint)
+    if is_solved:
+        messages.success(request, _("Thank you: we are glad it is solved."))
+    else:
+        messages.info(request, _("The complaint is open again: the routes still open to you are below."))
+    return redirect(complaint.get_absolute_url() + "#ladder")
