@@ -278,3 +278,13 @@ def test_evidence_in_a_bucket_is_read_through_the_storage_into_the_pdf(
         assert documents.hashlib.sha256(bucket.read(item.file.name)).hexdigest() in text
     assert image_xobjects(data) == 3
     assert s3_tests.local_evidence_files() == local_before
+
+
+def test_the_ladder_panel_offers_the_court_draft_once_the_court_route_is_open(
+    overdue, policies, make_complaint, client
+):
+    client.force_login(overdue.owner)
+    html = client.get(overdue.get_absolute_url()).content.decode()
+    assert f'href="{url(overdue, "court")}">民事起诉状草稿（PDF）</a>' in html
+    waiting = make_complaint()
+    assert url(waiting, "court") not in client.get(waiting.get_absolute_url()).content.decode()
