@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
-from config.publishing import publish
+from config.publishing import publish, publish_by_name
 from notifications.services import queue_email
 
 from . import recipients, signals, states
@@ -181,6 +181,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         storage.delete(file_name)
         storage.delete(thumbnail_name)
         return "deleted"
+    publish_by_name("reading.read_evidence", evidence_id)  # OCR, on its own queue
     return "ready"
 
 

@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
+from reading import fill
 
 from . import access, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
@@ -45,13 +46,18 @@ def complaint_new(request):
     ]
     file_errors = _stage_uploads(request, staged)
     file_errors += _drop_rejected(staged)
+    if action == "fill":  # "Fill in from the screenshot": only the empty order fields
+        data, filled = fill.fill_empty(request.POST, fill.screenshot_facts(staged))
+        return _render_form(request, ComplaintForm(initial=data), staged, file_errors, filled=filled)
     form = ComplaintForm(request.POST)
     form_ok = form.is_valid()
 
     if action == "edit" or not form_ok or file_errors:
         return _render_form(request, form, staged, file_errors)
     if action != "submit":
-        return render(request, "complaints/review.html", {"form": form, "staged": staged, "rows": form.review_rows()})
+        notes = fill.disagreements(form.cleaned_data, fill.screenshot_facts(staged))
+        context = {"form": form, "staged": staged, "rows": form.review_rows(), "screenshot_notes": notes}
+        return render(request, "complaints/review.html", context)
 
     if is_ratelimited(request, group="file-complaint", key="user", rate=settings.RATE_LIMIT_FILING, increment=True):
         messages.error(request, _("You have filed many complaints in a short time. Please wait an hour and try again."))
@@ -125,9 +131,13 @@ def _drop_rejected(staged: list) -> list:
     return errors
 
 
-def _render_form(request, form, staged, file_errors, status=200):
+def _render_form(request, form, staged, file_errors, status=200, filled=None):
     platforms = Platform.objects.filter(active=True)
+    for name in filled or ():
+        form.fields[name].widget.attrs["class"] = "filled-from-screenshot"
     context = {
+        "filled_from_screenshot": None if filled is None else [form.fields[name].label for name in filled],
+        "still_reading": filled == [] and fill.still_reading(staged),
         "form": form,
         "staged": staged,
         "file_errors": file_errors,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "escalation",
     "privacy",
     "staff",
+    "reading",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,11 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.resend_pending_email": {"queue": "email"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reading screenshots (reading.tasks) takes seconds of CPU each: its own queue, served by
+# its own worker (Procfile `ocr`), so confirmations and reminders never wait behind it.
+# Merged into whatever routes are set above, so each app's routes stay one line.
+CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
+CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work; each entry names the function it runs. Apps add theirs in CELERY_BEAT_SCHEDULE.
@@ -326,6 +332,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
+CELERY_BEAT_SCHEDULE["reading-unread-evidence"] = {"task": "reading.read_unread_evidence", "schedule": 120.0}
 # Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("channels/", include("channels.urls")),
     path("escalation/", include("escalation.urls")),
+    path("reading/", include("reading.urls")),
     path("api/channels/", include("channels.api_urls")),
     path("stats/", include("staff.urls")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints import access
 from complaints.states import Status
+from reading.blur import shared_copy
 
 from . import conf, directory, display
 from .models import Body, PlatformFiling
@@ -129,13 +130,13 @@ def evidence_zip(complaint, body: str, *, viewer, contact: access.Contact) -> by
             e for e in complaint.evidence.ready().order_by("created_at", "id") if access.can_view_evidence(viewer, e)
         ]
         for number, evidence in enumerate(evidence_items, start=1):
-            with evidence.file.open("rb") as handle:
-                data = handle.read()
+            # The copy with personal data blurred; its hash and the upload's are both listed.
+            data = shared_copy(evidence)
             extension = evidence.file.name.rsplit(".", 1)[-1]
             name = f"evidence/{number:02d}.{extension}"
             archive.writestr(name, data)
             index_lines.append(
-                f"{name}  sha256={hashlib.sha256(data).hexdigest()}  "
+                f"{name}  sha256={hashlib.sha256(data).hexdigest()}  upload-sha256={evidence.sha256}  "
                 f"{evidence.original_name}  {timezone.localtime(evidence.created_at, conf.SHANGHAI):%Y-%m-%d %H:%M}"
             )
         archive.writestr("index.txt", "\n".join(index_lines) + "\n")

@@ -135,12 +135,13 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
 
 
 def _attach_evidence(message: EmailMultiAlternatives, evidence_ids: list[int]) -> None:
-    """Attach the sanitised copies (no EXIF, our own content type), never a raw upload."""
+    """Attach the sanitised copies (no EXIF, our own content type), never a raw upload,
+    with the personal data OCR found on them blurred."""
     from complaints.models import Evidence
+    from reading.blur import shared_copy
 
     for item in Evidence.objects.ready().filter(pk__in=evidence_ids).order_by("created_at", "id"):
-        with item.file.open("rb") as handle:
-            message.attach(item.original_name, handle.read(), item.content_type)
+        message.attach(item.original_name, shared_copy(item), item.content_type)
 
 
 def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

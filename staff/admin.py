@@ -199,7 +199,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
 
     def _page_context(self, request, complaint, bound=None):
         can_act = self.has_change_permission(request, complaint)
-        evidence = list(complaint.evidence.order_by("created_at", "id"))
+        evidence = list(complaint.evidence.select_related("reading").order_by("created_at", "id"))
         for item in evidence:
             item.viewable = access.can_view_evidence(request.user, item)
         buttons = []

@@ -197,11 +197,12 @@ class Worker:
 
 
 def all_queues() -> list[str]:
-    """The default queue and every queue a task is routed to."""
+    """The default queue and every queue a task is routed to, but `ocr`: reading
+    screenshots has its own worker, as in the Procfile (tests/test_reading_queue.py)."""
     from django.conf import settings
 
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
-    return ["celery", *sorted(routed - {"celery"})]
+    return ["celery", *sorted(routed - {"celery", "ocr"})]
 
 
 @contextlib.contextmanager

@@ -61,8 +61,9 @@ def test_tasks_are_routed_to_the_images_email_and_default_queues():
 
 def test_the_procfile_starts_a_worker_for_every_queue_and_images_apart():
     workers = procfile_workers()
-    assert workers == {"worker": ["celery", "email"], "images": ["images"]}
-    assert sorted(q for queues in workers.values() for q in queues) == sorted(all_queues())
+    assert workers == {"worker": ["celery", "email"], "images": ["images"], "ocr": ["ocr"]}
+    # all_queues() leaves out ocr, which has its own worker (reading screenshots).
+    assert sorted(q for queues in workers.values() for q in queues) == sorted([*all_queues(), "ocr"])
 
 
 @pytest.mark.services

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadingConfig(AppConfig):
+    name = "reading"
+    verbose_name = _("Screenshot reading")
+
+    def ready(self):
+        # Register the task in every process, so a publisher that names it (complaints,
+        # through config.publishing.publish_by_name) finds it, also when run eagerly.
+        from . import tasks  # noqa: F401

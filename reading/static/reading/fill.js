@@ -1,0 +1,53 @@
+// "Fill in from the screenshot" without reloading the page: post the form's current
+// values to reading:fill and put what comes back into the empty fields. Without
+// script the same button submits the form and the server fills them (reading.fill).
+(function () {
+  "use strict";
+
+  var button = document.querySelector("button[name=action][value=fill]");
+  var notice = document.getElementById("filled-notice-live");
+  if (!button || !notice || !window.fetch || !window.FormData) return;
+  var form = button.form;
+  var url = button.getAttribute("data-fill-url");
+  var tries = 0;
+
+  function show(text) {
+    notice.textContent = text;
+    notice.hidden = false;
+  }
+
+  function ask() {
+    var data = new FormData(form);
+    data.delete("evidence_files"); // nothing is uploaded from here
+    data.delete("action");
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (result) {
+        Object.keys(result.filled).forEach(function (name) {
+          var field = form.elements[name];
+          if (!field) return;
+          field.value = result.filled[name];
+          field.classList.add("filled-from-screenshot");
+          field.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+        show(result.message);
+        // Still being read on the ocr queue: ask again, for up to a minute.
+        if (result.still_reading && ++tries < 30) window.setTimeout(ask, 2000);
+        else button.disabled = false;
+      });
+  }
+
+  button.addEventListener("click", function (event) {
+    event.preventDefault();
+    button.disabled = true;
+    tries = 0;
+    ask().catch(function () {
+      // The endpoint failed: fall back to the no-script path (a normal submit).
+      button.disabled = false;
+      form.requestSubmit(button);
+    });
+  });
+})();

@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.screenshotgen import encode, order_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_consumer_fills_the_form_from_an_order_screenshot_corrects_one_and_sees_it_noted_at_review(
+    page, live_server, client, consumer, pinduoduo
+):
+    """The upload is read by the real OCR (Celery runs eagerly in tests)."""
+    page.set_default_timeout(90_000)
+    client.force_login(consumer)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    shot = order_screenshot("pinduoduo", seed=3)
+    shown = shot.labels
+
+    # 1. The screenshot first, nothing typed yet.
+    page.goto(f"{live_server.url}/complaints/new/?platform=pinduoduo")
+    page.set_input_files("#id_evidence_files", [{"name": "订单.png", "mimeType": "image/png", "buffer": encode(shot)}])
+    page.click("button[name=action][value=review]")
+
+    # 2. Offered "fill in from the screenshot"; the page fills itself without reloading.
+    page.wait_for_selector("button[name=action][value=fill]")
+    page.evaluate("window.stillTheSamePage = true")
+    page.click("button[name=action][value=fill]")
+    page.wait_for_selector("#filled-notice-live:not([hidden])")
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.input_value("#id_order_number") == shown["order_number"]
+    assert page.input_value("#id_amount") == shown["amount"]
+    assert page.input_value("#id_order_date") == shown["ordered_at"][:10]
+    assert "请核对" in page.inner_text("#filled-notice-live")
+    assert "filled-from-screenshot" in page.get_attribute("#id_amount", "class")
+
+    # 3. The consumer corrects the amount and finishes the form.
+    typed = Decimal(shown["amount"]) + 1
+    page.fill("#id_amount", f"{typed:.2f}")
+    page.select_option("#id_category", "quality")
+    page.fill("#id_description", "收到的电热水壶无法加热，联系商家三天没有回复，要求退货退款。")
+    page.select_option("#id_desired_outcome", "return_refund")
+    page.fill("#id_contact_name", "王小明")
+    page.fill("#id_contact_phone", "13912345678")
+    page.check("#id_platform_consent")
+    page.click("button[name=action][value=review]")
+
+    # 4. Review points out the difference in plain words, and still lets them submit.
+    notes = page.inner_text("#screenshot-notes")
+    assert f"截图显示为 ¥{Decimal(shown['amount']):,.2f}；您填写的是 ¥{typed:,.2f}。" in notes
+    assert shown["order_number"] not in notes
+    assert page.locator("button[name=action][value=submit]").is_visible()

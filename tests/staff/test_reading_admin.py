@@ -1,0 +1,73 @@
+"""Staff see what was read on each evidence image, with its confidence."""
+
+import pytest
+from django.urls import reverse
+
+from reading.models import ScreenshotReading
+from tests.staff.test_actions import email_channel  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_complaint_page_shows_the_facts_read_beside_each_image_with_confidence(
+    client, reviewer, make_complaint, consumer
+):
+    complaint = make_complaint(consumer, images=2)
+    read, unread = complaint.evidence.order_by("created_at", "id")
+    # Both plain images were read (nothing found) as they became ready; stand in a
+    # reading of an order screenshot for the first, and none yet for the second.
+    ScreenshotReading.objects.filter(evidence=unread).delete()
+    ScreenshotReading.objects.filter(evidence=read).update(
+        status=ScreenshotReading.Status.READ,
+        facts={
+            "order_number": {"value": "3958123456789012345", "confidence": 0.987},
+            "amount": {"value": "129.00", "confidence": 0.91},
+        },
+        personal_data=[{"kind": "phone", "box": [10, 10, 90, 30]}],
+        seconds=1.2,
+    )
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    assert "<dt>订单号</dt><dd>3958123456789012345 " in html
+    assert ">99%</span>" in html and ">91%</span>" in html
+    assert "</dt><dd>129.00 <span" in html
+    assert "发现 1 处个人信息" in html
+    assert html.count("尚未识别。") == 1
+
+
+def test_the_platform_email_carries_the_evidence_with_personal_data_blurred(
+    client,
+    reviewer,
+    make_complaint,
+    consumer,
+    email_channel,  # noqa: F811 (the fixture imported above)
+    django_capture_on_commit_callbacks,
+):
+    import io
+
+    from django.core import mail
+    from PIL import Image
+
+    from tests.test_reading_blur import noisy_image
+
+    complaint = make_complaint(consumer, images=1)
+    evidence = complaint.evidence.get()
+    noisy = io.BytesIO()
+    noisy_image((64, 48)).save(noisy, format="PNG")
+    with open(evidence.file.path, "wb") as handle:
+        handle.write(noisy.getvalue())
+    ScreenshotReading.objects.filter(evidence=evidence).update(personal_data=[{"kind": "phone", "box": [5, 5, 40, 20]}])
+    client.force_login(reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:complaints_complaint_act", args=[complaint.pk, "forward"]),
+            {"forward-channel": email_channel.pk, "forward-text": "已转交平台"},
+        )
+    (message,) = [m for m in mail.outbox if m.to == ["complaints@pdd.example"]]
+    ((name, data, content_type),) = message.attachments
+    sent = Image.open(io.BytesIO(data))
+    stored = Image.open(io.BytesIO(noisy.getvalue()))
+    assert (name, content_type, sent.size) == ("shot0.png", "image/png", (64, 48))
+    assert sent.getpixel((20, 12)) != stored.getpixel((20, 12))
+    assert sent.getpixel((60, 44)) == stored.getpixel((60, 44))

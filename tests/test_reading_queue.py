@@ -1,0 +1,63 @@
+"""Reading screenshots never delays a confirmation email: it waits on its own `ocr`
+queue, which the ordinary worker does not serve, until an ocr worker reads it.
+
+Real parts only: PostgreSQL, our own Redis, real worker processes (one on every other
+queue, one on `ocr`, as in the Procfile) and an aiosmtpd server on loopback."""
+
+import shutil
+import uuid
+
+import pytest
+import redis
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from complaints import services
+from complaints.models import Evidence
+from reading.models import ScreenshotReading
+from tests.conftest import complaint_data, require_service
+from tests.screenshotgen import encode, order_screenshot
+from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgresql_and_redis():
+    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
+    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+
+
+def test_the_confirmation_is_sent_while_the_screenshot_waits_on_the_ocr_queue(consumer, pinduoduo, tmp_path):
+    shot = order_screenshot("taobao", seed=4, theme="dark", fmt="JPEG", size=(1080, 2400))
+    mailbox = Mailbox()
+    with redis_server() as broker_url, celery_publishing_to(broker_url), smtp_server(mailbox) as smtp_port:
+        worker = Worker(broker_url, smtp_port, tmp_path)  # every queue but ocr
+        ocr_worker = Worker(broker_url, smtp_port, tmp_path, queues=["ocr"], name="ocr")
+        try:
+            worker.start()
+            upload = SimpleUploadedFile("order.jpg", encode(shot), content_type="image/jpeg")
+            evidence = services.stage_evidence(consumer, upload)
+            services.file_complaint(
+                owner=consumer,
+                data=complaint_data(pinduoduo),
+                evidence=[evidence],
+                submission_token=uuid.uuid4(),
+                language="zh-hans",
+            )
+            wait_for(lambda: mailbox.messages, 60, "the confirmation email")
+            wait_for(lambda: Evidence.objects.get(pk=evidence.pk).is_ready, 60, "the screenshot to be sanitised")
+            queue = redis.Redis.from_url(broker_url)
+            wait_for(lambda: queue.llen("ocr") == 1, 15, "the reading to be queued on ocr")
+            assert not ScreenshotReading.objects.exists()
+
+            ocr_worker.start()
+            reading = wait_for(
+                lambda: ScreenshotReading.objects.filter(evidence=evidence).first(), 180, "the ocr worker's reading"
+            )
+        finally:
+            worker.kill()
+            ocr_worker.kill()
+    assert len(mailbox.messages) == 1
+    assert reading.facts["order_number"]["value"] == shot.labels["order_number"]
+    assert reading.facts["amount"]["value"] == shot.labels["amount"]
