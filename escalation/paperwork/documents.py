@@ -17,6 +17,7 @@ from reportlab.platypus import PageBreak, Spacer
 
 from complaints import access
 from complaints.categories import Category, DesiredOutcome
+from reading.blur import shared_copy
 
 from .. import conf
 from .. import packet as assembly
@@ -70,16 +71,16 @@ class EvidenceItem:
 
 
 def evidence_items(complaint, viewer) -> list[EvidenceItem]:
-    """The sanitised evidence `viewer` may see (complaints.access), numbered in the
-    packet ZIP's order, so 证据1 is the ZIP's evidence/01. Files are read through the
-    storage, which may be a bucket."""
+    """The sanitised evidence `viewer` may see (complaints.access), as shared copies
+    (reading.blur), numbered in the packet ZIP's order, so 证据1 is the ZIP's evidence/01."""
     items = []
     viewable = [
         e for e in complaint.evidence.ready().order_by("created_at", "id") if access.can_view_evidence(viewer, e)
     ]
     for number, evidence in enumerate(viewable, start=1):
-        with evidence.file.open("rb") as handle:
-            data = handle.read()
+        # The copy that may leave Tousu, personal-data boxes blurred: the same bytes as
+        # the packet ZIP's evidence/NN, read through the storage.
+        data = shared_copy(evidence)
         uploaded = timezone.localtime(evidence.created_at, conf.SHANGHAI)
         items.append(
             EvidenceItem(
@@ -105,8 +106,8 @@ def _evidence_section(items: list[EvidenceItem], *, heading: str) -> list:
     story.append(L.evidence_table(rows))
     story.append(
         L.text(
-            "SHA-256 校验值：“上传原件”为消费者上传的原始文件，“副本”为去除位置等元数据后的副本（Tousu 证据包 ZIP "
-            "中同一序号的文件）；PDF 中的图片是该副本的缩印。“证明内容”按投诉类别预填，提交前请逐项核对。",
+            "SHA-256 校验值：“上传原件”为消费者上传的原始文件，“副本”为去除位置等元数据、遮盖个人信息后的副本（Tousu "
+            "证据包 ZIP 中同一序号的文件）；PDF 中的图片是该副本的缩印。“证明内容”按投诉类别预填，提交前请逐项核对。",
             "note",
         )
     )

@@ -14,6 +14,7 @@ from complaints.models import Consent, Evidence
 from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation.paperwork import documents
+from reading.models import ScreenshotReading
 from staff.models import AccessLog
 from tests import test_evidence_s3 as s3_tests
 from tests.imagegen import screenshot_png
@@ -43,6 +44,8 @@ def add_evidence(complaint, seed: int) -> Evidence:
     evidence.file.save(f"clean-{seed}.{clean.extension}", ContentFile(clean.content), save=False)
     evidence.thumbnail.save(f"thumb-{seed}.jpg", ContentFile(clean.thumbnail), save=False)
     evidence.save()
+    # Already read, nothing personal found: the shared copy is the clean file (no OCR here).
+    ScreenshotReading.objects.create(evidence=evidence, status="nothing_found", seconds=0)
     return evidence
 
 
@@ -288,3 +291,24 @@ def test_the_ladder_panel_offers_the_court_draft_once_the_court_route_is_open(
     assert f'href="{url(overdue, "court")}">民事起诉状草稿（PDF）</a>' in html
     waiting = make_complaint()
     assert url(waiting, "court") not in client.get(waiting.get_absolute_url()).content.decode()
+
+
+def test_the_pdf_carries_the_blurred_copy_the_zip_carries_not_the_clean_file(consented, client):
+    import hashlib
+    import zipfile
+
+    first = consented.evidence.order_by("created_at", "id").first()
+    ScreenshotReading.objects.filter(evidence=first).update(
+        status="read", personal_data=[{"kind": "phone", "box": [40, 20, 600, 140]}]
+    )
+    client.force_login(consented.owner)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("escalation:packet_zip", args=[consented.reference, "12315"])).content)
+    )
+    shared = archive.read(next(n for n in archive.namelist() if n.startswith("evidence/01.")))
+    with first.file.open("rb") as handle:
+        clean = handle.read()
+    assert shared != clean
+    text = pdf_text(client.get(url(consented, "12315")).content)
+    assert hashlib.sha256(shared).hexdigest() in text
+    assert hashlib.sha256(clean).hexdigest() not in text
