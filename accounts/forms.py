@@ -17,11 +17,18 @@ class SignupProfileForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    # type=tel brings up a phone's number pad; autocomplete offers the owner's number (WCAG 1.3.5).
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=30,
         required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Used to prefill your complaints. Mainland China mobile number."),
     )
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import format_cn_mobile, normalise_cn_mobile
@@ -12,7 +13,7 @@ from accounts.phones import format_cn_mobile, normalise_cn_mobile
 from .categories import Category, DesiredOutcome
 from .consents import Recipient, consent_text, recipient_name
 from .models import Platform
-from .orders import normalise_order_number
+from .orders import example_for, normalise_order_number
 
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "　": " "})
 MAX_AMOUNT = Decimal("10000000")
@@ -39,13 +40,30 @@ class AmountField(forms.DecimalField):
 
 
 class ComplaintForm(forms.Form):
+    # Each required field says what is missing ("请填写订单号"), not Django's generic
+    # "This field is required.": the error summary lists these messages on their own.
     platform = forms.ModelChoiceField(
-        label=_("Platform"), queryset=Platform.objects.filter(active=True), empty_label=None
+        label=_("Platform"),
+        queryset=Platform.objects.filter(active=True),
+        empty_label=None,
+        error_messages={"required": _("Choose the platform you bought on")},
     )
-    category = forms.ChoiceField(label=_("What went wrong"), choices=Category.choices)
-    order_number = forms.CharField(label=_("Order number"), max_length=60)
-    order_date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = AmountField(label=_("Amount paid (CNY)"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    category = forms.ChoiceField(
+        label=_("What went wrong"), choices=Category.choices, error_messages={"required": _("Choose what went wrong")}
+    )
+    order_number = forms.CharField(
+        label=_("Order number"), max_length=60, error_messages={"required": _("Enter the order number")}
+    )
+    order_date = forms.DateField(
+        label=_("Order date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the order date")},
+    )
+    amount = AmountField(
+        label=_("Amount paid (CNY)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"required": _("Enter the amount you paid")},
+    )
     shop_name = forms.CharField(label=_("Shop or merchant (optional)"), max_length=120, required=False)
     description = forms.CharField(
         label=_("What happened"),
@@ -53,17 +71,39 @@ class ComplaintForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Dates, what you did, what the shop or platform said. 20 to 5,000 characters."),
+        error_messages={"required": _("Say what happened")},
     )
-    desired_outcome = forms.ChoiceField(label=_("What you want"), choices=DesiredOutcome.choices)
+    desired_outcome = forms.ChoiceField(
+        label=_("What you want"),
+        choices=DesiredOutcome.choices,
+        error_messages={"required": _("Choose what you want")},
+    )
     desired_outcome_detail = forms.CharField(
         label=_("Details of what you want"),
         max_length=500,
         required=False,
         help_text=_("For example the amount you ask back. Required when you chose “Other”."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=60)
-    contact_phone = forms.CharField(label=_("Mobile phone"), max_length=30)
-    contact_email = forms.EmailField(label=_("Email"), max_length=254)
+    # autocomplete names each field's purpose (WCAG 1.3.5), so a phone offers the owner's
+    # details; type=tel brings up the number pad.
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name")},
+    )
+    contact_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter your mobile phone number")},
+    )
+    contact_email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Enter your email address")},
+    )
     # PIPL art. 23: a separate consent naming the platform; the regulator's or the
     # association's is asked only when the consumer escalates (escalation.packet_views).
     platform_consent = forms.BooleanField(
@@ -77,6 +117,14 @@ class ComplaintForm(forms.Form):
         self.fields["order_date"].widget.attrs["max"] = self.today.isoformat()
         self.fields["platform_consent"].label = consent_text(
             Recipient.PLATFORM, platform=self.chosen_platform(), html=True
+        )
+        # As help text the example is tied to the field (aria-describedby) beside its errors;
+        # the page's script swaps the code for the platform picked.
+        platform = self.chosen_platform()
+        self.fields["order_number"].help_text = format_html(
+            '{} <code id="order-example">{}</code>',
+            _("Example:"),
+            example_for(platform.order_number_kind) if platform else "",
         )
 
     def chosen_platform(self):

@@ -73,6 +73,32 @@
     img.addEventListener("load", function () { img.classList.remove("evidence-pending"); });
   });
 
+  // After a failed submit, focus goes to the list of errors, so it is read first; each
+  // link puts the cursor in its field (a plain jump to the id would only scroll).
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) return;
+        event.preventDefault();
+        var label = document.querySelector("label[for='" + field.id + "']");
+        (label || field).scrollIntoView({ block: "center" });
+        field.focus({ preventScroll: true });
+      });
+    });
+  }
+
+  // The phone menu closes on Escape, and focus goes back to the button that opened it.
+  var menu = document.getElementById("nav");
+  var menuButton = document.querySelector("[data-bs-target='#nav']");
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !menu || !menu.classList.contains("show") || !window.bootstrap) return;
+    window.bootstrap.Collapse.getOrCreateInstance(menu, { toggle: false }).hide();
+    if (menuButton) menuButton.focus();
+  });
+
   // Buttons that ask before doing something that cannot be undone.
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {
