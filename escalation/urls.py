@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import packet_views, step_views, views
+from .paperwork import views as paperwork_views
 
 app_name = "escalation"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("<str:reference>/packet/<str:body>/", packet_views.packet, name="packet"),
     path("<str:reference>/packet/<str:body>/evidence.zip", packet_views.packet_zip, name="packet_zip"),
     path("<str:reference>/packet/<str:body>/timeline/", packet_views.packet_timeline, name="packet_timeline"),
+    path("<str:reference>/paperwork/<str:kind>.pdf", paperwork_views.download, name="paperwork_pdf"),
     path("<str:reference>/escalated/", packet_views.record_escalation, name="record_escalation"),
     path("<str:reference>/step/<str:route>/<str:step>/", step_views.record_step, name="record_step"),
     path("<str:reference>/solved/", step_views.answer_solved, name="answer_solved"),

@@ -184,6 +184,11 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
                 wrap(self.packet_zip_view),
                 name="complaints_complaint_packet_zip",
             ),
+            path(
+                "<path:object_id>/paperwork/<str:kind>.pdf",
+                wrap(self.paperwork_pdf_view),
+                name="complaints_complaint_paperwork_pdf",
+            ),
             *super().get_urls(),
         ]
 
@@ -290,6 +295,10 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     def packet_zip_view(self, request, object_id, body):
         """The packet ZIP with the evidence for staff; downloading it is logged."""
         return packet_views.packet_zip(request, self._viewable_complaint(request, object_id), body)
+
+    def paperwork_pdf_view(self, request, object_id, kind):
+        """The paperwork PDF with the evidence for staff; downloading it is logged."""
+        return packet_views.paperwork_pdf(request, self._viewable_complaint(request, object_id), kind)
 
     # --- Bulk actions on the list.
 

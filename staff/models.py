@@ -15,6 +15,7 @@ class AccessLog(models.Model):
         EMAIL = "email", _("email")
         PACKET = "packet", _("escalation packet")
         EVIDENCE_ZIP = "evidence_zip", _("packet ZIP with the evidence")
+        PACKET_PDF = "packet_pdf", _("paperwork PDF with the evidence")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")

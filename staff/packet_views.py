@@ -14,6 +14,8 @@ from django.utils import timezone
 from complaints import access
 from escalation import packet as assembly
 from escalation.models import Body
+from escalation.paperwork import documents as paperwork
+from escalation.paperwork.views import filename_for, pdf_response
 
 from . import services
 from .models import AccessLog
@@ -57,3 +59,15 @@ def packet_zip(request, complaint, body: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def paperwork_pdf(request, complaint, kind: str) -> HttpResponse:
+    """The letter for a body, or the court draft, as PDF with the evidence images: for
+    staff who may also open evidence, logged like the ZIP."""
+    if kind not in paperwork.KINDS:
+        raise Http404
+    if not access.staff_may_view_evidence(request.user):
+        raise PermissionDenied
+    contact = services.open_packet(complaint, AccessLog.Field.PACKET_PDF, user=request.user)
+    data = paperwork.render(kind, complaint, viewer=request.user, contact=contact)
+    return pdf_response(data, filename_for(complaint, kind))

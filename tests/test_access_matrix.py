@@ -52,6 +52,7 @@ EXPECTED = {
     "escalation:packet": ("get", None, CONSUMER),
     "escalation:packet_zip": ("get", None, CONSUMER),
     "escalation:packet_timeline": ("get", None, CONSUMER),
+    "escalation:paperwork_pdf": ("get", None, CONSUMER),
     # An empty form: the owner is sent back to the packet with a message.
     "escalation:record_escalation": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     # The ladder's "I filed on 12315" form: open once the platform answered.
@@ -69,6 +70,7 @@ EXPECTED = {
     "admin:complaints_complaint_reveal": ("post", {}, STAFF_PAGE),
     "admin:complaints_complaint_packet": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_packet_zip": ("get", None, STAFF_PAGE),
+    "admin:complaints_complaint_paperwork_pdf": ("get", None, STAFF_PAGE),
     "complaints:withdraw": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
 }
 
@@ -98,6 +100,7 @@ def url_for(name, complaint) -> str:
         "reference": complaint.reference,
         "public_id": evidence.public_id,
         "body": "12315",
+        "kind": "12315",
         "object_id": complaint.pk,
         "name": "note",
         "field": "phone",
@@ -261,7 +264,7 @@ def test_a_staff_account_without_a_role_sees_no_phone_email_or_evidence_anywhere
         assert not PHONE.search(body), url
         assert EMAIL not in body.lower(), url
         assert not any(data in body for data in evidence_bytes), url
-        assert not response.get("Content-Type", "").startswith(("image/", "application/zip")), url
+        assert not response.get("Content-Type", "").startswith(("image/", "application/zip", "application/pdf")), url
     # The logged reveal and the actions refuse too, and leave no trace.
     for field in ("phone", "email"):
         response = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, field]))
