@@ -3,6 +3,7 @@ import importlib
 import os
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -151,6 +152,17 @@ def make_complaint(pinduoduo):
         return complaint
 
     return make
+
+
+@pytest.fixture
+def cjk_fonts():
+    """The synthetic order pages (tests/screenshotgen.py) are drawn with Debian's WenQuanYi
+    fonts, which .ci/run installs; on a machine without them these tests skip (or fail in CI)."""
+    from .screenshotgen import FONT_FILES
+
+    require_service(
+        all(Path(name).exists() for name in FONT_FILES), "needs Debian's fonts-wqy-zenhei and fonts-wqy-microhei"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ from reading.reader import read_screenshot
 from .conftest import process_uploads
 from .screenshotgen import chat_screenshot, encode, order_screenshot
 
+pytestmark = pytest.mark.usefixtures("cjk_fonts")
+
 
 def covers(found, truth, share=0.8) -> bool:
     width = min(truth[2], found[2]) - max(truth[0], found[0])

@@ -19,7 +19,7 @@ from tests.conftest import complaint_data, require_service
 from tests.screenshotgen import encode, order_screenshot
 from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("cjk_fonts")]
 
 
 @pytest.fixture(autouse=True)

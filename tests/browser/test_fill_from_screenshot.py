@@ -4,7 +4,7 @@ import pytest
 
 from tests.screenshotgen import encode, order_screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("cjk_fonts")]
 
 
 def test_a_consumer_fills_the_form_from_an_order_screenshot_corrects_one_and_sees_it_noted_at_review(
