@@ -7,17 +7,21 @@ submit and its review step, the login and sign-up forms with errors: no violatio
 import io
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from channels.models import Body
+from complaints import recipients
 from complaints.consents import record_consent
 from complaints.models import Consent
 from complaints.services import transition
 from complaints.states import Actor, Status
+from escalation import reminders
 from tests.conftest import platform as platform_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -173,3 +177,35 @@ def test_escalation_pages_have_no_wcag_violations(
         language,
     )
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_pages_opened_from_emails_have_no_wcag_violations(
+    page, live_server, directory, consumer, make_complaint, in_language, language
+):
+    """The contact-address confirmation, the reminder mute page and allauth's email
+    confirmation, each as its link opens it and after its button is pressed."""
+    in_language(language)
+    complaint = make_complaint(consumer, contact_email="owner@example.com")
+    address = EmailAddress.objects.create(user=consumer, email="second@example.com", verified=False, primary=False)
+    links = {
+        "contact confirmation": reverse("complaints:confirm_contact", args=[recipients.confirmation_token(complaint)]),
+        "reminder mute": reminders.mute_url(complaint.pk),
+        "account email confirmation": reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key]),
+    }
+    found = walk(page, live_server.url, list(links.values()), language)
+    for name, path in links.items():
+        page.goto(live_server.url + path)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        if broken := violations(page):
+            found[f"{name} after its button"] = broken
+    assert found == {}
+    # Each button did its work: the pages checked after it are the real outcome pages.
+    complaint.refresh_from_db()
+    address.refresh_from_db()
+    assert (complaint.contact_email_confirmed_at is not None, reminders.is_muted(complaint), address.verified) == (
+        True,
+        True,
+        True,
+    )
