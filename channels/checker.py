@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from . import levels
+from . import levels, sources
 from .levels import Level
 from .models import Body, Channel
 from .normalise import ValueKind, normalise
@@ -69,7 +69,9 @@ class CheckResult:
             "claimed_for": _body_json(self.claimed_for),
             "channel_kind": self.channel.kind if self.channel else None,
             # Named for people (channels.sources), never an internal file name.
-            "source": "; ".join(s.label for s in self.channel.public_sources) if self.channel else None,
+            "source": sources.list_separator().join(s.label for s in self.channel.public_sources)
+            if self.channel
+            else None,
             "checked_on": self.channel.checked_on.isoformat() if self.channel else None,
             "wrong_reason": (self.channel.wrong_reason or None) if self.channel else None,
             "advice": self.advice,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 # The articles the directory was first built from (../shared/seeds): SEO pages.
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt", re.IGNORECASE)
@@ -64,3 +65,9 @@ def public_sources(parts: list[str], body) -> list[PublicSource]:
         source = describe(part, body)
         named.setdefault(source.label, source)
     return list(named.values())
+
+
+def list_separator() -> str:
+    """Between the items of a list in running text: "; " in English, "；" in Chinese
+    (full-width, no space: GB/T 15834)."""
+    return pgettext("between items of a list", "; ")

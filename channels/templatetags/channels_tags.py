@@ -6,7 +6,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
-from channels import presentation
+from channels import presentation, sources
 from channels.models import Body
 
 register = template.Library()
@@ -54,3 +54,9 @@ def platform_channels(platform, limit=6):
     # The surest way first, said plainly; the others one tap away; the full list
     # (and what not to trust) on the body's own page.
     return {"platform": platform, "body": body, "best": channels[0] if channels else None, "others": channels[1:]}
+
+
+@register.simple_tag
+def list_separator():
+    """{% list_separator %}: "; " or, on a Chinese page, "；" (channels.sources)."""
+    return sources.list_separator()

@@ -23,7 +23,7 @@ def test_12306_is_answered_as_wrong_and_owned_by_china_railway(client, directory
     assert answer["level"] == "wrong" and answer["verdict"] == "do_not_trust"
     assert answer["body"]["slug"] == "china-railway"
     assert answer["claimed_for"]["slug"] == "taobao"
-    assert answer["source"] == "一篇网络文章，未经平台证实; 12306.cn 上的网页"
+    assert answer["source"] == "一篇网络文章，未经平台证实；12306.cn 上的网页"
 
 
 @pytest.mark.parametrize("spelling", ["400-0123-456", "4000123456", "+86 400 0123 456", "４００－０１２３－４５６"])

@@ -28,3 +28,17 @@ def test_the_chinese_in_an_english_text_is_escaped_around_its_tag():
         assert (
             mark_chinese("<b>“我的”</b> & more") == '&lt;b&gt;“<span lang="zh-Hans">我的</span>”&lt;/b&gt; &amp; more'
         )
+
+
+@pytest.mark.django_db
+def test_sources_are_listed_with_a_full_width_semicolon_on_the_chinese_page(zh, directory):
+    html = zh.get(reverse("channels:body", args=["pinduoduo"])).content.decode()
+    assert "</a>；" in html
+    assert "</a>; " not in html and "</span>; " not in html
+
+
+@pytest.mark.django_db
+def test_sources_are_listed_with_a_semicolon_and_space_on_the_english_page(en, directory):
+    html = en.get(reverse("channels:body", args=["pinduoduo"])).content.decode()
+    assert "</a>; " in html
+    assert "</a>；" not in html
