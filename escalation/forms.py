@@ -85,7 +85,9 @@ class RouteStepForm(forms.Form):
     whether it went through ODR or as a regular complaint."""
 
     route = forms.ChoiceField(label=_("How did you file on 12315?"), widget=forms.RadioSelect)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> takes only ISO dates: the localised format (2026年3月10日)
+    # would leave the field empty, losing the default of today.
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reference = forms.CharField(label=_("Case number"), max_length=60, required=False)
     reason = forms.CharField(label=_("The reason given"), max_length=300, required=False)
 

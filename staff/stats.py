@@ -175,7 +175,9 @@ def staff_dashboard(now: dt.datetime | None = None) -> dict:
     if data is None:
         data = {
             "statuses": status_counts(),
-            "platforms": [row for row in platform_stats(now) if row.received or row.overdue or row.decided],
+            "platforms": [
+                row for row in platform_stats(now) if row.received or row.overdue or row.decided or row.solved_answers
+            ],
             "weeks": weekly_received(now),
             "computed_at": now,
         }

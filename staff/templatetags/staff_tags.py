@@ -50,7 +50,8 @@ def timely_chart(rows):
 def percent(share):
     if share is None:
         return "—"
-    return f"{number_format(share * 100, 0)}%"
+    # Rounded, not truncated (number_format cuts decimals: 2/3 would show as 66%).
+    return f"{number_format(round(share * 100), 0)}%"
 
 
 @register.filter

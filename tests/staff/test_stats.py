@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Complaint
+from escalation import solved
 from escalation.models import Body, Clock, ClockKind, DeadlinePolicy
 from staff import charts, conf, stats
 
@@ -98,6 +99,37 @@ def test_the_public_page_lists_only_platforms_with_enough_complaints(client, dat
     assert '<td class="text-end received">3</td>' in html and "33%" in html and "<svg" in html
     # Aggregates only: nothing about any one complaint.
     assert "TS-" not in html and "王小明" not in html
+
+
+@pytest.fixture
+def answers(data, consumer):
+    """Pinduoduo's consumers answer "Was it solved?": two say solved, one says not solved
+    (1 of Pinduoduo's 3 complaints is asked only); Taobao's consumer is never asked."""
+    pdd = Complaint.objects.filter(platform=data["pdd"]).order_by("pk")
+    for complaint, was_solved in zip(pdd, (True, True, False), strict=True):
+        solved.ask(complaint)
+        solved.answer(complaint, solved=was_solved, actor=consumer)
+    return data
+
+
+def test_the_staff_home_shows_the_confirmed_solved_share_beside_the_on_time_share(client, reviewer, answers):
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert '<td class="timely">33%</td><td class="solved">67%</td>' in html
+    taobao_row = html.split('data-platform="taobao"')[1].split("</tr>")[0]
+    assert '<td class="solved">—</td>' in taobao_row
+
+
+def test_the_public_page_shows_the_confirmed_solved_share_beside_the_on_time_share(client, answers, monkeypatch):
+    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
+    html = client.get(reverse("staff:public_stats")).content.decode()
+    assert '<td class="text-end timely">33%</td><td class="text-end solved">67%</td>' in html
+
+
+def test_the_public_page_shows_the_confirmed_solved_share_in_chinese(client, answers, monkeypatch):
+    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
+    html = client.get(reverse("staff:public_stats"), headers={"accept-language": "zh-hans"}).content.decode()
+    assert '<th class="text-end">消费者确认已解决</th>' in html and "67%" in html
 
 
 def test_the_public_page_says_when_no_platform_qualifies(client, data, monkeypatch):
