@@ -70,7 +70,7 @@ def test_fill_in_before_the_screenshot_is_read_says_so(logged_in, pinduoduo, rea
 def test_review_points_out_what_differs_from_the_screenshot_and_still_submits(logged_in, pinduoduo, read_screenshot):
     data = {**form_post(pinduoduo, amount="192.00", order_date="2026-03-06"), "evidence": read_screenshot.public_id}
     html = logged_in.post(reverse("complaints:new"), {**data, "action": "review"}).content.decode()
-    assert "实付金额(元)：截图显示为 ¥129.00；您填写的是 ¥192.00。" in html
+    assert "实付金额（元）：截图显示为 ¥129.00；您填写的是 ¥192.00。" in html
     assert "截图显示为 2026年3月5日；您填写的是 2026年3月6日。" in html
     assert "订单号：" not in html  # the order number agrees
     response = logged_in.post(reverse("complaints:new"), {**data, "action": "submit"})
