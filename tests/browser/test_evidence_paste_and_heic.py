@@ -6,8 +6,10 @@ import base64
 import re
 
 import pytest
+from django.db import connection
 
 from complaints.models import Complaint
+from tests.conftest import require_service
 from tests.imagegen import heic_with_gps, image_bytes, screenshot_png
 from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server
 
@@ -49,6 +51,7 @@ def signed_in_page(page, live_server, client, consumer):
 def broker_without_worker_yet(tmp_path):
     """Uploads are published to our own Redis; the worker is started by the test when it
     has seen them waiting."""
+    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
     with redis_server() as broker_url, celery_publishing_to(broker_url), smtp_server(Mailbox()) as smtp_port:
         worker = Worker(broker_url, smtp_port, tmp_path)
         try:
