@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
-from config.publishing import publish, publish_by_name
+from config.publishing import publish_by_name
 from notifications.services import queue_email
 
 from . import recipients, signals, states
@@ -122,9 +122,7 @@ def _hold_room_for_unclaimed(owner) -> None:
 def enqueue_processing(evidence_id: int) -> None:
     """Hand the upload to Celery. If the broker is unreachable the evidence stays
     pending and the periodic catch-up (process_pending_evidence) picks it up."""
-    from .tasks import process_evidence
-
-    publish(process_evidence, evidence_id)
+    publish_by_name("complaints.tasks.process_evidence", evidence_id)
 
 
 def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str:

@@ -10,6 +10,7 @@ after one such failure this process skips publishing for BROKER_DOWN_SECONDS, so
 consumer filing three screenshots waits one second, not four.
 """
 
+import contextlib
 import logging
 import time
 
@@ -50,8 +51,46 @@ def forget_broker_failure() -> None:
 
 
 def publish_by_name(task_name: str, *args) -> bool:
-    """Publish a task of another app by its registered name, so the publishing app
-    needs no import of it (complaints hands sanitised evidence to reading this way)."""
+    """Publish a task by its registered name, as the beat schedule names them, so no
+    service imports a tasks module (which imports the service back) nor another app."""
+    return publish(_signature(task_name), *args)
+
+
+def publish_many_by_name(task_name: str, batches: list[tuple]) -> int:
+    """Publish `task_name(*args)` for each args of `batches` through one pipelined
+    producer (kombu's Producer.batch, where the transport has it: Redis), so a sweep
+    handing out thousands of tasks returns in milliseconds. One message that cannot be
+    built or routed is logged and skipped; an unreachable broker stops the rest. Returns
+    how many were published; what is left is for the caller's own sweep."""
     from celery import current_app
 
-    return publish(current_app.signature(task_name), *args)
+    if not batches:
+        return 0
+    task = _signature(task_name)
+    published = 0
+    try:
+        with current_app.producer_or_acquire() as producer, _batched(producer):
+            for args in batches:
+                try:
+                    task.apply_async(args, retry=False, producer=producer)
+                    published += 1
+                except Exception:  # one message that cannot be built or routed
+                    log.warning("could not publish %s%s; left for the sweep", task_name, args, exc_info=True)
+    except Exception:  # kombu raises several types for an unreachable broker
+        log.warning("broker unavailable; %s %s tasks left for the sweep", len(batches), task_name, exc_info=True)
+    return published
+
+
+def _signature(task_name: str):
+    """The task by name. A web process has imported no tasks module, so the first time
+    a name is missing the apps' tasks modules are loaded (what a worker does at start):
+    the task's own options (eager in tests, acks_late) then apply, not send_task's."""
+    from celery import current_app
+
+    if task_name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.signature(task_name)
+
+
+def _batched(producer):
+    return producer.batch(max_size=1000) if hasattr(producer, "batch") else contextlib.nullcontext()

@@ -7,13 +7,14 @@ ones: it reads only the partial index clock_reminder_due_idx.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from config.publishing import publish_many_by_name
 
 from . import conf
 from .models import Clock, Reminder
@@ -151,31 +152,11 @@ def enqueue_reminders(reminder_ids: list[int], *, fan_out: bool = True) -> None:
     instead and workers publish the send tasks, so a large sweep returns in
     milliseconds. A broker failure leaves reminders pending for
     requeue_stale_reminders; one failing item never stops the others."""
-    from .tasks import dispatch_reminders, send_reminder
-
     if fan_out and len(reminder_ids) > FANOUT_THRESHOLD:
-        task, batches = (
-            dispatch_reminders,
-            [(reminder_ids[i : i + FANOUT_CHUNK],) for i in range(0, len(reminder_ids), FANOUT_CHUNK)],
-        )
+        chunks = [(reminder_ids[i : i + FANOUT_CHUNK],) for i in range(0, len(reminder_ids), FANOUT_CHUNK)]
+        publish_many_by_name("escalation.tasks.dispatch_reminders", chunks)
     else:
-        task, batches = send_reminder, [(reminder_id,) for reminder_id in reminder_ids]
-    if not batches:
-        return
-    try:
-        with task.app.producer_or_acquire() as producer, _batched(producer):
-            for args in batches:
-                try:
-                    task.apply_async(args, retry=False, producer=producer)
-                except Exception:  # one message that cannot be built or routed
-                    log.warning("could not enqueue %s%s; the next sweep retries", task.name, args, exc_info=True)
-    except Exception:  # kombu raises several types for an unreachable broker
-        log.warning("broker unavailable; %s reminders wait for the next sweep", len(reminder_ids), exc_info=True)
-
-
-def _batched(producer):
-    """Pipeline the publishes where the transport can (kombu's Producer.batch: Redis)."""
-    return producer.batch(max_size=1000) if hasattr(producer, "batch") else contextlib.nullcontext()
+        publish_many_by_name("escalation.tasks.send_reminder", [(reminder_id,) for reminder_id in reminder_ids])
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:

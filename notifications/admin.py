@@ -4,8 +4,21 @@ from django.utils.translation import ngettext
 
 from config.admin_search import SearchByPostMixin
 
-from .models import OutboundEmail
+from .models import EmailAttachment, OutboundEmail
 from .services import enqueue_delivery
+
+
+class EmailAttachmentInline(admin.TabularInline):
+    """What went with the email, by name and type (never the bytes)."""
+
+    model = EmailAttachment
+    fields = ("position", "name", "content_type", "storage", "path")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutboundEmail)
@@ -14,6 +27,7 @@ class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_filter = ("status", "template")
     search_fields = ("to", "subject", "complaint__reference")
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    inlines = [EmailAttachmentInline]
     actions = ["retry_now"]
 
     def has_add_permission(self, request):

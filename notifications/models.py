@@ -22,8 +22,6 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     reply_to = models.EmailField(_("reply to"), blank=True)
-    # complaints.Evidence ids whose sanitised files go with the email, read when it is sent.
-    attached_evidence_ids = models.JSONField(_("attached evidence"), default=list, blank=True)
     # Extra message headers set by the sender, e.g. List-Unsubscribe (RFC 2369 / RFC 8058).
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     complaint = models.ForeignKey(
@@ -53,3 +51,35 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to}"
+
+
+class EmailAttachment(models.Model):
+    """A file that goes with an email: its bytes, stored with the email in the same
+    transaction, or a path in one of the STORAGES, read when the email is sent. The
+    sender decides what may leave (complaints' evidence goes as its blurred shared
+    copy); the outbox only carries it."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(null=True, blank=True)
+    # A STORAGES alias and a name in it, when the file is not stored here.
+    storage = models.CharField(max_length=40, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["email", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "position"], name="email_attachment_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(content__isnull=False, path="")
+                | models.Q(content__isnull=True, storage__gt="", path__gt=""),
+                name="email_attachment_bytes_or_path",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -7,23 +7,41 @@ template is an error at queue time, never a silently unsent email.
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from config.publishing import publish
+from config.publishing import publish_by_name
 
-from .models import OutboundEmail
+from .models import EmailAttachment, OutboundEmail
 from .signals import email_finished
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 CLAIM_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an email: either its `content`, or a `path` in the storage
+    named `storage` (a STORAGES alias), read when the email is sent."""
+
+    name: str
+    content_type: str
+    content: bytes | None = None
+    storage: str = ""
+    path: str = ""
+
+    def __post_init__(self):
+        if (self.content is None) == (not self.path) or bool(self.path) != bool(self.storage):
+            raise ValueError("an attachment has either content, or a storage and a path")
 
 
 def queue_email(
@@ -35,13 +53,12 @@ def queue_email(
     complaint=None,
     dedupe_key: str | None = None,
     reply_to: str = "",
-    attach_evidence: Iterable = (),
+    attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
 ) -> OutboundEmail | None:
-    """Render `template` in `language`, store it and send it after the transaction
-    commits, with the sanitised files of `attach_evidence` (complaints.Evidence) and
-    the extra message `headers`. Returns None when an email with the same dedupe_key
-    already exists."""
+    """Render `template` in `language`, store it with its `attachments` and the extra
+    message `headers`, and send it after the transaction commits. Returns None when an
+    email with the same dedupe_key already exists."""
     subject, text, html = render_email(template, language, context)
     try:
         with transaction.atomic():
@@ -53,10 +70,21 @@ def queue_email(
                 body_text=text,
                 body_html=html,
                 reply_to=reply_to,
-                attached_evidence_ids=[evidence.pk for evidence in attach_evidence],
                 headers=dict(headers or {}),
                 complaint=complaint,
                 dedupe_key=dedupe_key,
+            )
+            EmailAttachment.objects.bulk_create(
+                EmailAttachment(
+                    email=email,
+                    position=position,
+                    name=item.name,
+                    content_type=item.content_type,
+                    content=item.content,
+                    storage=item.storage,
+                    path=item.path,
+                )
+                for position, item in enumerate(attachments)
             )
     except IntegrityError:
         if dedupe_key and OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
@@ -79,16 +107,14 @@ def render_email(template: str, language: str, context: dict) -> tuple[str, str,
 def enqueue_delivery(email_id: int) -> None:
     """Hand the email to Celery. If the broker is unreachable the row stays pending
     and the periodic resend picks it up; the user's request never fails for it."""
-    from .tasks import deliver_email
-
-    publish(deliver_email, email_id)
+    publish_by_name("notifications.tasks.deliver_email", email_id)
 
 
 def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one stored email, at most one sender at a time.
 
     1. Claim the row with a conditional update (pending, not held by a live claim).
-    2. Send it over the configured backend, with its evidence files attached.
+    2. Send it over the configured backend, with its attachments.
     3. Record sent, or the error and the next attempt (exponential backoff);
        after MAX_ATTEMPTS it is failed and stays visible to staff. Either end is
        announced by signals.email_finished.
@@ -113,7 +139,7 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     try:
-        _attach_evidence(message, email.attached_evidence_ids)
+        _attach(message, email)
         message.send()
     except Exception as exc:  # SMTP, socket, storage and backend errors alike
         failed = email.attempts >= MAX_ATTEMPTS
@@ -134,14 +160,14 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     return "sent"
 
 
-def _attach_evidence(message: EmailMultiAlternatives, evidence_ids: list[int]) -> None:
-    """Attach the sanitised copies (no EXIF, our own content type), never a raw upload,
-    with the personal data OCR found on them blurred."""
-    from complaints.models import Evidence
-    from reading.blur import shared_copy
-
-    for item in Evidence.objects.ready().filter(pk__in=evidence_ids).order_by("created_at", "id"):
-        message.attach(item.original_name, shared_copy(item), item.content_type)
+def _attach(message: EmailMultiAlternatives, email: OutboundEmail) -> None:
+    for item in email.attachments.order_by("position"):
+        if item.path:
+            with storages[item.storage].open(item.path, "rb") as handle:
+                content = handle.read()
+        else:
+            content = bytes(item.content)
+        message.attach(item.name, content, item.content_type)
 
 
 def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

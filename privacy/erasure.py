@@ -25,7 +25,7 @@ from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from complaints.states import TERMINAL, Actor
 from escalation import clocks
 from escalation.models import EscalationFiling, PlatformFiling
-from notifications.models import OutboundEmail
+from notifications.models import EmailAttachment, OutboundEmail
 
 from .addresses import unlinked_emails_to
 
@@ -48,7 +48,6 @@ ERASED_EMAIL_FIELDS = {
     "body_text": "",
     "body_html": "",
     "reply_to": "",
-    "attached_evidence_ids": [],
     # List-Unsubscribe and the like: links with a token for the erased complaint.
     "headers": {},
     "last_error": "",
@@ -135,7 +134,9 @@ def end_sessions(user) -> int:
 
 
 def _erase_emails(which: Q) -> None:
-    """Blank the stored emails; one not sent yet is cancelled (there is nobody left to send it to)."""
+    """Blank the stored emails and delete their attachments; one not sent yet is
+    cancelled (there is nobody left to send it to)."""
+    EmailAttachment.objects.filter(email__in=OutboundEmail.objects.filter(which)).delete()
     unsent = list(OutboundEmail.objects.filter(which, status=OutboundEmail.Status.PENDING).values_list("pk", flat=True))
     OutboundEmail.objects.filter(pk__in=unsent).update(
         **{**ERASED_EMAIL_FIELDS, "last_error": NOT_SENT_ERASED}, status=OutboundEmail.Status.FAILED, locked_until=None

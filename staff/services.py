@@ -19,7 +19,8 @@ from complaints import services as complaint_services
 from complaints.consents import Recipient, has_consent
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
-from notifications.services import queue_email
+from notifications.services import Attachment, queue_email
+from reading.blur import shared_copy
 
 from .models import AccessLog
 
@@ -132,7 +133,8 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
 def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: TimelineEvent) -> None:
     """The complaint as the platform reads it (in Chinese), one email per forwarding
     move however often this runs. Only sanitised copies leave Tousu: evidence still
-    being checked is neither listed nor attached."""
+    being checked is neither listed nor attached, and each goes as its shared copy
+    (reading.blur), with the personal data OCR found on it blurred."""
     evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
     queue_email(
         template=PLATFORM_FORWARD_TEMPLATE,
@@ -142,7 +144,7 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
         complaint=complaint,
         dedupe_key=f"{PLATFORM_FORWARD_TEMPLATE}:{forwarded_event.pk}",
         reply_to=(settings.STAFF_NOTIFICATION_EMAILS or [""])[0],
-        attach_evidence=evidence,
+        attachments=[Attachment(item.original_name, item.content_type, shared_copy(item)) for item in evidence],
     )
 
 

@@ -64,3 +64,40 @@ def test_an_email_that_keeps_failing_ends_as_failed_with_its_error_for_staff(smt
     assert outcomes == ["retry"] * (services.MAX_ATTEMPTS - 1) + ["failed"]
     assert email.status == OutboundEmail.Status.FAILED and email.last_error
     assert email.pk not in services.due_email_ids(now=now)
+
+
+def test_attachments_go_with_the_email_from_their_bytes_or_from_a_storage_path(consumer, make_complaint):
+    from django.core import mail
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    stored = storages["evidence"].save("outbox-test/receipt.pdf", ContentFile(b"%PDF-1.4 stored"))
+    try:
+        email = services.queue_email(
+            template="new_message",
+            to="owner@example.com",
+            language="zh-hans",
+            context={"complaint": make_complaint(consumer), "text": "附件"},
+            attachments=[
+                services.Attachment("note.txt", "text/plain", b"in the row"),
+                services.Attachment("receipt.pdf", "application/pdf", storage="evidence", path=stored),
+            ],
+        )
+        mail.outbox.clear()
+        assert services.deliver(email.pk) == "sent"
+    finally:
+        storages["evidence"].delete(stored)
+    [message] = mail.outbox
+    assert message.attachments == [
+        ("note.txt", "in the row", "text/plain"),
+        ("receipt.pdf", b"%PDF-1.4 stored", "application/pdf"),
+    ]
+
+
+def test_an_attachment_is_either_bytes_or_a_storage_path():
+    with pytest.raises(ValueError):
+        services.Attachment("both.txt", "text/plain", b"x", storage="evidence", path="a/b.txt")
+    with pytest.raises(ValueError):
+        services.Attachment("neither.txt", "text/plain")
+    with pytest.raises(ValueError):
+        services.Attachment("no-storage.txt", "text/plain", path="a/b.txt")
