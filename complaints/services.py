@@ -189,7 +189,7 @@ def _reject(evidence: Evidence, code: str) -> None:
             state=Evidence.State.REJECTED, rejection=code, upload="", processing_until=None
         )
         if evidence.complaint_id:
-            _record(
+            record_event(
                 evidence.complaint,
                 TimelineEvent.Kind.EVIDENCE_REJECTED,
                 actor=None,
@@ -249,25 +249,54 @@ def purge_unclaimed_evidence(*, older_than: dt.timedelta, now: dt.datetime | Non
 
 
 def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
-    """Attach already-staged evidence to an existing complaint and put it on the timeline."""
+    """The consumer adds already-staged evidence to their open complaint; a reply to a
+    request for information puts the case back in review."""
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if locked.status in states.TERMINAL:
             raise TransitionNotAllowed(locked.status, locked.status)
-        present = locked.evidence.count()
-        if present + len(evidence) > settings.EVIDENCE_MAX_FILES:
-            raise EvidenceLimitReached()
-        ids = [e.pk for e in evidence]
-        claimed = (
-            Evidence.objects.filter(pk__in=ids, owner=actor, complaint__isnull=True)
-            .exclude(state=Evidence.State.REJECTED)
-            .update(complaint=locked)
-        )
-        if claimed != len(ids):
-            raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
-        names = ", ".join(e.original_name for e in evidence)
-        _record(locked, TimelineEvent.Kind.EVIDENCE_ADDED, actor=actor, role=Actor.CONSUMER, text=names)
+        attach_evidence(locked, evidence, actor=actor, role=Actor.CONSUMER)
         _consumer_replied(locked, actor)
+
+
+def check_room_for_evidence(complaint: Complaint, adding: int) -> None:
+    """Raise EvidenceLimitReached when `adding` more files would take `complaint` past
+    EVIDENCE_MAX_FILES. Callers ask before staging uploads, so a refusal stores
+    nothing; attach_evidence asks again under the complaint's row lock."""
+    if complaint.evidence.count() + adding > settings.EVIDENCE_MAX_FILES:
+        raise EvidenceLimitReached()
+
+
+def attach_evidence(complaint: Complaint, evidence: list[Evidence], *, actor, role: str) -> TimelineEvent | None:
+    """Make staged evidence (uploaded by the complaint's owner, not yet filed) part of
+    `complaint` and put it on the timeline: the one writer of Evidence.complaint after
+    filing, for the consumer and for staff recording the platform's files alike.
+
+    The complaint's row is locked until the caller's transaction ends, so two callers
+    adding files at once are counted one after the other and cannot pass the limit.
+    Raises EvidenceLimitReached, or ValidationError("expired") when an upload was purged
+    meanwhile, before anything is written."""
+    if not evidence:
+        return None
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        check_room_for_evidence(locked, len(evidence))
+        _claim_staged(locked, evidence, owner_id=locked.owner_id)
+        names = ", ".join(e.original_name for e in evidence)
+        return record_event(locked, TimelineEvent.Kind.EVIDENCE_ADDED, actor=actor, role=role, text=names)
+
+
+def _claim_staged(complaint: Complaint, evidence: list[Evidence], *, owner_id) -> None:
+    """Point `owner_id`'s staged uploads at `complaint` in one conditional update; an
+    upload rejected, purged or claimed meanwhile fails the whole claim."""
+    ids = [e.pk for e in evidence]
+    claimed = (
+        Evidence.objects.filter(pk__in=ids, owner_id=owner_id, complaint__isnull=True)
+        .exclude(state=Evidence.State.REJECTED)
+        .update(complaint=complaint)
+    )
+    if claimed != len(ids):
+        raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
 
 
 # --- Filing -----------------------------------------------------------------
@@ -306,24 +335,17 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
                 status_changed_at=now,
                 **data,
             )
-            ids = [e.pk for e in evidence]
-            claimed = (
-                Evidence.objects.filter(pk__in=ids, owner=owner, complaint__isnull=True)
-                .exclude(state=Evidence.State.REJECTED)
-                .update(complaint=complaint)
-            )
-            if claimed != len(ids):
-                raise ValidationError(_("Some uploaded files expired. Please upload them again."), code="expired")
+            _claim_staged(complaint, evidence, owner_id=owner.pk)
             # The form asked for it (ComplaintForm.platform_consent); stored with its text.
             record_consent(user=owner, complaint=complaint, recipient=Recipient.PLATFORM, at=now)
-            _record(
+            record_event(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
             recipients.request_contact_confirmation(complaint, now=now)
             _email_consumer(
                 complaint,
                 "complaint_submitted",
-                {"evidence_count": len(ids)},
+                {"evidence_count": len(evidence)},
                 language=language,
                 dedupe_key=f"submitted:{complaint.pk}",
             )
@@ -361,7 +383,7 @@ def transition(
         if changed != 1:
             raise ComplaintChanged(complaint.reference)
         complaint.status, complaint.status_changed_at = target, now
-        _record(
+        record_event(
             complaint,
             TimelineEvent.Kind.STATUS_CHANGED,
             actor=actor,
@@ -399,7 +421,7 @@ def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> T
     """A step on a route after the platform that does not change the status (12315's
     decision, the end of mediation, a second body): one timeline event. The caller
     (escalation.ladder.record_step) holds the complaint's row lock and checked the step."""
-    return _record(complaint, TimelineEvent.Kind.ROUTE_STEP, actor=actor, role=role, text=text)
+    return record_event(complaint, TimelineEvent.Kind.ROUTE_STEP, actor=actor, role=role, text=text)
 
 
 # --- Messages ---------------------------------------------------------------
@@ -415,7 +437,7 @@ def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_onl
         if role == Actor.CONSUMER and locked.status in states.TERMINAL:
             raise TransitionNotAllowed(locked.status, locked.status)
         kind = TimelineEvent.Kind.NOTE if staff_only else TimelineEvent.Kind.MESSAGE
-        event = _record(locked, kind, actor=actor, role=role, text=text, staff_only=staff_only)
+        event = record_event(locked, kind, actor=actor, role=role, text=text, staff_only=staff_only)
         if role == Actor.CONSUMER:
             _consumer_replied(locked, actor)
         elif not staff_only:
@@ -433,7 +455,11 @@ def _consumer_replied(complaint: Complaint, actor) -> None:
 # --- Helpers ----------------------------------------------------------------
 
 
-def _record(complaint, kind, *, actor, role, from_status="", to_status="", text="", staff_only=False, at=None):
+def record_event(
+    complaint, kind, *, actor, role, from_status="", to_status="", text="", staff_only=False, at=None
+) -> TimelineEvent:
+    """Write one line of the complaint's timeline: the only writer of TimelineEvent.
+    `actor` may be None (the system); `staff_only` hides it from the consumer."""
     return TimelineEvent.objects.create(
         complaint=complaint,
         kind=kind,

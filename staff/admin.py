@@ -256,11 +256,17 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         if form.is_valid():
             try:
                 actions.perform(action, complaint, request.user, form.cleaned_data)
+            except complaint_services.EvidenceLimitReached as exc:
+                if "files" not in form.fields:
+                    raise
+                # Next to the file field, the text kept: staff pick fewer files and send again.
+                form.add_error("files", exc)
             except REFUSED as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                return HttpResponseRedirect(change_url)
             else:
                 self.message_user(request, gettext("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
-            return HttpResponseRedirect(change_url)
+                return HttpResponseRedirect(change_url)
         request.method = "GET"  # render the page (not process the read-only form) with the errors
         context = self._page_context(request, complaint, bound=(name, form))
         response = super().change_view(request, str(complaint.pk), extra_context=context)

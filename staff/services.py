@@ -58,11 +58,11 @@ def take(complaint: Complaint, *, actor) -> Complaint:
 
 def record_staff_event(complaint: Complaint, kind: str, *, actor, text: str) -> TimelineEvent:
     """A staff-only line on the timeline (assignment, platform email sent or failed)."""
-    return TimelineEvent.objects.create(
-        complaint=complaint,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_role=Actor.STAFF if getattr(actor, "pk", None) else Actor.SYSTEM,
+    return complaint_services.record_event(
+        complaint,
+        kind,
+        actor=actor,
+        role=Actor.STAFF if getattr(actor, "pk", None) else Actor.SYSTEM,
         text=text,
         staff_only=True,
     )
@@ -200,21 +200,34 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
     clock) with the answer as the timeline text, and attach its files to the complaint.
 
     Files go through the evidence pipeline (checked and sanitised images) and belong
-    to the consumer's complaint, so the consumer sees them on their timeline too."""
-    staged = [complaint_services.stage_evidence(complaint.owner, upload) for upload in files]
-    with transaction.atomic():
-        complaint_services.transition(
-            complaint, Status.PLATFORM_RESPONDED, actor=actor, role=Actor.STAFF, text=text, details={"response": text}
-        )
-        if staged:
-            Evidence.objects.filter(pk__in=[e.pk for e in staged], complaint__isnull=True).update(complaint=complaint)
-            TimelineEvent.objects.create(
-                complaint=complaint,
-                kind=TimelineEvent.Kind.EVIDENCE_ADDED,
+    to the consumer's complaint, so the consumer sees them on their timeline too.
+
+    1. Refuse (EvidenceLimitReached) before staging anything when the files would take
+       the complaint past its limit.
+    2. Stage the files, then move and attach them in one transaction
+       (complaints.services.attach_evidence checks the limit again under the lock).
+    3. If anything is refused on the way, the staged uploads are deleted: nothing of
+       the attempt stays.
+    """
+    complaint_services.check_room_for_evidence(complaint, len(files))
+    staged = []
+    try:
+        for upload in files:
+            staged.append(complaint_services.stage_evidence(complaint.owner, upload))
+        with transaction.atomic():
+            complaint_services.transition(
+                complaint,
+                Status.PLATFORM_RESPONDED,
                 actor=actor,
-                actor_role=Actor.STAFF,
-                text=", ".join(e.original_name for e in staged),
+                role=Actor.STAFF,
+                text=text,
+                details={"response": text},
             )
+            complaint_services.attach_evidence(complaint, staged, actor=actor, role=Actor.STAFF)
+    except Exception:
+        # The files go after commit (complaints.receivers).
+        Evidence.objects.filter(pk__in=[e.pk for e in staged], complaint__isnull=True).delete()
+        raise
     return complaint
 
 

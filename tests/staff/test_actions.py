@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from channels.levels import Level
 from channels.models import Body, Channel
-from complaints.models import Complaint, TimelineEvent
+from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Status
 from notifications.models import OutboundEmail
 from staff.models import AccessLog
@@ -177,6 +177,27 @@ def test_a_platform_email_that_keeps_failing_ends_failed_on_the_staff_timeline(
     assert outcomes[-1] == "failed" and OutboundEmail.objects.get(pk=email.pk).status == "failed"
     failed = last_event(complaint, kind=TimelineEvent.Kind.NOTE)
     assert failed.staff_only and "complaints@pdd.example" in failed.text
+
+
+def test_a_platform_response_with_files_past_the_limit_is_refused_next_to_the_field_and_stores_nothing(
+    client, reviewer, make_complaint, consumer, email_channel, settings
+):
+    complaint = make_complaint(consumer, images=settings.EVIDENCE_MAX_FILES)  # 10, the limit
+    client.force_login(reviewer)
+    act(client, complaint, "forward", channel=email_channel.pk)
+    events_before = TimelineEvent.objects.filter(complaint=complaint).count()
+    url = reverse("admin:complaints_complaint_act", args=[complaint.pk, "respond"])
+
+    response = client.post(url, {"respond-text": "平台同意退款", "respond-files": [png_upload("reply.png")]})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'class="errorlist[^"]*"[^>]*>\s*<li>每条投诉最多 10 个文件。</li>', html)
+    assert "平台同意退款" in html  # the text typed is kept
+    assert status_of(complaint) == Status.FORWARDED
+    assert complaint.evidence.count() == 10
+    assert not Evidence.objects.filter(owner=consumer, complaint__isnull=True).exists()  # nothing staged is left
+    assert TimelineEvent.objects.filter(complaint=complaint).count() == events_before
 
 
 def test_recording_the_platforms_response_meets_the_first_response_clock_and_keeps_its_files(
