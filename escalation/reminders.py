@@ -19,7 +19,7 @@ from accounts.models import language_of
 from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
 from notifications.models import OutboundEmail
-from notifications.services import deliver, queue_email
+from notifications.services import queue_email
 
 from . import clocks, conf, ladder
 from .models import Body, Clock, Reminder, ReminderMute
@@ -127,14 +127,16 @@ def body_name(clock: Clock) -> str:
 
 
 def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
-    """Send one claimed reminder; safe to run any number of times.
+    """Put one claimed reminder's email in the outbox; safe to run any number of times.
 
     1. Stop if it already finished, or mark it skipped when it no longer applies
        (clock met or stopped, complaint closed or escalated, reminders muted).
     2. Put the email in the outbox under a dedupe key (a rerun finds the same row)
        and schedule the clock's next reminder, in one transaction.
-    3. Deliver it now and record the outcome: sent, failed with the error, or
-       "retry" (the task retries with backoff; the outbox keeps its own retries).
+    3. That is all: the outbox is the one sender (its commit hook hands the email to
+       notifications.tasks.deliver_email, which retries with backoff), and the
+       reminder takes the email's outcome when it is known (record_email_outcome).
+       Delivering here as well made two senders race for the same row.
     """
     now = now or timezone.now()
     reminder = (
@@ -170,20 +172,26 @@ def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
         Clock.objects.filter(
             pk=clock.pk, state=Clock.State.RUNNING, next_reminder_at=None, reminder_seq=reminder.seq
         ).update(next_reminder_at=next_at, next_reminder_kind=next_kind)
-    return record_delivery(reminder.pk, email.pk, now)
+    if email.status != OutboundEmail.Status.PENDING:
+        # A rerun after the email already went (the first run's ack was lost).
+        _take_outcome(email.pk, now)
+    return "queued"
 
 
-def record_delivery(reminder_id: int, email_id: int, now: dt.datetime) -> str:
-    deliver(email_id, now=now)
+def record_email_outcome(*, email, status: str, **_kwargs) -> None:
+    """Receiver of notifications.signals.email_finished: a reminder's email was sent,
+    or failed for good, so the reminder is finished the same way."""
+    _take_outcome(email.pk, timezone.now())
+
+
+def _take_outcome(email_id: int, now: dt.datetime) -> None:
     email = OutboundEmail.objects.only("status", "last_error", "attempts").get(pk=email_id)
     status = {
         OutboundEmail.Status.SENT: Reminder.Status.SENT,
         OutboundEmail.Status.FAILED: Reminder.Status.FAILED,
-    }.get(email.status, Reminder.Status.PENDING)
-    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        status=status,
-        attempts=email.attempts,
-        last_error=email.last_error,
-        finished_at=now if status != Reminder.Status.PENDING else None,
+    }.get(email.status)
+    if status is None:
+        return
+    Reminder.objects.filter(email_id=email_id, status=Reminder.Status.PENDING).update(
+        status=status, attempts=email.attempts, last_error=email.last_error, finished_at=now
     )
-    return "retry" if status == Reminder.Status.PENDING else status

@@ -125,13 +125,15 @@ def _claim_one_by_one(due, now) -> list[int]:
 
 
 def requeue_stale_reminders(now: dt.datetime | None = None) -> list[int]:
-    """Hand out again the claimed reminders whose task never finished (a worker killed
-    mid-send, a broker that lost the message). The conditional update on enqueued_at
-    lets only one sweep re-enqueue each; sending is idempotent anyway."""
+    """Hand out again the claimed reminders whose task never queued their email (a
+    worker killed before it, a broker that lost the message). One whose email is in the
+    outbox is the outbox's to deliver and retry (notifications.tasks.resend_pending_email).
+    The conditional update on enqueued_at lets only one sweep re-enqueue each; queueing
+    is idempotent anyway."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=conf.STALE_REMINDER_SECONDS)
     stale = list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING, enqueued_at__lt=cutoff).values_list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, email__isnull=True, enqueued_at__lt=cutoff).values_list(
             "pk", "enqueued_at"
         )[:1000]
     )

@@ -4,9 +4,6 @@ from celery import shared_task
 
 from . import digest, reminders, sweep
 
-# Retry a reminder whose email is not delivered yet after 30 s, 60 s, 120 s, ...
-RETRY_BASE_SECONDS = 30
-
 
 @shared_task
 def sweep_deadlines() -> dict:
@@ -21,12 +18,10 @@ def dispatch_reminders(reminder_ids: list[int]) -> int:
     return len(reminder_ids)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6)
-def send_reminder(self, reminder_id: int) -> str:
-    outcome = reminders.send_reminder(reminder_id)
-    if outcome == "retry":
-        raise self.retry(countdown=RETRY_BASE_SECONDS * 2**self.request.retries)
-    return outcome
+@shared_task(acks_late=True)
+def send_reminder(reminder_id: int) -> str:
+    """Queue the reminder's email; the outbox delivers and retries it."""
+    return reminders.send_reminder(reminder_id)
 
 
 @shared_task

@@ -10,8 +10,8 @@ from django.core import mail
 from accounts.models import remember_language
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import reminders
 from escalation.sweep import claim_due_reminders
+from tests.escalation.sending import send_reminders
 
 SH = ZoneInfo("Asia/Shanghai")
 PO = Path(__file__).resolve().parents[2] / "escalation" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -36,7 +36,7 @@ def test_reminder_is_written_in_the_consumers_language(policies, make_complaint,
     mail.outbox.clear()
     with time_machine.travel(dt.datetime(2025, 10, 10, 9, 5, tzinfo=SH), tick=False):
         [reminder_id] = claim_due_reminders()
-        reminders.send_reminder(reminder_id)
+        assert send_reminders([reminder_id]) == ["sent"]
     [message] = mail.outbox
     assert "拼多多的期限是明天" in message.subject
     assert "不再接收这个投诉的提醒" in message.body

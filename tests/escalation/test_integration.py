@@ -71,6 +71,11 @@ def overdue_complaints(policies, make_complaint, consumer):
     return make
 
 
+def deliveries(worker) -> list[str]:
+    """The outcome of every notifications.tasks.deliver_email the worker ran, from its log."""
+    return re.findall(r"deliver_email\[[^\]]+\] succeeded in [^:]+: '(\w+)'", worker.log.read_text())
+
+
 def reminder_statuses():
     return sorted(Reminder.objects.values_list("status", flat=True))
 
@@ -85,6 +90,7 @@ def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, o
             assert sweep() == {"claimed": 2, "requeued": 0, "asked_again": 0}  # first response and resolution
             wait_for(lambda: len(mailbox.messages) >= 2, 60, "two reminder emails")
             wait_for(lambda: reminder_statuses() == ["sent", "sent"], 30, "reminders recorded as sent")
+            wait_for(lambda: len(deliveries(worker)) >= 2, 30, "the delivery tasks' outcomes")
             # A second sweep finds nothing due; a duplicated task message changes nothing.
             assert sweep() == {"claimed": 0, "requeued": 0, "asked_again": 0}
             from escalation.tasks import send_reminder
@@ -95,6 +101,9 @@ def test_a_real_worker_delivers_a_reminder_over_smtp_exactly_once(real_broker, o
         finally:
             worker.kill()
     assert len(mailbox.messages) == 2
+    # One delivery attempt per reminder: the outbox's task, never a second sender racing it.
+    assert deliveries(worker) == ["sent", "sent"]
+    assert sorted(OutboundEmail.objects.values_list("attempts", flat=True)) == [1, 1]
     assert {tuple(m.rcpt_tos) for m in mailbox.messages} == {(complaint.contact_email,)}
     assert all(complaint.reference.encode() in m.content for m in mailbox.messages)
     # RFC 8058 one-click muting survives the real SMTP backend.
@@ -163,7 +172,12 @@ def test_a_worker_killed_while_sending_delivers_after_restart_once(real_broker, 
             OutboundEmail.objects.update(locked_until=past)
             Reminder.objects.update(enqueued_at=past)
             worker.start()
-            assert sweep() == {"claimed": 0, "requeued": 1, "asked_again": 0}
+            # The reminder's email is in the outbox: the outbox's resend delivers it, the
+            # deadline sweep leaves it alone.
+            assert sweep() == {"claimed": 0, "requeued": 0, "asked_again": 0}
+            from notifications.tasks import resend_pending_email
+
+            resend_pending_email.apply_async()
             wait_for(lambda: len(mailbox.messages) >= 1, 60, "the reminder after the restart")
             wait_for(lambda: reminder_statuses() == ["sent"], 30, "the reminder recorded as sent")
             time.sleep(3)

@@ -17,9 +17,10 @@ from complaints.consents import record_consent
 from complaints.models import TimelineEvent
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import ladder, reminders
+from escalation import ladder
 from escalation.models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
 from escalation.sweep import claim_due_reminders
+from tests.escalation.sending import send_reminders
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
@@ -57,7 +58,7 @@ def clock(complaint, kind):
 
 def sweep_and_send(when: str) -> list[str]:
     with time_machine.travel(at(when), tick=False):
-        return [reminders.send_reminder(rid) for rid in claim_due_reminders()]
+        return send_reminders(claim_due_reminders())
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from escalation.digest import send_staff_digest
 from escalation.models import Clock, ClockKind, Reminder, ReminderMute, Route, StepKind
 from escalation.sweep import claim_due_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
+from tests.escalation.sending import send_reminders
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-30 14:00")]
@@ -39,7 +40,7 @@ def forwarded(policies, make_complaint, staff, consumer):
 
 def sweep_and_send(when: str) -> list[str]:
     with time_machine.travel(at(when), tick=False):
-        return [reminders.send_reminder(rid) for rid in claim_due_reminders()]
+        return send_reminders(claim_due_reminders())
 
 
 def test_nothing_is_claimed_before_the_due_tomorrow_reminder_time(forwarded):
@@ -76,10 +77,26 @@ def test_two_sweeps_at_the_same_moment_claim_each_reminder_once(forwarded):
 def test_a_retried_send_task_does_not_send_twice(forwarded):
     with time_machine.travel(at("2025-10-10 09:05"), tick=False):
         [reminder_id] = claim_due_reminders()
-        assert reminders.send_reminder(reminder_id) == "sent"
+        assert send_reminders([reminder_id]) == ["sent"]
         Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.PENDING)  # as if the ack was lost
-        reminders.send_reminder(reminder_id)
+        assert send_reminders([reminder_id]) == ["sent"]  # finds its email, already sent
     assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.get(template__startswith="reminder_").attempts == 1
+
+
+def test_each_reminder_email_is_attempted_once_by_the_outbox_and_not_again_by_the_reminder_task(forwarded, settings):
+    """The reminder task only queues; the outbox's commit hook is the one delivery.
+    With the server down, that is exactly one failed attempt, then the outbox's backoff."""
+    settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
+    assert sweep_and_send("2025-10-10 09:05") == ["pending"]
+    email = OutboundEmail.objects.get(template__startswith="reminder_")
+    assert (email.attempts, email.status) == (1, OutboundEmail.Status.PENDING)
+    assert email.next_attempt_at == at("2025-10-10 09:06")  # 30 s * 2**1 later
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweep_and_send("2025-10-10 09:07") == []  # nothing new is due; the email waits for the outbox
+    assert OutboundEmail.objects.get(template__startswith="reminder_").attempts == 1
+    assert mail.outbox == []
 
 
 def test_overdue_reminder_says_what_to_do_next_and_links_the_packet(forwarded):
@@ -128,20 +145,38 @@ def test_a_muted_complaint_gets_no_reminder_and_the_skip_is_recorded(forwarded):
     assert Reminder.objects.get().last_error == "muted by the consumer"
 
 
-def test_a_failing_smtp_server_is_recorded_for_staff_and_the_task_retries(forwarded, settings):
+def test_a_failing_smtp_server_leaves_the_reminder_pending_and_its_outcome_follows_the_outbox(forwarded, settings):
+    from notifications.services import MAX_ATTEMPTS, deliver
+
     settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
-    assert sweep_and_send("2025-10-10 09:05") == ["retry"]
+    assert sweep_and_send("2025-10-10 09:05") == ["pending"]
     reminder = Reminder.objects.get()
-    assert reminder.status == Reminder.Status.PENDING
-    assert "Connection refused" in reminder.last_error
+    assert "Connection refused" in reminder.email.last_error
     assert reminder.email.status == OutboundEmail.Status.PENDING
+    # The outbox's own retries run out: the reminder ends failed, with the error.
+    outcomes = [
+        deliver(reminder.email_id, now=at("2025-10-10 09:05") + dt.timedelta(days=day))
+        for day in range(1, MAX_ATTEMPTS)
+    ]
+    assert outcomes == ["retry"] * (MAX_ATTEMPTS - 2) + ["failed"]
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == (Reminder.Status.FAILED, MAX_ATTEMPTS)
+    assert reminder.last_error == "ConnectionRefusedError: [Errno 111] Connection refused"
 
 
-def test_stale_pending_reminders_are_handed_out_again_once(forwarded, settings):
+def test_stale_reminders_whose_email_was_never_queued_are_handed_out_again_once(forwarded):
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        [lost, queued] = claim_due_reminders() + [None]  # one due: its task message is lost
+    assert queued is None
+    with time_machine.travel(at("2025-10-10 09:30"), tick=False):
+        assert requeue_stale_reminders() == [lost]
+        assert requeue_stale_reminders() == []
+
+
+def test_a_stale_reminder_whose_email_is_in_the_outbox_is_left_to_the_outbox(forwarded, settings):
     settings.EMAIL_BACKEND = "tests.escalation.failing_backend.RefusingBackend"
     sweep_and_send("2025-10-10 09:05")
     with time_machine.travel(at("2025-10-10 09:30"), tick=False):
-        assert len(requeue_stale_reminders()) == 1
         assert requeue_stale_reminders() == []
 
 
