@@ -206,15 +206,34 @@ def build_calendar(
 class _Cache:
     calendar: WorkCalendar | None = None
     expires: float = 0.0
+    tables_exist = False
     lock = threading.Lock()
 
 
 def _load_overrides() -> tuple[dict[dt.date, bool], list[int]]:
+    """Staff's overrides and published years. Only a database without the tables yet
+    (before `migrate`) reads as none; any other failure raises, because a calendar
+    silently missing an override stores wrong deadlines that are not even provisional.
+
+    The tables are looked for (not a failed query caught), so a transaction around the
+    caller is never left aborted; once found, they are not looked for again."""
     from .models import HolidayOverride, PublishedSchedule
 
+    if not _Cache.tables_exist:
+        if _tables_missing(HolidayOverride, PublishedSchedule):
+            log.info("working-day override tables not created yet; using the library table only")
+            return {}, []
+        _Cache.tables_exist = True
     overrides = dict(HolidayOverride.objects.values_list("date", "is_working_day"))
     years = list(PublishedSchedule.objects.values_list("year", flat=True))
     return overrides, years
+
+
+def _tables_missing(*models) -> bool:
+    from django.db import connection
+
+    present = set(connection.introspection.table_names())
+    return any(model._meta.db_table not in present for model in models)
 
 
 def get_calendar() -> WorkCalendar:
@@ -222,11 +241,7 @@ def get_calendar() -> WorkCalendar:
     if calendar is not None and time.monotonic() < _Cache.expires:
         return calendar
     with _Cache.lock:
-        try:
-            overrides, years = _load_overrides()
-        except Exception:  # no database yet (migrate, checks) or no access (unit tests)
-            log.debug("working-day overrides unavailable; using the library table only", exc_info=True)
-            overrides, years = {}, []
+        overrides, years = _load_overrides()
         _Cache.calendar = build_calendar(overrides, published_years=years)
         _Cache.expires = time.monotonic() + RELOAD_SECONDS
         return _Cache.calendar

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -43,14 +42,6 @@ DEADLINE_LABELS = {
     "due_soon": _("due within one working day"),
     "fine": _("on time"),
 }
-
-
-def _has_template(name: str) -> bool:
-    try:
-        select_template([name])
-    except Exception:
-        return False
-    return True
 
 
 @admin.register(Complaint)
@@ -217,8 +208,6 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
             "buttons": buttons,
             "can_reveal": access.can_reveal_contact(request.user, complaint),
-            "show_clocks": _has_template("escalation/_complaint_deadlines.html"),
-            "show_channels": _has_template("channels/_platform_channels_list.html"),
             "contact_fields": [(field, AccessLog.Field(field).label) for field in services.CONTACT_FIELDS],
             "packet_bodies": packet_views.BODIES,
             "can_download_zip": access.staff_may_view_evidence(request.user),

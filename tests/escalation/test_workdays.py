@@ -7,6 +7,8 @@ from escalation.models import HolidayOverride, PublishedSchedule
 from escalation.workdays import add_working_days, build_calendar, is_working_day, working_days_between
 
 D = dt.date.fromisoformat
+# The process calendar reads staff's overrides (none here) from the database.
+pytestmark = pytest.mark.django_db
 
 # facts.md §3: the State Council's notices for 2025 and 2026.
 HOLIDAYS_2025_NATIONAL_DAY = [f"2025-10-0{i}" for i in range(1, 9)]
@@ -112,6 +114,35 @@ def test_staff_override_rows_are_merged_into_the_process_calendar_at_once():
     assert workdays.deadline(D("2026-12-31"), 1) == workdays.Deadline(D("2027-01-04"), False)
     HolidayOverride.objects.all().delete()
     assert is_working_day(D("2027-01-01"))
+
+
+@pytest.fixture
+def fresh_calendar():
+    """The process calendar rebuilt from the database now, and again after the test."""
+    workdays._Cache.tables_exist = False
+    workdays.invalidate_calendar()
+    yield
+    workdays._Cache.tables_exist = False
+    workdays.invalidate_calendar()
+
+
+def test_before_migrate_the_calendar_is_the_library_table_alone(fresh_calendar):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute(f"DROP TABLE {HolidayOverride._meta.db_table}")
+    assert not is_working_day(D("2025-10-01"))  # National Day, from chinesecalendar
+    assert is_working_day(D("2025-10-11"))  # its make-up Saturday
+
+
+def test_a_database_error_reading_the_overrides_is_raised_not_read_as_no_overrides(fresh_calendar):
+    from django.db import DatabaseError, connection
+
+    HolidayOverride.objects.create(date=D("2027-01-04"), is_working_day=False, source="State Council notice 2027")
+    with connection.cursor() as cursor:  # the table is there, but the query fails
+        cursor.execute(f"ALTER TABLE {HolidayOverride._meta.db_table} RENAME COLUMN is_working_day TO renamed")
+    with pytest.raises(DatabaseError):
+        workdays.add_working_days(D("2026-12-31"), 1)
 
 
 def test_the_schedule_check_warns_staff_before_the_known_schedule_runs_out():

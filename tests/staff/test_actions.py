@@ -273,7 +273,9 @@ def test_the_complaint_page_shows_fields_evidence_timeline_and_masked_contacts(
     assert html.count("/thumbnail/") == 2
     assert 'id="timeline"' in html
     assert "139****5678" in html and "+8613912345678" not in html and "owner@example.com" not in html
+    # escalation's deadlines and the channels directory are installed apps: always shown.
     assert 'id="deadlines"' in html
+    assert '<div class="module staff-channels">' in html
 
 
 def test_opening_the_full_phone_number_is_logged(client, reviewer, complaint):
