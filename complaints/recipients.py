@@ -30,14 +30,20 @@ from .models import Complaint
 
 CONFIRMATION_TEMPLATE = "contact_email_confirm"
 CONFIRMATION_SALT = "complaints.contact_email"
-# How long the confirmation link works.
-CONFIRMATION_MAX_AGE = dt.timedelta(days=getattr(settings, "CONTACT_CONFIRMATION_DAYS", 7))
-# Confirmation emails one account may cause in 24 hours, whatever it files.
-CONFIRMATIONS_PER_DAY = getattr(settings, "CONTACT_CONFIRMATIONS_PER_DAY", 3)
+
+
+def confirmation_max_age() -> dt.timedelta:
+    """How long the confirmation link works (CONTACT_CONFIRMATION_DAYS, read when used)."""
+    return dt.timedelta(days=getattr(settings, "CONTACT_CONFIRMATION_DAYS", 7))
+
+
+def confirmations_per_day() -> int:
+    """Confirmation emails one account may cause in 24 hours, whatever it files."""
+    return getattr(settings, "CONTACT_CONFIRMATIONS_PER_DAY", 3)
 
 
 class ConfirmationExpired(Exception):
-    """A genuine confirmation link, older than CONFIRMATION_MAX_AGE."""
+    """A genuine confirmation link, older than confirmation_max_age()."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ def complaint_from_confirmation_token(token: str) -> Complaint | None:
     the one the link was sent to; None otherwise. Raises ConfirmationExpired."""
     signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
     try:
-        complaint_id, digest = signer.unsign(token, max_age=CONFIRMATION_MAX_AGE).split(".")
+        complaint_id, digest = signer.unsign(token, max_age=confirmation_max_age()).split(".")
         complaint = Complaint.objects.filter(pk=int(complaint_id)).first()
     except signing.SignatureExpired as expired:
         raise ConfirmationExpired from expired
@@ -128,14 +134,16 @@ def complaint_from_confirmation_token(token: str) -> Complaint | None:
 def request_contact_confirmation(complaint: Complaint, *, now: dt.datetime | None = None) -> OutboundEmail | None:
     """Send the contact address its one confirmation link, unless it is confirmed
     already, this account sent that address a link still valid, or the account used
-    up its daily allowance of addresses (CONFIRMATIONS_PER_DAY)."""
+    up its daily allowance of addresses (confirmations_per_day())."""
     now = now or timezone.now()
     if contact_is_confirmed(complaint):
         return None
     sent_by_account = _confirmation_emails().filter(complaint__owner_id=complaint.owner_id)
-    if sent_by_account.filter(to__iexact=complaint.contact_email, created_at__gte=now - CONFIRMATION_MAX_AGE).exists():
+    if sent_by_account.filter(
+        to__iexact=complaint.contact_email, created_at__gte=now - confirmation_max_age()
+    ).exists():
         return None
-    if sent_by_account.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= CONFIRMATIONS_PER_DAY:
+    if sent_by_account.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= confirmations_per_day():
         return None
     return queue_email(
         template=CONFIRMATION_TEMPLATE,
@@ -145,7 +153,7 @@ def request_contact_confirmation(complaint: Complaint, *, now: dt.datetime | Non
         context={
             "reference": complaint.reference,
             "confirm_url": reverse("complaints:confirm_contact", args=[confirmation_token(complaint)]),
-            "max_age_days": CONFIRMATION_MAX_AGE.days,
+            "max_age_days": confirmation_max_age().days,
         },
         complaint=complaint,
         dedupe_key=f"{CONFIRMATION_TEMPLATE}:{complaint.pk}",

@@ -94,9 +94,10 @@ def _initial_for(request) -> dict:
     }
 
 
-def _stage_uploads(request, staged: list, *, room: int = settings.EVIDENCE_MAX_FILES) -> list:
-    """Check and store each newly uploaded file into `staged` while there is room;
-    return (file name, reasons) per refusal."""
+def _stage_uploads(request, staged: list, *, room: int | None = None) -> list:
+    """Check and store each newly uploaded file into `staged` while there is room
+    (EVIDENCE_MAX_FILES unless told); return (file name, reasons) per refusal."""
+    room = settings.EVIDENCE_MAX_FILES if room is None else room
     errors = []
     for uploaded in request.FILES.getlist("evidence_files"):
         name = uploaded.name

@@ -21,8 +21,11 @@ from notifications.services import queue_email
 
 from .models import EscalationFiling, SolvedQuestion
 
-# Four weeks: long enough for a refund to arrive through the payment channel.
-ASK_AGAIN_AFTER = dt.timedelta(days=getattr(settings, "ESCALATION_SOLVED_ASK_AGAIN_DAYS", 28))
+
+def ask_again_after() -> dt.timedelta:
+    """ESCALATION_SOLVED_ASK_AGAIN_DAYS, read when used. Four weeks by default: long
+    enough for a refund to arrive through the payment channel."""
+    return dt.timedelta(days=getattr(settings, "ESCALATION_SOLVED_ASK_AGAIN_DAYS", 28))
 
 
 def ask(complaint, *, now: dt.datetime | None = None) -> SolvedQuestion:
@@ -31,7 +34,7 @@ def ask(complaint, *, now: dt.datetime | None = None) -> SolvedQuestion:
     now = now or timezone.now()
     question, _created = SolvedQuestion.objects.update_or_create(
         complaint=complaint,
-        defaults={"asked_at": now, "ask_again_at": now + ASK_AGAIN_AFTER, "answered_at": None, "solved": None},
+        defaults={"asked_at": now, "ask_again_at": now + ask_again_after(), "answered_at": None, "solved": None},
     )
     _email(complaint, dedupe_key=f"solved:{complaint.pk}:{int(now.timestamp())}")
     return question

@@ -57,8 +57,12 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     search_fields = ("reference",)  # shows the search box; get_search_results decides the query
     search_help_text = _("Reference, order number, consumer email or mobile number (exact)")
     list_select_related = ("platform", "assignee")
-    list_per_page = conf.QUEUE_PAGE_SIZE
     paginator = CappedPaginator
+
+    @property
+    def list_per_page(self) -> int:  # read when a page is built: STAFF_QUEUE_PAGE_SIZE
+        return conf.QUEUE_PAGE_SIZE
+
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     ordering = QUEUE_ORDER

@@ -50,7 +50,9 @@ class CappedPaginator(Paginator):
     """Counts at most QUEUE_COUNT_CAP + 1 rows (SELECT COUNT(*) FROM (… LIMIT n)):
     a page of a million-row queue costs the same as a page of a thousand."""
 
-    cap = conf.QUEUE_COUNT_CAP
+    @property
+    def cap(self) -> int:
+        return conf.QUEUE_COUNT_CAP
 
     @cached_property
     def count(self):

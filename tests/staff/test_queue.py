@@ -168,9 +168,9 @@ def test_search_by_reference_order_number_email_or_phone(client, reviewer, queue
     assert _refs(client, q=term) == _ref(*(queue[name] for name in expected))
 
 
-def test_the_paginator_never_counts_past_its_cap(queue):
+def test_the_paginator_never_counts_past_its_cap(queue, settings):
+    settings.STAFF_QUEUE_COUNT_CAP = 3
     paginator = CappedPaginator(Complaint.objects.order_by("id"), 2)
-    paginator.cap = 3
     assert paginator.count == 4 and paginator.capped
     with CaptureQueriesContext(connection) as queries:
         CappedPaginator(Complaint.objects.order_by("id"), 2).count  # noqa: B018
@@ -209,3 +209,12 @@ def test_the_list_costs_the_same_number_of_queries_for_3_or_30_complaints(
         sql = query["sql"].upper()
         if "COUNT(" in sql and "COMPLAINTS_COMPLAINT" in sql:
             assert "LIMIT" in sql, sql
+
+
+def test_the_staff_queue_pages_by_the_setting(client, reviewer, make_complaint, consumer, settings):
+    for _ in range(3):
+        make_complaint(consumer, images=0)
+    settings.STAFF_QUEUE_PAGE_SIZE = 2
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:complaints_complaint_changelist"))
+    assert len(response.context["cl"].result_list) == 2

@@ -9,7 +9,7 @@ from django.urls import reverse
 from complaints.models import Complaint
 from escalation import solved
 from escalation.models import Body, Clock, ClockKind, DeadlinePolicy
-from staff import charts, conf, stats
+from staff import charts, stats
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=BJ)  # Tuesday
@@ -90,8 +90,8 @@ def test_the_staff_home_shows_no_figures_to_staff_without_a_role(client, staff_u
     assert 'id="staff-stats"' not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_the_public_page_lists_only_platforms_with_enough_complaints(client, data, monkeypatch):
-    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
+def test_the_public_page_lists_only_platforms_with_enough_complaints(client, data, settings):
+    settings.PUBLIC_STATS_MIN_COMPLAINTS = 2
     response = client.get(reverse("staff:public_stats"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -120,20 +120,20 @@ def test_the_staff_home_shows_the_confirmed_solved_share_beside_the_on_time_shar
     assert '<td class="solved">—</td>' in taobao_row
 
 
-def test_the_public_page_shows_the_confirmed_solved_share_beside_the_on_time_share(client, answers, monkeypatch):
-    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
+def test_the_public_page_shows_the_confirmed_solved_share_beside_the_on_time_share(client, answers, settings):
+    settings.PUBLIC_STATS_MIN_COMPLAINTS = 2
     html = client.get(reverse("staff:public_stats")).content.decode()
     assert '<td class="text-end timely">33%</td><td class="text-end solved">67%</td>' in html
 
 
-def test_the_public_page_shows_the_confirmed_solved_share_in_chinese(client, answers, monkeypatch):
-    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 2)
+def test_the_public_page_shows_the_confirmed_solved_share_in_chinese(client, answers, settings):
+    settings.PUBLIC_STATS_MIN_COMPLAINTS = 2
     html = client.get(reverse("staff:public_stats"), headers={"accept-language": "zh-hans"}).content.decode()
     assert '<th class="text-end">消费者确认已解决</th>' in html and "67%" in html
 
 
-def test_the_public_page_says_when_no_platform_qualifies(client, data, monkeypatch):
-    monkeypatch.setattr(conf, "PUBLIC_STATS_MIN_COMPLAINTS", 100)
+def test_the_public_page_says_when_no_platform_qualifies(client, data, settings):
+    settings.PUBLIC_STATS_MIN_COMPLAINTS = 100
     html = client.get(reverse("staff:public_stats")).content.decode()
     assert 'id="league"' not in html
 
