@@ -7,6 +7,6 @@ from django.db import transaction
 def delete_files_of_deleted_evidence(sender, instance, **kwargs):
     """post_delete fires for each row, cascades included. The files go only once the
     deletion commits, so a rolled-back delete never leaves a row without its files."""
-    from .services import delete_evidence_files
+    from .evidence_pipeline import delete_evidence_files
 
     transaction.on_commit(lambda: delete_evidence_files(instance))

@@ -3,24 +3,26 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import evidence_pipeline
 
 
 @shared_task(acks_late=True)
 def process_evidence(evidence_id: int) -> str:
-    return services.process_evidence(evidence_id)
+    return evidence_pipeline.process_evidence(evidence_id)
 
 
 @shared_task
 def process_pending_evidence() -> int:
     """Catch up on uploads whose processing was never enqueued (broker down) or whose
     worker died mid-way."""
-    ids = services.pending_evidence_ids()
+    ids = evidence_pipeline.pending_evidence_ids()
     for evidence_id in ids:
-        services.enqueue_processing(evidence_id)
+        evidence_pipeline.enqueue_processing(evidence_id)
     return len(ids)
 
 
 @shared_task
 def purge_unclaimed_evidence() -> int:
-    return services.purge_unclaimed_evidence(older_than=dt.timedelta(hours=settings.EVIDENCE_UNCLAIMED_TTL_HOURS))
+    return evidence_pipeline.purge_unclaimed_evidence(
+        older_than=dt.timedelta(hours=settings.EVIDENCE_UNCLAIMED_TTL_HOURS)
+    )

@@ -17,7 +17,7 @@ from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 from reading import fill
 
-from . import access, recipients, services
+from . import access, evidence_pipeline, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -41,7 +41,7 @@ def complaint_new(request):
     removed = set(request.POST.getlist("remove_evidence"))
     staged = [
         e
-        for e in services.unclaimed_evidence(request.user, request.POST.getlist("evidence"))
+        for e in evidence_pipeline.unclaimed_evidence(request.user, request.POST.getlist("evidence"))
         if str(e.public_id) not in removed
     ]
     file_errors = _stage_uploads(request, staged)
@@ -73,7 +73,10 @@ def complaint_new(request):
     except ValidationError as error:
         file_errors.append(("", error.messages))
         return _render_form(
-            request, form, services.unclaimed_evidence(request.user, [e.public_id for e in staged]), file_errors
+            request,
+            form,
+            evidence_pipeline.unclaimed_evidence(request.user, [e.public_id for e in staged]),
+            file_errors,
         )
     messages.success(
         request,
@@ -102,7 +105,7 @@ def _stage_uploads(request, staged: list, *, room: int | None = None) -> list:
     for uploaded in request.FILES.getlist("evidence_files"):
         name = uploaded.name
         if len(staged) >= room:
-            errors.append((name, services.EvidenceLimitReached().messages))
+            errors.append((name, evidence_pipeline.EvidenceLimitReached().messages))
             continue
         # Each file counts: checking and storing images is the costly part of a filing.
         if is_ratelimited(
@@ -113,7 +116,7 @@ def _stage_uploads(request, staged: list, *, room: int | None = None) -> list:
             )
             continue
         try:
-            evidence = services.stage_evidence(request.user, uploaded)
+            evidence = evidence_pipeline.stage_evidence(request.user, uploaded)
         except ValidationError as error:
             errors.append((name, error.messages))
             continue

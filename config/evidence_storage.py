@@ -45,7 +45,7 @@ def evidence_storage_settings(default_root: str) -> dict:
             # app itself never hands one out.
             "querystring_auth": True,
             "querystring_expire": 60,
-            # Names are fixed by the evidence id (complaints.services._save_fresh deletes,
+            # Names are fixed by the evidence id (complaints.evidence_pipeline._save_fresh deletes,
             # then saves under exactly that name): never append a suffix.
             "file_overwrite": True,
         },

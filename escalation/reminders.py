@@ -1,4 +1,4 @@
-"""Sending one claimed reminder, and the signed link that mutes them.
+"""Sending one claimed reminder (the link that mutes them: escalation.muting).
 
 escalation.tasks.send_reminder calls `send_reminder` with a Reminder id that
 escalation.sweep claimed; running it twice sends at most one email.
@@ -10,9 +10,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import language_of
@@ -22,61 +20,16 @@ from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
 from . import clocks, conf, ladder
-from .models import Body, Clock, Reminder, ReminderMute
+from .models import Body, Clock, Reminder
+from .muting import is_muted, mute_url, unsubscribe_headers
 
 log = logging.getLogger(__name__)
 
-MUTE_SALT = "escalation.mute"
 TEMPLATES = {
     Clock.ReminderKind.DUE_TOMORROW: "reminder_due_tomorrow",
     Clock.ReminderKind.OVERDUE: "reminder_overdue",
     Clock.ReminderKind.STILL_OVERDUE: "reminder_overdue",
 }
-
-
-# --- Mute link ----------------------------------------------------------------
-
-
-class MuteLinkExpired(Exception):
-    """The mute link was genuine but is older than conf.MUTE_LINK_MAX_AGE."""
-
-
-def mute_token(complaint_id: int) -> str:
-    """A signed, dated token naming the complaint (nothing personal: its id only)."""
-    return signing.TimestampSigner(salt=MUTE_SALT).sign(str(complaint_id))
-
-
-def complaint_id_from_mute_token(token: str) -> int | None:
-    """The complaint id of a genuine, unexpired token; None for a forged one.
-    Raises MuteLinkExpired for a genuine one past its age."""
-    signer = signing.TimestampSigner(salt=MUTE_SALT)
-    try:
-        return int(signer.unsign(token, max_age=conf.MUTE_LINK_MAX_AGE))
-    except signing.SignatureExpired as expired:
-        raise MuteLinkExpired from expired
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-
-
-def mute_url(complaint_id: int) -> str:
-    return reverse("escalation:mute", args=[mute_token(complaint_id)])
-
-
-def unsubscribe_headers(absolute_mute_url: str) -> dict[str, str]:
-    """RFC 2369 List-Unsubscribe with RFC 8058 one-click: the mail client offers
-    "unsubscribe" and POSTs List-Unsubscribe=One-Click to the mute link itself."""
-    return {"List-Unsubscribe": f"<{absolute_mute_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def is_muted(complaint) -> bool:
-    return ReminderMute.objects.filter(complaint=complaint).exists()
-
-
-def set_muted(complaint, muted: bool) -> None:
-    if muted:
-        ReminderMute.objects.get_or_create(complaint=complaint)
-    else:
-        ReminderMute.objects.filter(complaint=complaint).delete()
 
 
 # --- Sending ------------------------------------------------------------------

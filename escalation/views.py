@@ -16,7 +16,7 @@ from complaints.models import Complaint
 from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
 from complaints.states import Actor, Status, allowed
 
-from . import conf, ics, reminders
+from . import conf, ics, muting
 from .forms import PlatformFilingForm
 
 
@@ -41,15 +41,15 @@ def mute(request, token):
     links); a POST from the page mutes or unmutes; a one-click POST from the mail
     client (body List-Unsubscribe=One-Click) mutes."""
     try:
-        complaint_id = reminders.complaint_id_from_mute_token(token)
-    except reminders.MuteLinkExpired:
+        complaint_id = muting.complaint_id_from_mute_token(token)
+    except muting.MuteLinkExpired:
         context = {"max_age_days": conf.MUTE_LINK_MAX_AGE.days}
         return render(request, "escalation/mute_expired.html", context, status=410)
     complaint = Complaint.objects.filter(pk=complaint_id).first() if complaint_id else None
     if complaint is None:
         raise Http404
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
-        reminders.set_muted(complaint, True)
+        muting.set_muted(complaint, True)
         return HttpResponse(_("Reminders muted."), content_type="text/plain; charset=utf-8")
     return _mute_page(request, complaint, token)
 
@@ -58,8 +58,8 @@ def mute(request, token):
 def _mute_page(request, complaint, token):
     changed = request.method == "POST"
     if changed:
-        reminders.set_muted(complaint, request.POST.get("action") != "unmute")
-    muted = reminders.is_muted(complaint)
+        muting.set_muted(complaint, request.POST.get("action") != "unmute")
+    muted = muting.is_muted(complaint)
     context = {"complaint": complaint, "muted": muted, "changed": changed, "token": token}
     return render(request, "escalation/muted.html", context)
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from complaints.evidence_pipeline import unclaimed_evidence
 from complaints.forms import ComplaintForm
-from complaints.services import unclaimed_evidence
 
 from . import fill
 

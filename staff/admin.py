@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints import access
+from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
 from complaints.models import Complaint
 from config.admin_search import SearchByPostMixin
@@ -249,7 +249,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         if form.is_valid():
             try:
                 actions.perform(action, complaint, request.user, form.cleaned_data)
-            except complaint_services.EvidenceLimitReached as exc:
+            except evidence_pipeline.EvidenceLimitReached as exc:
                 if "files" not in form.fields:
                     raise
                 # Next to the file field, the text kept: staff pick fewer files and send again.

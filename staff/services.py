@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from complaints import access
+from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
 from complaints.consents import Recipient, has_consent
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
+from complaints.timeline import record_event
 from notifications.services import Attachment, queue_email
 from reading.blur import shared_copy
 
@@ -58,7 +59,7 @@ def take(complaint: Complaint, *, actor) -> Complaint:
 
 def record_staff_event(complaint: Complaint, kind: str, *, actor, text: str) -> TimelineEvent:
     """A staff-only line on the timeline (assignment, platform email sent or failed)."""
-    return complaint_services.record_event(
+    return record_event(
         complaint,
         kind,
         actor=actor,
@@ -209,11 +210,11 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
     3. If anything is refused on the way, the staged uploads are deleted: nothing of
        the attempt stays.
     """
-    complaint_services.check_room_for_evidence(complaint, len(files))
+    evidence_pipeline.check_room_for_evidence(complaint, len(files))
     staged = []
     try:
         for upload in files:
-            staged.append(complaint_services.stage_evidence(complaint.owner, upload))
+            staged.append(evidence_pipeline.stage_evidence(complaint.owner, upload))
         with transaction.atomic():
             complaint_services.transition(
                 complaint,

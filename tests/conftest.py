@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import profile_for
-from complaints import services
+from complaints import evidence_pipeline, services
 from complaints.models import Platform
 
 from .imagegen import image_bytes
@@ -131,7 +131,7 @@ def process_uploads() -> list[str]:
     from complaints.models import Evidence
 
     pending = Evidence.objects.filter(state=Evidence.State.PENDING).order_by("pk").values_list("pk", flat=True)
-    return [services.process_evidence(pk) for pk in pending]
+    return [evidence_pipeline.process_evidence(pk) for pk in pending]
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def make_complaint(pinduoduo):
     processed as the worker would."""
 
     def make(owner, images=1, **overrides):
-        evidence = [services.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
+        evidence = [evidence_pipeline.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
         complaint = services.file_complaint(
             owner=owner,
             data=complaint_data(overrides.pop("platform", pinduoduo), **overrides),

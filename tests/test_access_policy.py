@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.http import Http404
 
-from complaints import access, services
+from complaints import access, evidence_pipeline
 from staff.forms import staff_members
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
@@ -78,7 +78,7 @@ def test_a_role_that_may_view_but_not_reveal_gets_masked_contacts_even_when_logg
 
 
 def test_staff_never_see_uploads_the_consumer_has_not_submitted(roles, consumer):
-    staged = services.stage_evidence(consumer, png_upload())
+    staged = evidence_pipeline.stage_evidence(consumer, png_upload())
     assert access.can_view_evidence(consumer, staged)
     assert not access.can_view_evidence(roles[SUPERVISOR], staged)
 

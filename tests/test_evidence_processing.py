@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import services
+from complaints import evidence_pipeline
 from complaints.models import Evidence
 
 from .conftest import png_upload, process_uploads
@@ -31,13 +31,13 @@ def truncated_jpeg() -> bytes:
 
 
 def test_an_upload_waits_pending_with_only_its_raw_bytes_until_the_task_runs(consumer):
-    evidence = services.stage_evidence(consumer, png_upload("a.png"))
+    evidence = evidence_pipeline.stage_evidence(consumer, png_upload("a.png"))
     assert evidence.state == Evidence.State.PENDING
     assert evidence.upload.name and not evidence.file.name and not evidence.thumbnail.name
     raw_path = Path(evidence.upload.path)
     assert raw_path.exists()
 
-    assert services.process_evidence(evidence.pk) == "ready"
+    assert evidence_pipeline.process_evidence(evidence.pk) == "ready"
     evidence.refresh_from_db()
     assert evidence.state == Evidence.State.READY
     assert not evidence.upload.name and not raw_path.exists()
@@ -45,23 +45,23 @@ def test_an_upload_waits_pending_with_only_its_raw_bytes_until_the_task_runs(con
 
 
 def test_running_the_task_again_does_nothing_more(consumer):
-    evidence = services.stage_evidence(consumer, png_upload("a.png"))
-    services.process_evidence(evidence.pk)
+    evidence = evidence_pipeline.stage_evidence(consumer, png_upload("a.png"))
+    evidence_pipeline.process_evidence(evidence.pk)
     files = stored_files()
-    assert services.process_evidence(evidence.pk) == "skipped"
+    assert evidence_pipeline.process_evidence(evidence.pk) == "skipped"
     assert stored_files() == files
 
 
 def test_an_upload_held_by_a_live_worker_is_left_alone_and_taken_over_when_its_claim_runs_out(consumer):
-    evidence = services.stage_evidence(consumer, png_upload("a.png"))
+    evidence = evidence_pipeline.stage_evidence(consumer, png_upload("a.png"))
     now = timezone.now()
     Evidence.objects.filter(pk=evidence.pk).update(processing_until=now + dt.timedelta(seconds=30))
-    assert services.process_evidence(evidence.pk, now=now) == "skipped"
-    assert services.process_evidence(evidence.pk, now=now + dt.timedelta(seconds=31)) == "ready"
+    assert evidence_pipeline.process_evidence(evidence.pk, now=now) == "skipped"
+    assert evidence_pipeline.process_evidence(evidence.pk, now=now + dt.timedelta(seconds=31)) == "ready"
 
 
 def test_a_retry_after_a_crash_overwrites_what_the_dead_worker_wrote_instead_of_leaving_orphans(consumer):
-    evidence = services.stage_evidence(consumer, png_upload("a.png"))
+    evidence = evidence_pipeline.stage_evidence(consumer, png_upload("a.png"))
     # The dead worker got as far as writing the clean copy, not as far as marking it ready.
     storage = evidence.file.storage
     half_done = f"{consumer.pk}/{evidence.public_id.hex}.png"
@@ -69,7 +69,7 @@ def test_a_retry_after_a_crash_overwrites_what_the_dead_worker_wrote_instead_of_
     before = stored_files()
     raw = Path(evidence.upload.path)
 
-    assert services.process_evidence(evidence.pk) == "ready"
+    assert evidence_pipeline.process_evidence(evidence.pk) == "ready"
     evidence.refresh_from_db()
     assert evidence.file.name == half_done
     assert evidence.file.open("rb").read().startswith(b"\x89PNG")
@@ -78,14 +78,14 @@ def test_a_retry_after_a_crash_overwrites_what_the_dead_worker_wrote_instead_of_
 
 
 def test_the_catch_up_finds_pending_uploads_nobody_holds_after_half_a_minute(consumer):
-    fresh = services.stage_evidence(consumer, png_upload("fresh.png"))
-    old = services.stage_evidence(consumer, png_upload("old.png"))
-    done = services.stage_evidence(consumer, png_upload("done.png"))
-    services.process_evidence(done.pk)
+    fresh = evidence_pipeline.stage_evidence(consumer, png_upload("fresh.png"))
+    old = evidence_pipeline.stage_evidence(consumer, png_upload("old.png"))
+    done = evidence_pipeline.stage_evidence(consumer, png_upload("done.png"))
+    evidence_pipeline.process_evidence(done.pk)
     now = timezone.now()
     Evidence.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=now - dt.timedelta(minutes=5))
-    assert services.pending_evidence_ids(now) == [old.pk]
-    assert fresh.pk not in services.pending_evidence_ids(now)
+    assert evidence_pipeline.pending_evidence_ids(now) == [old.pk]
+    assert fresh.pk not in evidence_pipeline.pending_evidence_ids(now)
 
 
 def test_a_jpeg_cut_short_is_refused_by_the_task_and_the_consumer_sees_why_on_the_complaint(

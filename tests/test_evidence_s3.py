@@ -27,8 +27,7 @@ from django.urls import reverse
 
 from channels.levels import Level
 from channels.models import Body, Channel
-from complaints import access
-from complaints import services as complaint_services
+from complaints import access, evidence_pipeline
 from complaints.models import Complaint, Evidence
 from config.evidence_storage import S3_BACKEND, evidence_storage_settings
 from escalation.packet import evidence_zip
@@ -135,14 +134,14 @@ def test_the_settings_pick_the_bucket_only_when_one_is_named(monkeypatch):
     assert options["querystring_auth"] is True and options["querystring_expire"] == 60
     monkeypatch.setenv("EVIDENCE_S3_OBJECT_ACL", "")  # an AWS bucket with ACLs disabled
     assert evidence_storage_settings(default_root="/x")["OPTIONS"]["default_acl"] is None
-    # complaints.services._save_fresh relies on saving under exactly the name it gives.
+    # complaints.evidence_pipeline._save_fresh relies on saving under exactly the name it gives.
     assert options["file_overwrite"] is True
 
 
 def test_a_retry_writes_the_clean_copy_under_the_same_name_replacing_the_object(bucket_storage, bucket):
     """complaints.services writes each clean copy under a name fixed by the evidence id,
     so a worker retrying after a crash replaces the object instead of leaving another."""
-    from complaints.services import _save_fresh
+    from complaints.evidence_pipeline import _save_fresh
 
     assert _save_fresh(bucket_storage, "7/abc.png", b"first attempt") == "7/abc.png"
     assert _save_fresh(bucket_storage, "7/abc.png", b"the retry") == "7/abc.png"
@@ -237,7 +236,7 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
             assert attached == [bucket.read(item.file.name) for item in evidence]
 
             # 6. An upload abandoned in the form is purged: its objects are deleted.
-            abandoned = complaint_services.stage_evidence(consumer, png_upload("left.png"))
+            abandoned = evidence_pipeline.stage_evidence(consumer, png_upload("left.png"))
             wait_for(
                 lambda: Evidence.objects.filter(pk=abandoned.pk, state="ready").exists(),
                 60,
@@ -245,7 +244,7 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
             )
             abandoned.refresh_from_db()
             assert {abandoned.file.name, abandoned.thumbnail.name} <= bucket.keys()
-            assert complaint_services.purge_unclaimed_evidence(older_than=dt.timedelta(hours=-1)) == 1
+            assert evidence_pipeline.purge_unclaimed_evidence(older_than=dt.timedelta(hours=-1)) == 1
             assert bucket.keys() == clean
         finally:
             worker.kill()

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from complaints import services
+from complaints import evidence_pipeline, services
 from staff.roles import REVIEWER, create_staff_groups
 
 from .conftest import png_upload, process_uploads
@@ -19,7 +19,7 @@ def status_url(evidence):
 
 @pytest.fixture
 def pending(consumer):
-    return services.stage_evidence(consumer, png_upload("聊天记录.png"))
+    return evidence_pipeline.stage_evidence(consumer, png_upload("聊天记录.png"))
 
 
 def test_the_owner_reads_being_checked_then_where_the_clean_copy_is(client, consumer, pending):
@@ -41,7 +41,7 @@ def test_a_refused_image_reports_why_in_the_owners_language(client, consumer):
     # A cut-off JPEG passes the header check at upload; the worker's full decode refuses it.
     whole = image_bytes("JPEG", size=(400, 300))
     cut = SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
-    evidence = services.stage_evidence(consumer, cut)
+    evidence = evidence_pipeline.stage_evidence(consumer, cut)
     assert process_uploads() == ["rejected"]
     client.force_login(consumer)
     assert client.get(status_url(evidence)).json() == {"state": "rejected", "message": "无法使用：图片已损坏或不完整。"}
@@ -60,7 +60,7 @@ def test_nobody_but_the_owner_learns_anything_of_an_upload(client, pending, othe
 def test_an_image_being_checked_is_a_placeholder_with_its_name_not_a_broken_image(client, consumer, make_complaint):
     complaint = make_complaint(consumer, images=0)
     services.add_evidence(
-        complaint, actor=consumer, evidence=[services.stage_evidence(consumer, png_upload("订单.png"))]
+        complaint, actor=consumer, evidence=[evidence_pipeline.stage_evidence(consumer, png_upload("订单.png"))]
     )
     client.force_login(consumer)
     html = client.get(complaint.get_absolute_url()).content.decode()

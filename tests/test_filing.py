@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from notifications.models import OutboundEmail
 from staff.roles import REVIEWER, create_staff_groups
@@ -209,9 +210,8 @@ def test_an_eleventh_file_is_refused(logged_in, pinduoduo):
 
 
 def test_another_users_uploads_cannot_be_claimed(logged_in, other_consumer, pinduoduo):
-    from complaints import services
 
-    theirs = services.stage_evidence(other_consumer, png_upload())
+    theirs = evidence_pipeline.stage_evidence(other_consumer, png_upload())
     logged_in.post(
         reverse("complaints:new"), {**form_post(pinduoduo), "evidence": [str(theirs.public_id)], "action": "submit"}
     )
@@ -375,9 +375,7 @@ class TestPrivacy:
         import datetime as dt
         import os
 
-        from complaints import services
-
-        staged = services.stage_evidence(consumer, SimpleUploadedFile("x.png", image_bytes("PNG")))
+        staged = evidence_pipeline.stage_evidence(consumer, SimpleUploadedFile("x.png", image_bytes("PNG")))
         upload_path = staged.upload.path
         process_uploads()
         staged.refresh_from_db()
@@ -385,6 +383,6 @@ class TestPrivacy:
         assert not os.path.exists(upload_path)  # the raw upload goes once the clean copy exists
         assert all(os.path.exists(path) for path in paths)
         with django_capture_on_commit_callbacks(execute=True):  # the files go once the delete commits
-            assert services.purge_unclaimed_evidence(older_than=dt.timedelta(0)) == 1
+            assert evidence_pipeline.purge_unclaimed_evidence(older_than=dt.timedelta(0)) == 1
         assert not Evidence.objects.filter(pk=staged.pk).exists()
         assert not any(os.path.exists(path) for path in paths)

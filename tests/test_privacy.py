@@ -18,7 +18,7 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from complaints import services
+from complaints import evidence_pipeline, services
 from complaints.models import Complaint, Consent, Evidence
 from complaints.states import Actor, Status
 from notifications.models import OutboundEmail
@@ -374,7 +374,7 @@ def test_evidence_deleted_while_being_sanitised_leaves_no_clean_copy_behind(
     worker's clean copy and thumbnail must not outlive the row."""
     from complaints import images
 
-    staged = services.stage_evidence(consumer, png_upload())
+    staged = evidence_pipeline.stage_evidence(consumer, png_upload())
     real_sanitise = images.sanitise_image
 
     def erased_meanwhile(data):
@@ -382,8 +382,8 @@ def test_evidence_deleted_while_being_sanitised_leaves_no_clean_copy_behind(
             Evidence.objects.filter(pk=staged.pk).delete()
         return real_sanitise(data)
 
-    monkeypatch.setattr(services, "sanitise_image", erased_meanwhile)
-    assert services.process_evidence(staged.pk) == "deleted"
+    monkeypatch.setattr(evidence_pipeline, "sanitise_image", erased_meanwhile)
+    assert evidence_pipeline.process_evidence(staged.pk) == "deleted"
     folder = Path(storages["evidence"].location) / str(consumer.pk)
     assert sorted(folder.glob(f"{staged.public_id.hex}*")) == []
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from complaints import services
+from complaints import evidence_pipeline, services
 from complaints.models import Evidence
 from config.celery import app
 from tests.conftest import complaint_data, platform, require_service
@@ -84,7 +84,7 @@ def test_a_confirmation_email_goes_out_within_seconds_behind_a_hundred_screensho
                 worker.start()
             # 1. A hundred phone screenshots are uploaded: a hundred sanitising tasks queued.
             for number in range(SLOW_IMAGES):
-                services.stage_evidence(consumer, SimpleUploadedFile(f"shot{number}.png", screenshot))
+                evidence_pipeline.stage_evidence(consumer, SimpleUploadedFile(f"shot{number}.png", screenshot))
             wait_for(
                 lambda: (
                     Evidence.objects.filter(processing_until__isnull=False).exists()

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from complaints import services as complaint_services
+from complaints import evidence_pipeline
 from config.celery import app
 from reading import engine
 from reading.models import ScreenshotReading
@@ -132,7 +132,7 @@ def test_the_reading_task_goes_to_its_own_queue():
 def test_a_sanitised_screenshot_is_read_and_stored_once(consumer):
     shot = order_screenshot("taobao", seed=4, theme="dark", fmt="JPEG", size=(1080, 2400))
     upload = SimpleUploadedFile("order.jpg", encode(shot), content_type="image/jpeg")
-    evidence = complaint_services.stage_evidence(consumer, upload)
+    evidence = evidence_pipeline.stage_evidence(consumer, upload)
     assert not ScreenshotReading.objects.exists()
 
     # Sanitising publishes the reading by name; tests run Celery eagerly.

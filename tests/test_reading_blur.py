@@ -9,8 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from complaints import access
-from complaints import services as complaint_services
+from complaints import access, evidence_pipeline
 from escalation.packet import evidence_zip
 from reading.blur import blur_boxes, blurred_bytes, shared_copy
 from reading.models import ScreenshotReading
@@ -60,7 +59,7 @@ def test_blurred_bytes_keep_the_format_and_nothing_to_blur_keeps_the_bytes():
 def read_evidence_with_a_phone(consumer):
     out = io.BytesIO()
     noisy_image((400, 300)).save(out, format="PNG")
-    evidence = complaint_services.stage_evidence(consumer, SimpleUploadedFile("e.png", out.getvalue()))
+    evidence = evidence_pipeline.stage_evidence(consumer, SimpleUploadedFile("e.png", out.getvalue()))
     process_uploads()
     # Stand in for what OCR found on it (the reading of a real screenshot is tested in test_reading).
     ScreenshotReading.objects.filter(evidence=evidence).update(

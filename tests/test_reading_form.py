@@ -5,7 +5,7 @@ without blocking."""
 import pytest
 from django.urls import reverse
 
-from complaints import services
+from complaints import evidence_pipeline
 from complaints.models import Complaint
 from reading.models import ScreenshotReading
 
@@ -32,8 +32,8 @@ def logged_in(client, consumer):
 @pytest.fixture
 def read_screenshot(consumer):
     """A staged upload, sanitised and read (OCR itself is tested in test_reading)."""
-    evidence = services.stage_evidence(consumer, png_upload("order.png"))
-    services.process_evidence(evidence.pk)
+    evidence = evidence_pipeline.stage_evidence(consumer, png_upload("order.png"))
+    evidence_pipeline.process_evidence(evidence.pk)
     ScreenshotReading.objects.filter(evidence=evidence).update(status=ScreenshotReading.Status.READ, facts=READ_FACTS)
     return evidence
 

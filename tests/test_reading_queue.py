@@ -12,7 +12,7 @@ import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from complaints import services
+from complaints import evidence_pipeline, services
 from complaints.models import Evidence
 from reading.models import ScreenshotReading
 from tests.conftest import complaint_data, require_service
@@ -37,7 +37,7 @@ def test_the_confirmation_is_sent_while_the_screenshot_waits_on_the_ocr_queue(co
         try:
             worker.start()
             upload = SimpleUploadedFile("order.jpg", encode(shot), content_type="image/jpeg")
-            evidence = services.stage_evidence(consumer, upload)
+            evidence = evidence_pipeline.stage_evidence(consumer, upload)
             services.file_complaint(
                 owner=consumer,
                 data=complaint_data(pinduoduo),

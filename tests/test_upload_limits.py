@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from complaints import services
+from complaints import evidence_pipeline
 from complaints.models import Evidence
 
 from .conftest import png_upload, process_uploads, require_service
@@ -49,11 +49,11 @@ def test_the_31st_unclaimed_upload_is_refused_with_the_message_and_nothing_is_st
 @pytest.mark.django_db
 def test_refused_uploads_do_not_count_towards_the_cap(consumer, settings):
     settings.EVIDENCE_MAX_UNCLAIMED = 1
-    first = services.stage_evidence(consumer, png_upload("first.png"))
+    first = evidence_pipeline.stage_evidence(consumer, png_upload("first.png"))
     Evidence.objects.filter(pk=first.pk).update(state=Evidence.State.REJECTED, rejection="damaged")
-    second = services.stage_evidence(consumer, png_upload("second.png"))
-    with pytest.raises(services.UnclaimedEvidenceLimitReached):
-        services.stage_evidence(consumer, png_upload("third.png"))
+    second = evidence_pipeline.stage_evidence(consumer, png_upload("second.png"))
+    with pytest.raises(evidence_pipeline.UnclaimedEvidenceLimitReached):
+        evidence_pipeline.stage_evidence(consumer, png_upload("third.png"))
     assert list(Evidence.objects.filter(owner=consumer, complaint__isnull=True).exclude(pk=first.pk)) == [second]
 
 
@@ -61,7 +61,7 @@ def test_refused_uploads_do_not_count_towards_the_cap(consumer, settings):
 def test_filing_frees_the_places_its_images_held(consumer, make_complaint, settings):
     settings.EVIDENCE_MAX_UNCLAIMED = 2
     make_complaint(consumer, images=2)
-    services.stage_evidence(consumer, png_upload("next.png"))
+    evidence_pipeline.stage_evidence(consumer, png_upload("next.png"))
     assert Evidence.objects.filter(owner=consumer, complaint__isnull=True).count() == 1
 
 
@@ -100,9 +100,9 @@ def test_the_cap_holds_when_one_account_uploads_from_eight_connections_at_once(c
     def upload(index):
         try:
             barrier.wait(timeout=10)
-            services.stage_evidence(consumer, png_upload(f"race{index}.png"))
+            evidence_pipeline.stage_evidence(consumer, png_upload(f"race{index}.png"))
             outcomes.append("stored")
-        except services.UnclaimedEvidenceLimitReached:
+        except evidence_pipeline.UnclaimedEvidenceLimitReached:
             outcomes.append("refused")
         finally:
             connections.close_all()

@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
+from complaints import evidence_pipeline
 from complaints import services as complaint_services
 from complaints.models import Evidence
 from complaints.states import Actor, Status
@@ -115,7 +116,7 @@ def test_a_worker_killed_mid_task_twenty_times_loses_no_reminder_or_image_and_do
 
             # 2. Killed while sanitising: uploads the worker holds when it dies.
             for index in range(SCREENSHOTS):
-                complaint_services.stage_evidence(consumer, _screenshot(index))
+                evidence_pipeline.stage_evidence(consumer, _screenshot(index))
             kills, attempts = 0, 0
             while kills < KILLS_WHILE_SANITISING:
                 attempts += 1

@@ -23,7 +23,7 @@ from complaints.consents import record_consent
 from complaints.models import Consent
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import reminders
+from escalation import muting
 from tests.conftest import platform as platform_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -192,7 +192,7 @@ def test_pages_opened_from_emails_have_no_wcag_violations(
     address = EmailAddress.objects.create(user=consumer, email="second@example.com", verified=False, primary=False)
     links = {
         "contact confirmation": reverse("complaints:confirm_contact", args=[recipients.confirmation_token(complaint)]),
-        "reminder mute": reminders.mute_url(complaint.pk),
+        "reminder mute": muting.mute_url(complaint.pk),
         "account email confirmation": reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key]),
     }
     found = walk(page, live_server.url, list(links.values()), language)
@@ -206,7 +206,7 @@ def test_pages_opened_from_emails_have_no_wcag_violations(
     # Each button did its work: the pages checked after it are the real outcome pages.
     complaint.refresh_from_db()
     address.refresh_from_db()
-    assert (complaint.contact_email_confirmed_at is not None, reminders.is_muted(complaint), address.verified) == (
+    assert (complaint.contact_email_confirmed_at is not None, muting.is_muted(complaint), address.verified) == (
         True,
         True,
         True,
@@ -225,7 +225,7 @@ def test_expired_links_answer_410_with_pages_that_have_no_wcag_violations(
             "contact confirmation": reverse(
                 "complaints:confirm_contact", args=[recipients.confirmation_token(complaint)]
             ),
-            "reminder mute": reminders.mute_url(complaint.pk),
+            "reminder mute": muting.mute_url(complaint.pk),
         }
     found = {}
     for name, path in links.items():

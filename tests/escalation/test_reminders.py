@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import remember_language
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import ladder, reminders
+from escalation import ladder, muting
 from escalation.digest import send_staff_digest
 from escalation.models import Clock, ClockKind, Reminder, ReminderMute, Route, StepKind
 from escalation.sweep import claim_due_reminders, requeue_stale_reminders
@@ -58,7 +58,7 @@ def test_due_tomorrow_reminder_goes_to_the_consumer_in_text_and_html_with_a_mute
     assert "2025-10-11" in html
     [token] = re.findall(r"/escalation/mute/([^/]+)/", message.body)
     with time_machine.travel(at("2025-10-10 09:06"), tick=False):
-        assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
+        assert muting.complaint_id_from_mute_token(token) == forwarded.pk
     assert f"/escalation/mute/{token}/" in html
     assert "Pinduoduo's first response" in message.body
     first = Clock.objects.get(complaint=forwarded, kind=ClockKind.FIRST_RESPONSE)
@@ -182,7 +182,7 @@ def test_a_stale_reminder_whose_email_is_in_the_outbox_is_left_to_the_outbox(for
 
 def test_opening_the_mute_link_only_asks_and_mutes_nothing(forwarded, client):
     # Mail scanners and link previews open links: a GET must not switch reminders off.
-    response = client.get(reminders.mute_url(forwarded.pk), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(muting.mute_url(forwarded.pk), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert not ReminderMute.objects.filter(complaint=forwarded).exists()
     html = response.content.decode()
@@ -191,7 +191,7 @@ def test_opening_the_mute_link_only_asks_and_mutes_nothing(forwarded, client):
 
 def test_the_pages_button_mutes_with_a_csrf_token_and_can_be_undone(forwarded):
     browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    url = reminders.mute_url(forwarded.pk)
+    url = muting.mute_url(forwarded.pk)
     assert browser.post(url, {"action": "mute"}).status_code == 403  # no CSRF token: refused
     assert not ReminderMute.objects.filter(complaint=forwarded).exists()
     browser.get(url)
@@ -206,7 +206,7 @@ def test_the_pages_button_mutes_with_a_csrf_token_and_can_be_undone(forwarded):
 def test_a_one_click_post_from_the_mail_client_mutes_without_cookie_or_csrf_token(forwarded):
     mail_provider = Client(enforce_csrf_checks=True)
     response = mail_provider.post(
-        reminders.mute_url(forwarded.pk),
+        muting.mute_url(forwarded.pk),
         "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -224,7 +224,7 @@ def test_a_mute_link_older_than_90_days_is_refused_with_a_clear_page(policies, m
     sent = at("2026-02-02 10:00")
     with time_machine.travel(sent, tick=False):
         complaint = make_complaint()
-        url = reminders.mute_url(complaint.pk)
+        url = muting.mute_url(complaint.pk)
     with time_machine.travel(sent + dt.timedelta(days=89), tick=False):
         assert client.get(url).status_code == 200  # still valid on day 89
     with time_machine.travel(sent + dt.timedelta(days=91), tick=False):
@@ -242,7 +242,7 @@ def test_a_reminder_email_carries_list_unsubscribe_and_one_click_headers(forward
     [message] = mail.outbox
     [token] = re.findall(r"/escalation/mute/([^/]+)/", message.body)
     with time_machine.travel(at("2025-10-10 09:06"), tick=False):
-        assert reminders.complaint_id_from_mute_token(token) == forwarded.pk
+        assert muting.complaint_id_from_mute_token(token) == forwarded.pk
     sent = message.message()
     assert sent["List-Unsubscribe"] == f"<{settings.SITE_URL}/escalation/mute/{token}/>"
     assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -1,0 +1,28 @@
+"""The complaint's timeline: the one writer of TimelineEvent.
+
+complaints.services (every change to a complaint) and the evidence pipeline write
+through record_event; so does staff for its staff-only lines. Nothing else creates a
+TimelineEvent.
+"""
+
+from django.utils import timezone
+
+from .models import TimelineEvent
+
+
+def record_event(
+    complaint, kind, *, actor, role, from_status="", to_status="", text="", staff_only=False, at=None
+) -> TimelineEvent:
+    """Write one line of the complaint's timeline: the only writer of TimelineEvent.
+    `actor` may be None (the system); `staff_only` hides it from the consumer."""
+    return TimelineEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=role,
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+        staff_only=staff_only,
+        created_at=at or timezone.now(),
+    )
