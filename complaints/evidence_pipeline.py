@@ -230,6 +230,13 @@ def unclaimed_evidence(owner, public_ids: Iterable) -> list[Evidence]:
     return [found[pid] for pid in dict.fromkeys(wanted) if pid in found]
 
 
+def discard_staged(evidence: Iterable[Evidence]) -> None:
+    """Delete uploads staged for an attempt that was then refused, unless something
+    made them part of a complaint meanwhile. Their files go after commit
+    (complaints.receivers), as for every deleted Evidence row."""
+    Evidence.objects.filter(pk__in=[e.pk for e in evidence], complaint__isnull=True).delete()
+
+
 def purge_unclaimed_evidence(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Delete uploads that never became part of a complaint (abandoned forms)."""
     cutoff = (now or timezone.now()) - older_than

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
 from complaints.consents import Recipient, has_consent
-from complaints.models import Complaint, Evidence, TimelineEvent
+from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 from complaints.timeline import record_event
 from notifications.services import Attachment, queue_email
@@ -226,8 +226,7 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
             )
             complaint_services.attach_evidence(complaint, staged, actor=actor, role=Actor.STAFF)
     except Exception:
-        # The files go after commit (complaints.receivers).
-        Evidence.objects.filter(pk__in=[e.pk for e in staged], complaint__isnull=True).delete()
+        evidence_pipeline.discard_staged(staged)
         raise
     return complaint
 

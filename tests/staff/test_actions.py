@@ -200,6 +200,24 @@ def test_a_platform_response_with_files_past_the_limit_is_refused_next_to_the_fi
     assert TimelineEvent.objects.filter(complaint=complaint).count() == events_before
 
 
+def test_a_platform_response_whose_second_file_is_refused_keeps_none_of_its_files(
+    client, reviewer, make_complaint, consumer, email_channel
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    complaint = make_complaint(consumer, images=1)
+    client.force_login(reviewer)
+    act(client, complaint, "forward", channel=email_channel.pk)
+    url = reverse("admin:complaints_complaint_act", args=[complaint.pk, "respond"])
+    not_an_image = SimpleUploadedFile("reply.pdf", b"%PDF-1.4 not an image", content_type="application/pdf")
+
+    client.post(url, {"respond-text": "平台同意退款", "respond-files": [png_upload("reply.png"), not_an_image]})
+
+    assert status_of(complaint) == Status.FORWARDED
+    assert complaint.evidence.count() == 1
+    assert not Evidence.objects.filter(owner=consumer, complaint__isnull=True).exists()
+
+
 def test_recording_the_platforms_response_meets_the_first_response_clock_and_keeps_its_files(
     client, reviewer, make_complaint, consumer, email_channel
 ):
