@@ -136,6 +136,19 @@ def test_no_two_project_modules_import_each_other():
     assert found == [], "import cycles:\n" + "\n".join(" -> ".join(loop) for loop in found)
 
 
+def test_the_outbox_imports_no_app_that_sends_through_it():
+    """notifications is below every app that emails: it takes rendered text and generic
+    attachments and imports none of them back (config's publishing is all it uses)."""
+    graph = import_graph()
+    imported = {
+        target.split(".")[0]
+        for name, targets in graph.items()
+        if name.split(".")[0] == "notifications"
+        for target in targets
+    }
+    assert imported - {"notifications"} == {"config"}
+
+
 def test_the_walk_sees_imports_hidden_inside_functions(tmp_path):
     """The walker itself: a cycle closed by an import inside a function, and one made
     with a relative import, are both found; a one-way import is not a cycle."""
