@@ -74,7 +74,8 @@ def test_staff_moves_email_the_consumer_in_their_language(make_complaint, consum
     email = complaint.emails.get(template="status_changed")
     assert email.to == complaint.contact_email
     assert email.language == "zh-hans"
-    assert "审核中" in email.subject or "审核" in email.body_text
+    assert email.subject == f"[Tousu] 投诉 {complaint.reference}：审核中"
+    assert f"您的投诉 {complaint.reference} 当前状态：审核中。" in email.body_text
 
 
 @pytest.mark.django_db

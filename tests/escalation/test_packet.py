@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from zoneinfo import ZoneInfo
 
@@ -143,7 +144,14 @@ def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdu
 
 def test_routes_page_explains_the_five_routes_of_article_39(client):
     html = client.get(reverse("escalation:routes"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "39" in html and "12315" in html
+    assert "The Consumer Rights Protection Law (article 39) gives you five ways to settle a dispute" in html
+    assert re.findall(r'<h2 class="h6">(\d\. [^<]+)</h2>', html) == [
+        "1. Settle with the business",
+        "2. Mediation by a consumer association",
+        "3. Complaint to the administrative department (12315)",
+        "4. Arbitration",
+        "5. A lawsuit in court",
+    ]
 
 
 def test_preparing_a_packet_asks_for_the_regulator_consent_next_to_the_box(overdue, client):

@@ -99,8 +99,12 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     # Sent on Sun 12 Oct: three working days later is Wed 15 Oct.
     assert (first.next_reminder_kind, first.next_reminder_at) == ("still_overdue", at("2025-10-15 09:00"))
     mail.outbox.clear()
-    sweep_and_send("2025-10-15 09:01")
-    assert any("still overdue" in m.subject for m in mail.outbox)
+    assert sweep_and_send("2025-10-15 09:01") == ["sent", "sent"]
+    # The first response's repeat, and the resolution's "due tomorrow" (due 16 Oct).
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"[Tousu] Complaint {forwarded.reference}: Pinduoduo is still overdue",
+        f"[Tousu] Complaint {forwarded.reference}: Pinduoduo's deadline is tomorrow",
+    ]
     with time_machine.travel(at("2025-10-16 10:00"), tick=False):
         ladder.record_step(
             forwarded, Route.REGULATOR, StepKind.FILED, on=dt.date(2025, 10, 16), actor=consumer, role=Actor.CONSUMER
@@ -115,10 +119,22 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     assert "12315" in mail.outbox[0].subject
 
 
-def test_reminders_stop_on_resolution_and_withdrawal(forwarded, consumer):
+def test_without_a_move_both_platform_clocks_remind_by_the_20th(forwarded):
+    # The control for the test below: the same sweep sends when nothing happened.
+    assert sweep_and_send("2025-10-20 09:01") == ["sent", "sent"]
+
+
+@pytest.mark.parametrize(
+    ("target", "role"),
+    [(Status.RESOLVED, Actor.STAFF), (Status.WITHDRAWN, Actor.CONSUMER)],
+    ids=["resolved", "withdrawn"],
+)
+def test_reminders_stop_on_resolution_and_on_withdrawal(forwarded, consumer, staff, target, role):
     with time_machine.travel(at("2025-10-09 12:00"), tick=False):
-        transition(forwarded, Status.WITHDRAWN, actor=consumer, role=Actor.CONSUMER)
+        transition(forwarded, target, actor=staff if role == Actor.STAFF else consumer, role=role)
     assert sweep_and_send("2025-10-20 09:01") == []
+    assert Reminder.objects.count() == 0
+    assert list(forwarded.clocks.values_list("next_reminder_at", flat=True)) == [None, None]
 
 
 def test_a_muted_complaint_gets_no_reminder_and_the_skip_is_recorded(forwarded):
