@@ -4,6 +4,66 @@ from complaints import services, states
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 
+# The state machine as a literal table: (from, to) -> who may make the move. Every
+# (from, to, actor) combination not listed here must be refused. Written out by hand so
+# a change to complaints/states.py has to be made twice, here on purpose.
+GOLDEN_MOVES = {
+    ("submitted", "in_review"): "staff",
+    ("submitted", "forwarded"): "consumer staff",
+    ("submitted", "rejected"): "staff",
+    ("submitted", "withdrawn"): "consumer staff",
+    ("in_review", "needs_info"): "staff",
+    ("in_review", "forwarded"): "consumer staff",
+    ("in_review", "rejected"): "staff",
+    ("in_review", "withdrawn"): "consumer staff",
+    ("needs_info", "in_review"): "consumer staff",
+    ("needs_info", "rejected"): "staff",
+    ("needs_info", "withdrawn"): "consumer staff",
+    ("forwarded", "needs_info"): "staff",
+    ("forwarded", "platform_responded"): "consumer staff",
+    ("forwarded", "resolved"): "consumer staff",
+    ("forwarded", "escalated"): "consumer staff",
+    ("forwarded", "withdrawn"): "consumer staff",
+    ("platform_responded", "forwarded"): "staff",
+    ("platform_responded", "resolved"): "consumer staff",
+    ("platform_responded", "escalated"): "consumer staff",
+    ("platform_responded", "withdrawn"): "consumer staff",
+    ("platform_responded", "closed"): "staff",
+    ("resolved", "platform_responded"): "consumer",
+    ("resolved", "escalated"): "consumer",
+    ("resolved", "withdrawn"): "consumer staff",
+    ("resolved", "closed"): "staff system",
+    ("escalated", "resolved"): "consumer staff",
+    ("escalated", "withdrawn"): "consumer staff",
+    ("escalated", "closed"): "staff",
+}
+STATUSES = [
+    "submitted",
+    "in_review",
+    "needs_info",
+    "forwarded",
+    "platform_responded",
+    "resolved",
+    "escalated",
+    "rejected",
+    "withdrawn",
+    "closed",
+]
+ACTORS = ["consumer", "staff", "system"]
+
+
+def test_the_state_machine_knows_exactly_these_statuses_and_actors():
+    assert [s.value for s in Status] == STATUSES
+    assert [a.value for a in Actor] == ACTORS
+
+
+@pytest.mark.parametrize("source", STATUSES)
+def test_every_move_from_a_status_for_every_actor_matches_the_golden_table(source):
+    # 10 targets x 3 actors per source: 300 combinations over the whole machine.
+    expected = {(target, actor) for target in STATUSES for actor in GOLDEN_MOVES.get((source, target), "").split()}
+    actual = {(target, actor) for target in STATUSES for actor in ACTORS if states.allowed(source, target, actor)}
+    assert actual == expected
+
 
 def test_terminal_statuses_allow_no_move_at_all():
     for status in states.TERMINAL:
