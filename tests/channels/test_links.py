@@ -10,6 +10,8 @@ from channels import loader
 from channels.links import validate_link_scheme
 from channels.models import Body, Channel
 
+from .adminforms import add_channel_in_admin
+
 SCRIPT_LINKS = [
     "javascript://12315.cn/%0Aalert(document.cookie)",
     "JavaScript:alert(1)",
@@ -43,30 +45,7 @@ def test_a_body_website_must_be_http_or_https():
 
 
 def _admin_add(admin_client, body, value):
-    return admin_client.post(
-        "/admin/channels/channel/add/",
-        {
-            "body": body.pk,
-            "key": "web-form-new",
-            "kind": "web_form",
-            "value": value,
-            "audience": "consumers",
-            "steps_zh": "[]",
-            "steps_en": "[]",
-            "notes_zh": "",
-            "notes_en": "",
-            "wrong_reason": "",
-            "belongs_to": "",
-            "hours-TOTAL_FORMS": "0",
-            "hours-INITIAL_FORMS": "0",
-            "hours-MIN_NUM_FORMS": "0",
-            "hours-MAX_NUM_FORMS": "1",
-            "verification_events-TOTAL_FORMS": "0",
-            "verification_events-INITIAL_FORMS": "0",
-            "verification_events-MIN_NUM_FORMS": "0",
-            "verification_events-MAX_NUM_FORMS": "0",
-        },
-    )
+    return add_channel_in_admin(admin_client, body, key="web-form-new", kind="web_form", value=value)
 
 
 def test_the_admin_refuses_a_javascript_link_next_to_the_field(admin_client, directory):

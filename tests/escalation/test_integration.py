@@ -54,7 +54,7 @@ def overdue_complaints(policies, make_complaint, consumer):
         made = []
         filed = timezone.now() - dt.timedelta(days=15)
         for _ in range(count):
-            complaint = make_complaint()
+            complaint = make_complaint(images=0)
             transition(
                 complaint,
                 Status.FORWARDED,
