@@ -228,7 +228,6 @@ class TimelineEvent(models.Model):
         MESSAGE = "message", _("Message")
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
-        DEADLINE = "deadline", _("Deadline")
         ROUTE_STEP = "route_step", _("Escalation step")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")

@@ -1,6 +1,7 @@
 """The paperwork PDFs: what their text says (extracted with pypdf, as a reader's
 search or copy would see it), the images they embed, and who may download them."""
 
+import hashlib
 import io
 from decimal import Decimal
 
@@ -30,14 +31,15 @@ SENTENCE = "客服说三天内发货，但已经过了两周。"
 
 def add_evidence(complaint, seed: int) -> Evidence:
     """A screenshot through the real sanitising step, stored as the task stores it."""
-    clean = sanitise_image(screenshot_png(seed=seed))
+    upload = screenshot_png(seed=seed)
+    clean = sanitise_image(upload)
     evidence = Evidence(
         owner=complaint.owner,
         complaint=complaint,
         original_name=f"聊天记录{seed}.png",
         state=Evidence.State.READY,
         content_type=clean.content_type,
-        sha256=clean.sha256,
+        sha256=hashlib.sha256(upload).hexdigest(),
         size=len(clean.content),
         width=clean.width,
         height=clean.height,

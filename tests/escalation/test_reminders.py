@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import remember_language
 from complaints.services import transition
@@ -280,3 +281,29 @@ def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once
     assert len(claimed) == 2
     assert sorted(Reminder.objects.values_list("status", flat=True)) == ["sent", "sent"]
     assert len(mail.outbox) == 2
+
+
+def test_the_orm_claim_path_claims_each_due_clock_once(forwarded):
+    # The path SQLite takes (PostgreSQL claims in one statement); run here on any database.
+    from escalation import sweep as sweep_module
+
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        claimed = sweep_module._claim_with_orm(timezone.now(), 100)
+        assert list(Reminder.objects.filter(pk__in=claimed).values_list("clock__kind", "kind", "seq")) == [
+            ("first_response", "due_tomorrow", 1)
+        ]
+        assert sweep_module._claim_with_orm(timezone.now(), 100) == []
+    assert Reminder.objects.count() == 1
+
+
+def test_the_orm_claim_skips_a_clock_claimed_since_it_was_read(forwarded):
+    from escalation import sweep as sweep_module
+
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        now = timezone.now()
+        due = list(
+            Clock.objects.filter(next_reminder_at__lte=now).values_list("pk", "next_reminder_kind", "reminder_seq")
+        )
+        assert len(sweep_module._claim_clocks(due, now)) == 1  # another sweep got there first
+        assert sweep_module._claim_clocks(due, now) == []  # the same, now stale, reading
+    assert Reminder.objects.count() == 1
