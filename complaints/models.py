@@ -90,7 +90,7 @@ class Complaint(models.Model):
         related_name="assigned_complaints",
         verbose_name=_("assignee"),
     )
-    # The earliest unmet deadline of the complaint's clocks, kept by escalation.services
+    # The earliest unmet deadline of the complaint's clocks, kept by escalation.clocks.refresh_next_deadline
     # whenever a clock changes, so the staff queue can sort and filter on one indexed column.
     next_deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_deadline_provisional = models.BooleanField(_("next deadline is provisional"), default=False)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from complaints import services, states
 from complaints.models import Complaint, TimelineEvent
@@ -145,3 +146,16 @@ def test_a_consumer_reply_puts_a_waiting_complaint_back_in_review(make_complaint
     services.transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充聊天记录")
     services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="已补充,见截图。")
     assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_a_message_to_a_withdrawn_complaint_is_refused_naming_its_status_once(make_complaint, consumer):
+    complaint = make_complaint(consumer, images=0)
+    services.withdraw(complaint, actor=consumer, reason="")
+    for language, expected in (
+        ("en", "A complaint that is “Withdrawn” can no longer be changed."),
+        ("zh-hans", "状态为“已撤回”的投诉不能再修改。"),
+    ):
+        with translation.override(language), pytest.raises(services.TransitionNotAllowed) as refused:
+            services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="还在吗？")
+        assert str(refused.value) == expected

@@ -8,7 +8,7 @@ from escalation.workdays import add_working_days, build_calendar, is_working_day
 
 D = dt.date.fromisoformat
 
-# facts.md §3: the State Council's notices for 2025 and 2026.
+# The State Council's notices on the holiday schedules of 2025 and 2026 (published each November).
 HOLIDAYS_2025_NATIONAL_DAY = [f"2025-10-0{i}" for i in range(1, 9)]
 MAKEUP_2025 = ["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"]
 HOLIDAYS_2026_SPRING = [f"2026-02-{i}" for i in range(15, 24)]

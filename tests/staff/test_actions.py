@@ -312,7 +312,7 @@ def platform_email_channel(pinduoduo, level, value, key):
 
 @pytest.fixture
 def seo_article_address(pinduoduo):
-    """The address found only in one SEO article (facts.md: 002_c6ddd7a2fbfd9282.txt)."""
+    """The address found only in one SEO article (seed file 002_c6ddd7a2fbfd9282.txt)."""
     return platform_email_channel(pinduoduo, Level.UNCONFIRMED, "pinduoduo@service.pinduoduo.com", "seo-email")
 
 
