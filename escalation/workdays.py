@@ -3,7 +3,7 @@
 The State Council sets each year's public holidays and make-up working days (调休)
 every November. `chinesecalendar` carries the published years; we turn it into a
 table once (a byte per day plus a sorted tuple of working-day ordinals) because the
-library is 30x-400x slower than a bisect (facts.md §3), and merge the staff-editable
+library is hundreds of times slower than a bisect (bench/workdays_bench.py), and merge the staff-editable
 HolidayOverride rows over it for dates the library does not know yet.
 
 A date after the last known one that no override covers is counted on weekends only,
