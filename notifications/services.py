@@ -136,12 +136,14 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
 
 def _attach_evidence(message: EmailMultiAlternatives, evidence_ids: list[int]) -> None:
     """Attach the sanitised copies (no EXIF, our own content type), never a raw upload,
-    with the personal data OCR found on them blurred."""
+    as reading.sharing lets them go to the platform: the only email with evidence
+    attached is the forward to the platform (staff.services), so that is its recipient."""
     from complaints.models import Evidence
-    from reading.blur import shared_copy
+    from reading.models import Recipient
+    from reading.sharing import shared_copy
 
     for item in Evidence.objects.ready().filter(pk__in=evidence_ids).order_by("created_at", "id"):
-        message.attach(item.original_name, shared_copy(item), item.content_type)
+        message.attach(item.original_name, shared_copy(item, Recipient.PLATFORM), item.content_type)
 
 
 def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
