@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from complaints import access
 from complaints import services as complaint_services
 from complaints.consents import Recipient, has_consent
-from complaints.models import Complaint, Evidence, TimelineEvent
+from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from complaints.states import Actor, Status
 from notifications.services import queue_email
 
@@ -134,11 +134,13 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
     move however often this runs. Only sanitised copies leave Tousu: evidence still
     being checked is neither listed nor attached."""
     evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
+    # forward() refuses a complaint without this consent (complaints.consents).
+    consent = Consent.objects.get(complaint=complaint, recipient=Recipient.PLATFORM)
     queue_email(
         template=PLATFORM_FORWARD_TEMPLATE,
         to=to,
         language=PLATFORM_EMAIL_LANGUAGE,
-        context={"complaint": complaint, "evidence": evidence},
+        context={"complaint": complaint, "evidence": evidence, "consented_at": consent.given_at},
         complaint=complaint,
         dedupe_key=f"{PLATFORM_FORWARD_TEMPLATE}:{forwarded_event.pk}",
         reply_to=(settings.STAFF_NOTIFICATION_EMAILS or [""])[0],

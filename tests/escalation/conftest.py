@@ -73,13 +73,10 @@ def make_complaint(db, consumer):
     import decimal
     import uuid
 
-    from django.utils import timezone
-
     from complaints.models import Complaint
 
     def make(platform="pinduoduo", owner=None, **extra):
         owner = owner or consumer
-        now = timezone.now()
         values = {
             "reference": f"TS-T-{uuid.uuid4().hex[:8]}",
             "owner": owner,
@@ -94,7 +91,6 @@ def make_complaint(db, consumer):
             "contact_name": "Li Lei",
             "contact_phone": "13800138000",
             "contact_email": owner.email,
-            "consent_at": now,
             "submission_token": uuid.uuid4(),
         }
         values.update(extra)
