@@ -1,4 +1,4 @@
-"""complaints 0011 drops Complaint.consent_at, the twin of the platform Consent row: a
+"""complaints 0012 drops Complaint.consent_at, the twin of the platform Consent row: a
 complaint that had no such row keeps its consent, taken from the column first."""
 
 import datetime as dt
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("complaints", "0010_timeline_route_step_event")]
-AFTER = [("complaints", "0011_remove_complaint_consent_at")]
+BEFORE = [("complaints", "0011_timeline_kind_without_deadline")]
+AFTER = [("complaints", "0012_remove_complaint_consent_at")]
 
 
 @pytest.mark.django_db(transaction=True)

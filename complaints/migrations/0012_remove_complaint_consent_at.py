@@ -38,7 +38,7 @@ def restore_consent_at(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0010_timeline_route_step_event"),
+        ("complaints", "0011_timeline_kind_without_deadline"),
     ]
 
     # Nullable first, so that going back can add the column again and fill it.
