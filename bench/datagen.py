@@ -814,7 +814,7 @@ def _plan_clocks(cursor, now: dt.datetime, clocks_per_complaint: int) -> None:
 INSERT_COMPLAINTS = """
 INSERT INTO complaints_complaint (id, reference, owner_id, platform_id, category, order_number, order_date, amount,
     shop_name, description, desired_outcome, desired_outcome_detail, contact_name, contact_phone, contact_email,
-    consent_at, language, status, status_changed_at, assignee_id, next_deadline_at, next_deadline_provisional,
+    language, status, status_changed_at, assignee_id, next_deadline_at, next_deadline_provisional,
     submission_token, created_at, updated_at)
 SELECT p.id, p.reference, c.user_id, p.platform_id, p.category,
     -- The shapes complaints.orders accepts: Pinduoduo YYMMDD-15 digits, Taobao/Tmall 19 digits.
@@ -827,7 +827,7 @@ SELECT p.id, p.reference, c.user_id, p.platform_id, p.category,
     p.order_date, p.amount, p.shop_name, p.description, p.desired_outcome,
     CASE WHEN p.desired_outcome = 'other'
         THEN (%(other_details)s::text[])[1 + mod(p.id, %(other_detail_count)s)] ELSE '' END,
-    c.name, c.phone, c.email, p.created_at, c.language, p.status, p.status_changed_at, p.assignee_id,
+    c.name, c.phone, c.email, c.language, p.status, p.status_changed_at, p.assignee_id,
     nd.due_at, coalesce(nd.provisional, false),
     md5(%(seed)s || ':' || p.id)::uuid, p.created_at, p.status_changed_at
 FROM (

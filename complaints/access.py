@@ -62,6 +62,14 @@ def servable_evidence_or_404(user, public_id) -> Evidence:
     return evidence
 
 
+def owned_complaint_evidence_or_404(user, reference: str, public_id) -> Evidence:
+    """A sanitised evidence file of the user's own complaint, for the owner's preview of
+    the copy that would be shared (reading.views.shared_preview); the same 404 for a
+    missing file, one still being checked and anyone else, staff included."""
+    complaint = owned_complaint_or_404(user, reference)
+    return get_object_or_404(Evidence.objects.ready(), public_id=public_id, complaint=complaint)
+
+
 def own_evidence_or_404(user, public_id) -> Evidence:
     """The user's own upload in any state (for its "being checked" status); the same
     404 for a missing upload and anyone else's, staff included."""

@@ -78,7 +78,6 @@ class Complaint(models.Model):
     # Set when the holder of contact_email followed the confirmation link
     # (complaints.recipients); until then email goes to the account's verified address.
     contact_email_confirmed_at = models.DateTimeField(_("contact email confirmed at"), null=True, blank=True)
-    consent_at = models.DateTimeField(_("consented to sharing at"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)

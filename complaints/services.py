@@ -108,7 +108,6 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
                 owner=owner,
                 submission_token=submission_token,
                 language=language,
-                consent_at=now,
                 created_at=now,
                 status_changed_at=now,
                 **data,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints import access
 from complaints.states import Status
-from reading.blur import shared_copy
+from reading.sharing import shared_copy
 
 from . import conf, directory, display
 from .models import PlatformFiling
@@ -130,8 +130,9 @@ def evidence_zip(complaint, body: str, *, viewer, contact: access.Contact) -> by
             e for e in complaint.evidence.ready().order_by("created_at", "id") if access.can_view_evidence(viewer, e)
         ]
         for number, evidence in enumerate(evidence_items, start=1):
-            # The copy with personal data blurred; its hash and the upload's are both listed.
-            data = shared_copy(evidence)
+            # The copy for this body (reading.sharing): personal data blurred unless the
+            # consumer chose to show it; its hash and the upload's are both listed.
+            data = shared_copy(evidence, body)
             extension = evidence.file.name.rsplit(".", 1)[-1]
             name = f"evidence/{number:02d}.{extension}"
             archive.writestr(name, data)

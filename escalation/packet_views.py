@@ -15,6 +15,8 @@ from complaints import access
 from complaints.consents import has_consent, record_consent
 from complaints.services import ComplaintChanged
 from complaints.states import Actor
+from reading import sharing
+from reading.models import Recipient
 
 from . import ladder
 from . import packet as assembly
@@ -93,6 +95,8 @@ def packet(request, reference, body):
         "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
         "can_record": not ladder.refusal(complaint, body, StepKind.FILED),
         "evidence_count": complaint.evidence.ready().count(),
+        # What the body, and a court, would get of the evidence (reading.sharing), with the choice.
+        "sharing_previews": [sharing.preview(complaint, body), sharing.preview(complaint, Recipient.COURT)],
     }
     return render(request, "escalation/packet.html", context)
 

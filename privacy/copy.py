@@ -3,7 +3,10 @@ data.json and the sanitised copies of their evidence.
 
 It holds what we keep about the person and show them anyway: the account, profile,
 complaints with the timeline they see (never staff-only notes), deadlines, the
-consents they gave and the emails we stored to them. Raw uploads are never included:
+consents they gave, the choices they made to show or blur their personal data for each
+recipient (reading.SharingChoice), what we read on each of their screenshots
+(reading.ScreenshotReading: the facts and the kinds of personal data found) and the
+emails we stored to them. Raw uploads are never included:
 only evidence whose clean copy exists (READY), as served on their complaint page.
 """
 
@@ -20,6 +23,7 @@ from accounts.models import Profile
 from complaints.models import Complaint, Consent, Evidence
 from escalation.models import Clock
 from notifications.models import OutboundEmail
+from reading.models import ScreenshotReading
 
 from .addresses import account_addresses, sent_to_any, unlinked_emails_to
 
@@ -38,13 +42,14 @@ def build_data_copy(user):
         Evidence.objects.ready().filter(owner=user).select_related("complaint").order_by("created_at", "id")
     )
     paths = {item.pk: _zip_path(item) for item in evidence}
+    readings = {r.evidence_id: r for r in ScreenshotReading.objects.filter(evidence__in=evidence)}
     document = {
         "format": FORMAT,
         "generated_at": _when(timezone.now()),
         "account": _account(user),
         "profile": _profile(user),
-        "complaints": [_complaint(c, paths) for c in _complaints(user)],
-        "unfiled_evidence": [_evidence(e, paths) for e in evidence if e.complaint_id is None],
+        "complaints": [_complaint(c, paths, readings) for c in _complaints(user)],
+        "unfiled_evidence": [_evidence(e, paths, readings) for e in evidence if e.complaint_id is None],
         "consents": [_consent(c) for c in Consent.objects.filter(user=user).select_related("complaint")],
         "emails": [_email(e) for e in _emails_to(user)],
     }
@@ -89,12 +94,12 @@ def _complaints(user):
     return (
         Complaint.objects.filter(owner=user)
         .select_related("platform")
-        .prefetch_related("events", "platform_filings", "escalations", "clocks")
+        .prefetch_related("events", "platform_filings", "escalations", "clocks", "sharing_choices")
         .order_by("created_at", "id")
     )
 
 
-def _complaint(complaint: Complaint, paths: dict) -> dict:
+def _complaint(complaint: Complaint, paths: dict, readings: dict) -> dict:
     return {
         "reference": complaint.reference,
         "platform": complaint.platform.slug,
@@ -126,7 +131,11 @@ def _complaint(complaint: Complaint, paths: dict) -> dict:
             for event in complaint.events.all()
             if not event.staff_only
         ],
-        "evidence": [_evidence(e, paths) for e in complaint.evidence.all() if e.pk in paths],
+        "evidence": [_evidence(e, paths, readings) for e in complaint.evidence.all() if e.pk in paths],
+        "personal_data_on_shared_copies": [
+            {"recipient": c.recipient, "shown": c.show_personal_data, "chosen_at": _when(c.chosen_at)}
+            for c in complaint.sharing_choices.all()
+        ],
         "complaints_to_platform": [
             {"how": f.channel, "at": _when(f.filed_at), "ticket": f.ticket} for f in complaint.platform_filings.all()
         ],
@@ -149,13 +158,27 @@ def _complaint(complaint: Complaint, paths: dict) -> dict:
     }
 
 
-def _evidence(item: Evidence, paths: dict) -> dict:
+def _evidence(item: Evidence, paths: dict, readings: dict) -> dict:
     return {
         "file": paths[item.pk],
         "name": item.original_name,
         "content_type": item.content_type,
         "uploaded_at": _when(item.created_at),
         "sha256_of_upload": item.sha256,
+        "reading": _reading(readings.get(item.pk)),
+    }
+
+
+def _reading(reading: ScreenshotReading | None) -> dict | None:
+    """What OCR read on the image; None while it is not read. The boxes themselves are
+    positions on the image, not data about the person: only their kinds are listed."""
+    if reading is None:
+        return None
+    return {
+        "status": reading.status,
+        "facts": reading.facts,
+        "personal_data_found": sorted({item["kind"] for item in reading.personal_data}),
+        "read_at": _when(reading.created_at),
     }
 
 

@@ -1,9 +1,8 @@
 """Copies of evidence for people outside Tousu, with the personal-data boxes blurred.
 
-The sanitised file stays as it is (the consumer and staff see it whole); a platform
-email or a regulator packet gets `shared_copy`, in which each box found by
-reading.extract.personal_data is pixelated and then blurred, so neither a phone number
-nor a name can be read back from it.
+Pure image work: each box found by reading.extract.personal_data is pixelated and then
+blurred, so neither a phone number nor a name can be read back from it. Which copy goes
+to whom is decided by reading.sharing.shared_copy; the sanitised file stays as it is.
 """
 
 import io
@@ -51,19 +50,3 @@ def blurred_bytes(data: bytes, content_type: str, boxes) -> bytes:
     out = io.BytesIO()
     blurred.save(out, format=fmt, **options)
     return out.getvalue()
-
-
-def shared_copy(evidence) -> bytes:
-    """The bytes of a READY evidence file as they may leave Tousu. An image not read yet
-    (the ocr queue is behind) is read now: nothing leaves unchecked."""
-    from .models import ScreenshotReading
-    from .services import read_evidence
-
-    with evidence.file.open("rb") as handle:
-        data = handle.read()
-    reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
-    if reading is None:
-        read_evidence(evidence.pk)
-        reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
-    boxes = [item["box"] for item in reading.personal_data] if reading else []
-    return blurred_bytes(data, evidence.content_type, boxes)

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Evidence
+from complaints.models import Complaint, Evidence
 
 # How each fact of reading.extract.FIELDS is named to staff and consumers.
 FACT_LABELS = {
@@ -47,3 +48,41 @@ class ScreenshotReading(models.Model):
             for name, label in FACT_LABELS.items()
             if name in self.facts
         ]
+
+
+class Recipient(models.TextChoices):
+    """Who a shared copy of the evidence goes to. The first three have the same values
+    as complaints.Consent.Recipient; "court" is escalation.paperwork.documents.COURT."""
+
+    PLATFORM = "platform", _("the platform")
+    REGULATOR = "12315", _("12315 (market regulator)")
+    ASSOCIATION = "association", _("consumer association")
+    COURT = "court", _("a court")
+
+
+class SharingChoice(models.Model):
+    """The consumer's choice to show (or hide again) the personal data OCR found on
+    their evidence to one recipient of a complaint. Rows are only added, never changed,
+    so who chose what and when stays on record; the newest row per complaint and
+    recipient is in force, and with no row the personal data is blurred. Written only
+    by reading.sharing.choose."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="sharing_choices")
+    recipient = models.CharField(_("shared with"), max_length=20, choices=Recipient.choices)
+    show_personal_data = models.BooleanField(_("personal data shown"))
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("chosen by")
+    )
+    chosen_at = models.DateTimeField(_("chosen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sharing choice")
+        verbose_name_plural = _("sharing choices")
+        ordering = ["chosen_at", "id"]
+        indexes = [
+            # reading.sharing.shows_personal_data: the newest row of one complaint and recipient.
+            models.Index(fields=["complaint", "recipient", "-chosen_at", "-id"], name="sharing_choice_newest"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.recipient} {'shown' if self.show_personal_data else 'blurred'}"

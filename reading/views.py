@@ -1,13 +1,24 @@
+import io
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from PIL import Image
 
+from complaints import access
 from complaints.evidence_pipeline import unclaimed_evidence
 from complaints.forms import ComplaintForm
 
-from . import fill
+from . import fill, sharing
+from .forms import BACK_TO_PACKET, SharingChoiceForm
+from .models import Recipient
+
+# The preview on the packet page: big enough to see what is blurred on a phone.
+PREVIEW_PX = 480
 
 
 @login_required
@@ -36,3 +47,52 @@ def fill_from_screenshots(request):
             "message": message,
         }
     )
+
+
+@login_required
+@require_GET
+def shared_preview(request, reference, recipient, public_id):
+    """A small JPEG of the copy of one evidence image as it would go to `recipient`
+    (reading.sharing.shared_copy), for its owner alone (complaints.access) to check
+    before sharing. Served like the evidence itself: no caching, no sniffing, sandboxed."""
+    if recipient not in Recipient.values:
+        raise Http404
+    evidence = access.owned_complaint_evidence_or_404(request.user, reference, public_id)
+    with Image.open(io.BytesIO(sharing.shared_copy(evidence, recipient))) as image:
+        image = image.convert("RGB")
+        image.thumbnail((PREVIEW_PX, PREVIEW_PX * 3))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=85)
+    response = HttpResponse(out.getvalue(), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def sharing_choice(request, reference, recipient):
+    """The owner shows or blurs their personal data on the copies for `recipient`."""
+    if recipient not in Recipient.values:
+        raise Http404
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    form = SharingChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose whether to show or blur your personal data."))
+    else:
+        show = form.cleaned_data["show"]
+        sharing.choose(complaint=complaint, recipient=recipient, show=show, user=request.user)
+        label = Recipient(recipient).label
+        if show:
+            messages.success(
+                request, _("The copies for %(recipient)s now show your personal data.") % {"recipient": label}
+            )
+        else:
+            messages.success(
+                request, _("Your personal data is blurred on the copies for %(recipient)s.") % {"recipient": label}
+            )
+    back = request.POST.get("back")
+    if back in BACK_TO_PACKET:
+        return redirect("escalation:packet", complaint.reference, back)
+    return redirect(complaint)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
-from complaints.models import Complaint
+from complaints.models import Complaint, Consent
 from config.admin_search import SearchByPostMixin
 from privacy.admin import ERASE_PERMISSION, erase_accounts
 
@@ -92,7 +92,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         "assignee",
         "next_deadline_at",
         "next_deadline_provisional",
-        "consent_at",
+        "platform_consent_at",
         "created_at",
         "updated_at",
     )
@@ -167,6 +167,12 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     @admin.display(description=_("contact email"))
     def masked_email(self, obj):
         return access.masked_contact(obj).email
+
+    @admin.display(description=_("consented to sharing at"))
+    def platform_consent_at(self, obj):
+        # The platform consent (complaints.Consent) is the one record of it.
+        consent = obj.consents.filter(recipient=Consent.Recipient.PLATFORM).first()
+        return consent.given_at if consent else None
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
 from complaints.consents import Recipient, has_consent
-from complaints.models import Complaint, TimelineEvent
+from complaints.models import Complaint, Consent, TimelineEvent
 from complaints.states import Actor, Status
 from complaints.timeline import record_event
 from notifications.services import Attachment, queue_email
-from reading.blur import shared_copy
+from reading.models import Recipient as SharedWith
+from reading.sharing import shared_copy
 
 from .models import AccessLog
 
@@ -134,19 +135,30 @@ def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complain
 def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: TimelineEvent) -> None:
     """The complaint as the platform reads it (in Chinese), one email per forwarding
     move however often this runs. Only sanitised copies leave Tousu: evidence still
-    being checked is neither listed nor attached, and each goes as its shared copy
-    (reading.blur), with the personal data OCR found on it blurred."""
+    being checked is neither listed nor attached, and each goes as the copy
+    reading.sharing lets the platform have (personal data blurred unless the consumer
+    chose to show it)."""
     evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
+    # forward() refuses a complaint without this consent (complaints.consents).
+    consent = Consent.objects.get(complaint=complaint, recipient=Recipient.PLATFORM)
     queue_email(
         template=PLATFORM_FORWARD_TEMPLATE,
         to=to,
         language=PLATFORM_EMAIL_LANGUAGE,
-        context={"complaint": complaint, "evidence": evidence},
+        context={"complaint": complaint, "evidence": evidence, "consented_at": consent.given_at},
         complaint=complaint,
         dedupe_key=f"{PLATFORM_FORWARD_TEMPLATE}:{forwarded_event.pk}",
         reply_to=(settings.STAFF_NOTIFICATION_EMAILS or [""])[0],
-        attachments=[Attachment(item.original_name, item.content_type, shared_copy(item)) for item in evidence],
+        attachments=platform_attachments(evidence),
     )
+
+
+def platform_attachments(evidence) -> list[Attachment]:
+    """Each evidence file as the platform may receive it (reading.sharing's copy for
+    the platform), for the outbox to carry."""
+    return [
+        Attachment(item.original_name, item.content_type, shared_copy(item, SharedWith.PLATFORM)) for item in evidence
+    ]
 
 
 def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwargs) -> None:

@@ -325,3 +325,32 @@ class Web:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def ocr_backlog(evidence, count: int) -> list[int]:
+    """`count` READY evidence rows that share the sanitised files of `evidence` (a real
+    screenshot), each then published as a real `reading.read_evidence` task on the `ocr`
+    queue, as complaints.evidence_pipeline.process_evidence does once an upload is sanitised.
+    Sanitising a hundred uploads first would take a minute of the images worker; the
+    reading is what is measured. Returns the new rows' ids, in publishing order."""
+    from complaints.models import Evidence
+    from config.publishing import publish_by_name
+
+    rows = Evidence.objects.bulk_create(
+        Evidence(
+            owner_id=evidence.owner_id,
+            state=Evidence.State.READY,
+            file=evidence.file.name,
+            thumbnail=evidence.thumbnail.name,
+            original_name=f"order{number}.jpg",
+            content_type=evidence.content_type,
+            sha256=evidence.sha256,
+            size=evidence.size,
+            width=evidence.width,
+            height=evidence.height,
+        )
+        for number in range(count)
+    )
+    for row in rows:
+        publish_by_name("reading.read_evidence", row.pk)
+    return [row.pk for row in rows]

@@ -1,7 +1,7 @@
 """Every URL that names a complaint or a file, for seven personas: an anonymous
 visitor, the owner, another consumer, a staff account without a role, a reviewer,
-a supervisor and a superuser. The URLs are read from the URL conf (the complaints
-and escalation namespaces, and the staff admin's complaint URLs), and the expected
+a supervisor and a superuser. The URLs are read from the URL conf (the complaints,
+escalation and reading namespaces, and the staff admin's complaint URLs), and the expected
 table must name each of them, so a new private view fails here until someone decides
 who may open it (complaints.access)."""
 
@@ -24,7 +24,7 @@ from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE_NAMESPACES = ("complaints", "escalation")
+PRIVATE_NAMESPACES = ("complaints", "escalation", "reading")
 ADMIN_PREFIX = "complaints_complaint_"
 PERSONAS = ("anonymous", "owner", "other", "staff_no_role", "reviewer", "supervisor", "superuser")
 
@@ -53,6 +53,10 @@ EXPECTED = {
     "escalation:packet_zip": ("get", None, CONSUMER),
     "escalation:packet_timeline": ("get", None, CONSUMER),
     "escalation:paperwork_pdf": ("get", None, CONSUMER),
+    # The copy of an image as 12315 would get it, and the choice to show or blur (reading.sharing):
+    # the owner's alone; an empty choice changes nothing and sends the owner back with a message.
+    "reading:shared_preview": ("get", None, CONSUMER),
+    "reading:sharing_choice": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     # An empty form: the owner is sent back to the packet with a message.
     "escalation:record_escalation": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     # The ladder's "I filed on 12315" form: open once the platform answered.
@@ -106,6 +110,7 @@ def url_for(name, complaint) -> str:
         "field": "phone",
         "route": "12315",
         "step": "filed",
+        "recipient": "12315",
     }
     return reverse(name, kwargs={key: values[key] for key in private_url_names()[name]})
 

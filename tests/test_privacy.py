@@ -23,6 +23,8 @@ from complaints.models import Complaint, Consent, Evidence
 from complaints.states import Actor, Status
 from notifications.models import OutboundEmail
 from privacy.retention import erase_expired
+from reading.models import ScreenshotReading
+from reading.sharing import choose
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
 from .conftest import png_upload
@@ -111,6 +113,34 @@ def test_the_copy_holds_the_complaint_timeline_consents_emails_and_clean_evidenc
     assert set(archive.namelist()) == {"data.json", *listed}
     for name in listed:
         assert archive.read(name) == stored[Path(name).stem]
+
+
+def test_the_copy_holds_what_was_read_on_each_screenshot_and_the_sharing_choices(client, consumer, filed, strangers):
+    first, second = filed.evidence.order_by("created_at", "id")
+    facts = {"order_number": {"value": "260305-123456789012345", "confidence": 0.97}}
+    found = [{"kind": "phone", "box": [1, 2, 3, 4]}, {"kind": "address", "box": [5, 6, 7, 8]}]
+    ScreenshotReading.objects.filter(evidence=first).update(status="read", facts=facts, personal_data=found)
+    ScreenshotReading.objects.filter(evidence=second).delete()  # not read yet
+    ScreenshotReading.objects.filter(evidence__complaint=strangers).update(
+        status="read", facts={"shop_name": {"value": "别人的店", "confidence": 0.9}}
+    )
+    choose(complaint=filed, recipient="court", show=True, user=consumer)
+    client.force_login(consumer)
+    data, _archive = download(client)
+
+    [complaint] = data["complaints"]
+    readings = {item["name"]: item["reading"] for item in complaint["evidence"]}
+    assert readings[second.original_name] is None
+    reading = readings[first.original_name]
+    assert (reading["status"], reading["facts"], reading["personal_data_found"]) == (
+        "read",
+        facts,
+        ["address", "phone"],
+    )
+    assert reading["read_at"]
+    [choice] = complaint["personal_data_on_shared_copies"]
+    assert (choice["recipient"], choice["shown"]) == ("court", True) and choice["chosen_at"]
+    assert "别人的店" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_the_copy_has_no_other_consumers_data_and_no_staff_only_note(client, consumer, filed, strangers):

@@ -11,8 +11,9 @@ from PIL import Image
 
 from complaints import access, evidence_pipeline
 from escalation.packet import evidence_zip
-from reading.blur import blur_boxes, blurred_bytes, shared_copy
+from reading.blur import blur_boxes, blurred_bytes
 from reading.models import ScreenshotReading
+from reading.sharing import shared_copy
 
 from .conftest import process_uploads
 
@@ -74,7 +75,7 @@ def test_the_shared_copy_is_blurred_and_the_stored_file_is_not(read_evidence_wit
     evidence = read_evidence_with_a_phone
     with evidence.file.open("rb") as handle:
         original = handle.read()
-    copy = Image.open(io.BytesIO(shared_copy(evidence)))
+    copy = Image.open(io.BytesIO(shared_copy(evidence, "platform")))
     stored = Image.open(io.BytesIO(original))
     assert copy.getpixel((100, 75)) != stored.getpixel((100, 75))
     assert copy.getpixel((350, 250)) == stored.getpixel((350, 250))
@@ -90,7 +91,7 @@ def test_the_packet_holds_the_blurred_copy_and_lists_both_hashes(read_evidence_w
     zipped = evidence_zip(complaint, "12315", viewer=consumer, contact=access.masked_contact(complaint))
     archive = zipfile.ZipFile(io.BytesIO(zipped))
     shared = archive.read("evidence/01.png")
-    assert shared == shared_copy(evidence)
+    assert shared == shared_copy(evidence, "12315")
     with evidence.file.open("rb") as handle:
         assert shared != handle.read()
     index = archive.read("index.txt").decode()

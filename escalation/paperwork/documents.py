@@ -17,7 +17,7 @@ from reportlab.platypus import PageBreak, Spacer
 
 from complaints import access
 from complaints.categories import Category, DesiredOutcome
-from reading.blur import shared_copy
+from reading.sharing import shared_copy
 
 from .. import conf
 from .. import packet as assembly
@@ -70,17 +70,17 @@ class EvidenceItem:
     data: bytes
 
 
-def evidence_items(complaint, viewer) -> list[EvidenceItem]:
-    """The sanitised evidence `viewer` may see (complaints.access), as shared copies
-    (reading.blur), numbered in the packet ZIP's order, so 证据1 is the ZIP's evidence/01."""
+def evidence_items(complaint, viewer, recipient: str) -> list[EvidenceItem]:
+    """The sanitised evidence `viewer` may see (complaints.access), as the copies that
+    may go to `recipient` (reading.sharing), numbered in the packet ZIP's order, so 证据1 is the ZIP's evidence/01."""
     items = []
     viewable = [
         e for e in complaint.evidence.ready().order_by("created_at", "id") if access.can_view_evidence(viewer, e)
     ]
     for number, evidence in enumerate(viewable, start=1):
-        # The copy that may leave Tousu, personal-data boxes blurred: the same bytes as
-        # the packet ZIP's evidence/NN, read through the storage.
-        data = shared_copy(evidence)
+        # The copy that may go to `recipient`: the same bytes as the packet ZIP's
+        # evidence/NN for that body, read through the storage.
+        data = shared_copy(evidence, recipient)
         uploaded = timezone.localtime(evidence.created_at, conf.SHANGHAI)
         items.append(
             EvidenceItem(
@@ -151,7 +151,7 @@ def complaint_letter(complaint, body: str, *, viewer, contact: access.Contact) -
     """投诉书 to 12315 or a consumer association, with the evidence list and images."""
     with translation.override("zh-hans"):
         values = _values(complaint, body, contact)
-        items = evidence_items(complaint, viewer)
+        items = evidence_items(complaint, viewer, body)
         story = [
             L.text("投诉书", "title"),
             L.text(_generated_line(complaint), "subtitle"),
@@ -212,7 +212,7 @@ def civil_complaint(complaint, *, viewer, contact: access.Contact) -> bytes:
     images, and the page on small claims and the internet courts."""
     with translation.override("zh-hans"):
         values = _values(complaint, Body.REGULATOR, contact)
-        items = evidence_items(complaint, viewer)
+        items = evidence_items(complaint, viewer, COURT)
         purchase = (
             f"原告于 {values['order_date']} 在{complaint.platform.name}平台"
             f"{('“' + complaint.shop_name + '”店铺') if complaint.shop_name else ''}购买商品"

@@ -134,6 +134,10 @@ def test_forward_by_email_sends_the_platform_the_complaint_with_its_evidence_and
     assert complaint.reference in message.subject
     assert complaint.order_number in message.body and complaint.description in message.body
     assert complaint.order_number in message.alternatives[0][0]
+    # The date of the consumer's platform consent, from its one record (complaints.Consent).
+    consent = complaint.consents.get(recipient="platform")
+    agreed = timezone.localtime(consent.given_at).strftime("%Y-%m-%d %H:%M")
+    assert f"消费者已于 {agreed} 同意我们向贵方提供以上信息。" in message.body
     assert [(name, ctype) for name, _data, ctype in message.attachments] == [
         ("shot0.png", "image/png"),
         ("shot1.png", "image/png"),

@@ -1,0 +1,123 @@
+"""What of a consumer's evidence leaves Tousu, per recipient: the one rule every path that
+sends evidence out asks (the platform email's attachments, the regulator or association
+packet's ZIP and letter, the court draft, the consumer's preview of them).
+
+By default a copy that leaves has the personal-data boxes OCR found blurred
+(reading.blur). The consumer may choose, per complaint and per recipient, to show them
+(a court may need the delivery address, say); the copy for that recipient is then the
+sanitised image as stored. Each choice is a row of SharingChoice, so who chose what and
+when is kept; the newest one is in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from .blur import blurred_bytes
+from .models import Recipient, ScreenshotReading, SharingChoice
+
+# How a kind of reading.extract.PersonalBox is named in the note under a preview.
+KIND_LABELS = {
+    "phone": _("mobile number"),
+    "id_number": _("ID number"),
+    "email": _("email address"),
+    "bank_card": _("bank card number"),
+    "name": _("recipient's name"),
+    "address": _("delivery address"),
+}
+
+
+def shows_personal_data(complaint_id: int | None, recipient: str) -> bool:
+    """Whether the consumer chose to show their personal data to `recipient`; False
+    (blurred) until they do, and for evidence not part of a complaint."""
+    if complaint_id is None:
+        return False
+    newest = (
+        SharingChoice.objects.filter(complaint_id=complaint_id, recipient=recipient)
+        .order_by("-chosen_at", "-id")
+        .values_list("show_personal_data", flat=True)
+        .first()
+    )
+    return bool(newest)
+
+
+def choose(*, complaint, recipient: str, show: bool, user, at: dt.datetime | None = None) -> SharingChoice:
+    """Record the consumer's choice for `recipient` (a value of Recipient)."""
+    if recipient not in Recipient.values:
+        raise ValueError(f"unknown recipient {recipient!r}")
+    return SharingChoice.objects.create(
+        complaint=complaint,
+        recipient=recipient,
+        show_personal_data=show,
+        chosen_by=user,
+        chosen_at=at or timezone.now(),
+    )
+
+
+def _reading_of(evidence) -> ScreenshotReading | None:
+    """The evidence's reading; an image not read yet (the ocr queue is behind) is read
+    now, so nothing leaves unchecked."""
+    from .services import read_evidence
+
+    reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
+    if reading is None:
+        read_evidence(evidence.pk)
+        reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
+    return reading
+
+
+def shared_copy(evidence, recipient: str) -> bytes:
+    """The bytes of a READY evidence file as they may go to `recipient`: the sanitised
+    file itself if the consumer chose to show their personal data to that recipient,
+    otherwise with the personal-data boxes blurred."""
+    with evidence.file.open("rb") as handle:
+        data = handle.read()
+    if shows_personal_data(evidence.complaint_id, recipient):
+        return data
+    reading = _reading_of(evidence)
+    boxes = [item["box"] for item in reading.personal_data] if reading else []
+    return blurred_bytes(data, evidence.content_type, boxes)
+
+
+# --- What the consumer sees before sharing -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    evidence: object
+    read: bool  # False: not read yet; it is read before a copy leaves (shared_copy)
+    blurred: str  # the kinds blurred on the copy, in running text; "" for none
+
+
+@dataclass(frozen=True)
+class Preview:
+    recipient: str
+    label: str
+    shown: bool
+    choice: SharingChoice | None  # the choice in force, None for the default
+    items: list[PreviewItem]
+
+
+def preview(complaint, recipient: str) -> Preview:
+    """The copies of `complaint`'s evidence as they would go to `recipient`, for the
+    owner's packet and complaint pages. Reads nothing itself (a page must not wait for
+    OCR): an image not read yet says so, and the preview image (reading.views) reads it."""
+    choice = (
+        SharingChoice.objects.filter(complaint=complaint, recipient=recipient).order_by("-chosen_at", "-id").first()
+    )
+    shown = bool(choice and choice.show_personal_data)
+    separator = pgettext("between kinds of personal data", ", ")
+    evidence_list = list(complaint.evidence.ready().order_by("created_at", "id"))
+    readings = {r.evidence_id: r for r in ScreenshotReading.objects.filter(evidence__in=evidence_list)}
+    items = []
+    for evidence in evidence_list:
+        reading = readings.get(evidence.pk)
+        kinds = dict.fromkeys(item["kind"] for item in (reading.personal_data if reading else []))
+        blurred = "" if shown else separator.join(str(KIND_LABELS.get(kind, kind)) for kind in kinds)
+        items.append(PreviewItem(evidence=evidence, read=reading is not None, blurred=blurred))
+    return Preview(recipient, str(Recipient(recipient).label), shown, choice if choice and shown else None, items)
