@@ -22,16 +22,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import services as complaint_services
-from complaints.models import Complaint
+from complaints.models import Complaint, TimelineEvent
 from complaints.states import Status, is_open
 
 from . import clocks, conf, solved
-from .models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+from .models import Body, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 
 # Routes after the platform, in ladder order.
 ESCALATION_ROUTES = (Route.ODR, Route.REGULATOR, Route.ASSOCIATION, Route.COURT)
@@ -134,6 +135,13 @@ class RouteClosed(complaint_services.TransitionNotAllowed):
     def __init__(self, reason: str):
         self.reason = reason
         Exception.__init__(self, reason)
+
+
+class StepDateRefused(RouteClosed):
+    """The step is open, but its date precedes the date of the step it follows. Forms
+    show the reason next to their date field (`field`), keeping what was typed."""
+
+    field = "on"
 
 
 @dataclass
@@ -247,6 +255,54 @@ def _odr_running_until(complaint, recorded, now) -> dt.date | None:
     return timezone.localtime(clock.due_at, conf.SHANGHAI).date() + dt.timedelta(days=1)
 
 
+def follows(route: str, step: str) -> str | None:
+    """The step `step` follows on its route (whose date it may not precede); None for a
+    filing, which follows the complaint reaching the platform."""
+    if step == StepKind.FILED:
+        return None
+    return REQUIRES.get((route, step), StepKind.FILED)
+
+
+def platform_reached_on(complaint: Complaint) -> dt.date | None:
+    """The Beijing day the complaint first reached the platform: the earliest of the
+    platform clocks' start, the consumer's own complaint to the platform and staff
+    forwarding it; None if it never did (a route is then refused by `refusal`)."""
+    moments = [
+        Clock.objects.filter(complaint=complaint, kind__in=clocks.PLATFORM_KINDS).aggregate(at=Min("started_at"))["at"],
+        PlatformFiling.objects.filter(complaint=complaint).aggregate(at=Min("filed_at"))["at"],
+        TimelineEvent.objects.filter(
+            complaint=complaint, kind=TimelineEvent.Kind.STATUS_CHANGED, to_status=Status.FORWARDED
+        ).aggregate(at=Min("created_at"))["at"],
+    ]
+    moments = [at for at in moments if at is not None]
+    return clocks.local_day(min(moments)) if moments else None
+
+
+def date_refusal(complaint: Complaint, route: str, step: str, on: dt.date, *, recorded=None) -> str:
+    """Why `on` cannot be the date of `step` ("" when it can): no step is dated before
+    the step it follows (12315's decision before the filing, the end of mediation before
+    the acceptance, an ODR outcome before the ODR filing), and no filing before the day
+    the complaint reached the platform. The clocks count from these dates, so a date out
+    of order would start or meet a clock before its own start."""
+    before = follows(route, step)
+    if before is None:
+        reached = platform_reached_on(complaint)
+        if reached and on < reached:
+            return _("This date is before the day the complaint reached the platform (%(date)s).") % {
+                "date": reached.isoformat()
+            }
+        return ""
+    recorded = _recorded(complaint) if recorded is None else recorded
+    previous = recorded.get((route, before))
+    if previous is None or on >= previous.filed_on:
+        return ""
+    if before == StepKind.ACCEPTED:
+        text = _("This date is before the day 12315 accepted the complaint (%(date)s).")
+    else:
+        text = _("This date is before the filing you recorded on this route (%(date)s).")
+    return text % {"date": previous.filed_on.isoformat()}
+
+
 def _regulator_live(recorded) -> bool:
     return (Route.REGULATOR, StepKind.FILED) in recorded and not any((Route.REGULATOR, s) in recorded for s in ENDING)
 
@@ -282,7 +338,7 @@ def record_step(
     """Record one step, or raise RouteClosed with the reason.
 
     1. Lock the complaint's row and ask `refusal` (so two submissions of one form
-       cannot both pass).
+       cannot both pass), then `date_refusal` (StepDateRefused: nothing is written).
     2. The first filing after the platform moves the complaint to "escalated"
        (complaints.services.transition: timeline event, platform clocks stopped);
        any other step is one timeline event (complaints.services.record_route_step).
@@ -290,9 +346,13 @@ def record_step(
     """
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        reason_refused = refusal(locked, route, step)
+        recorded = _recorded(locked)
+        reason_refused = refusal(locked, route, step, recorded=recorded)
         if reason_refused:
             raise RouteClosed(reason_refused)
+        date_refused = date_refusal(locked, route, step, on, recorded=recorded)
+        if date_refused:
+            raise StepDateRefused(date_refused)
         text = step_text(route, step, on=on, reference=reference, reason=reason)
         details = {"route": route, "step": step, "on": on.isoformat()}
         if step == StepKind.FILED and locked.status != Status.ESCALATED:

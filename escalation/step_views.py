@@ -59,6 +59,8 @@ def record_step(request, reference, route, step):
                 reference=data.get("reference", ""),
                 reason=data.get("reason", ""),
             )
+        except ladder.StepDateRefused as refused:
+            form.add_error(refused.field, refused.reason)
         except ladder.RouteClosed as refused:
             form.add_error(None, refused.reason)
         else:

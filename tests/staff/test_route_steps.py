@@ -37,9 +37,10 @@ def test_staff_record_a_12315_letter_the_consumer_mailed_in(client, answered, re
     offered = dict(button["form"].fields["step"].choices)
     assert "12315:filed" in offered and "12315:accepted" not in offered  # accepted needs the filing first
     assert (
-        act(client, answered, "route_step", step="12315:filed", on="2026-02-13", reference="3301-1").status_code == 302
+        act(client, answered, "route_step", step="12315:filed", on="2026-03-03", reference="3301-1").status_code == 302
     )
-    assert act(client, answered, "route_step", step="12315:accepted", on="2026-03-02").status_code == 302
+    # Forwarded today: no step may carry an earlier date (escalation.ladder.date_refusal).
+    assert act(client, answered, "route_step", step="12315:accepted", on="2026-03-03").status_code == 302
     assert Complaint.objects.get(pk=answered.pk).status == Status.ESCALATED
     steps = list(
         EscalationFiling.objects.filter(complaint=answered).order_by("id").values_list("step", "recorded_role")
