@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, TimelineEvent
-from complaints.states import Status, is_open
+from complaints.states import Actor, Status, is_open
 
 from . import clocks, conf, solved
 from .models import Body, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
@@ -356,7 +357,10 @@ def record_step(
         text = step_text(route, step, on=on, reference=reference, reason=reason)
         details = {"route": route, "step": step, "on": on.isoformat()}
         if step == StepKind.FILED and locked.status != Status.ESCALATED:
-            complaint_services.transition(locked, Status.ESCALATED, actor=actor, role=role, text=text, details=details)
+            # No status email: a step staff record gets its own, with the next deadline.
+            complaint_services.transition(
+                locked, Status.ESCALATED, actor=actor, role=role, text=text, details=details, email=False
+            )
         else:
             complaint_services.record_route_step(locked, actor=actor, role=role, text=text)
         try:
@@ -375,11 +379,42 @@ def record_step(
         except IntegrityError as error:  # the unique step constraint: recorded meanwhile
             raise RouteClosed(_("Already recorded.")) from error
         apply_effect(locked, EFFECTS[(route, step)], on=on, actor=actor)
+        if role != Actor.CONSUMER:
+            # Staff recorded it for the consumer (say, a letter from 12315 they mailed in).
+            email_step_recorded(locked, filing)
         if step in OUTCOMES:
             # A route's outcome: did it actually solve the problem? (escalation.solved)
             solved.ask(locked)
     complaint.status = locked.status
     return filing
+
+
+# Rendered in the recipient's language when the email is rendered (queue_email).
+_lazy_step_text = lazy(step_text, str)
+
+
+def email_step_recorded(complaint: Complaint, filing: EscalationFiling) -> None:
+    """Tell the consumer what staff recorded for them and the complaint's next deadline
+    (its earliest running clock), through complaints.services.email_consumer: only to an
+    address complaints.recipients allows, and nothing beyond what the timeline shows."""
+    clock = Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING).order_by("due_at").first()
+    deadline = None
+    if clock is not None:
+        deadline = {
+            "label": ClockKind(clock.kind).label,
+            "route": Route(ROUTE_OF_KIND[clock.kind]).label,
+            "date": clocks.local_day(clock.due_at).isoformat(),
+            "provisional": clock.provisional,
+        }
+    text = _lazy_step_text(
+        filing.route, filing.step, on=filing.filed_on, reference=filing.reference, reason=filing.reason
+    )
+    complaint_services.email_consumer(
+        complaint,
+        "route_step_recorded",
+        {"text": text, "deadline": deadline},
+        dedupe_key=f"route_step:{filing.pk}",
+    )
 
 
 def apply_effect(complaint: Complaint, effect: Effect, *, on: dt.date, actor=None) -> None:
