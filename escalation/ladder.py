@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import services as complaint_services
+from complaints.consents import has_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status, is_open
 
@@ -49,6 +50,7 @@ BODY_OF_ROUTE = {
 # Routes whose filing we only record after the consumer agreed to share with the body
 # (PIPL art. 23). The consumer files in court themself; nothing is shared by us.
 NEEDS_CONSENT = frozenset({Route.ODR, Route.REGULATOR, Route.ASSOCIATION})
+CONSENT_BODIES = frozenset(BODY_OF_ROUTE[route] for route in NEEDS_CONSENT)
 
 # The steps each route knows, in order; a step needs the one before it.
 STEPS = {
@@ -204,6 +206,23 @@ def may_escalate(complaint: Complaint, now=None) -> bool:
     if complaint.status == Status.ESCALATED:
         return True
     return not platform_stage_refusal(complaint, now=now)
+
+
+def packet_refusal(complaint: Complaint, now=None) -> str:
+    """Why the escalation packet and its paperwork do not open yet, in the user's
+    language ("" when they do): the same rule as `may_escalate`."""
+    if may_escalate(complaint, now=now):
+        return ""
+    return _("The escalation packet is ready once a deadline is missed or the platform has answered.")
+
+
+def consent_refusal(complaint: Complaint, body: str) -> str:
+    """Why the packet for `body` may not be shown yet ("" when it may): the consumer has
+    not agreed to share this complaint with that body (PIPL art. 23). The court's
+    paperwork goes to nobody but the consumer, so it needs no consent."""
+    if body not in CONSENT_BODIES or has_consent(complaint, body):
+        return ""
+    return _("Please agree to share your complaint with this body first.")
 
 
 def refusal(complaint: Complaint, route: str, step: str, *, now=None, recorded=None) -> str:
