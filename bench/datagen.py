@@ -27,10 +27,18 @@ million rows. What it builds:
   working days left) or stopped as its status says, and for running clocks the reminder
   the sweep would have scheduled by now; Complaint.next_deadline_at is the earliest
   running clock's due time, as escalation.clocks.refresh_next_deadline keeps it;
+- for each escalated complaint, how far it got on which route (`routes`, weights of
+  "route:last step", datagen_routes.ROUTE_STAGE_WEIGHTS by default): its steps on the
+  ladder (EscalationFiling, the filing on the day it was escalated) and the route
+  clocks they started or met (ODR negotiation, 12315 acceptance, mediation,
+  association check-in), as escalation.ladder.EFFECTS says;
+- for each resolved or closed complaint, the "Was it solved?" question: 40% answered,
+  the rest asked again four weeks after (or already asked again);
 - one "submitted" timeline event per complaint.
 
 Not built: the other timeline events, reminders already sent (escalation_reminder),
-outbound emails, evidence, platform and regulator filings.
+outbound emails, evidence, the consumer's own complaints to the platform
+(PlatformFiling).
 """
 
 from __future__ import annotations
@@ -59,6 +67,13 @@ from datagen_complaints import (  # noqa: E402
     plan_complaints,
 )
 from datagen_people import make_consumers, staff_pool  # noqa: E402
+from datagen_routes import (  # noqa: E402
+    ROUTE_STAGE_WEIGHTS,
+    ROUTE_TABLES,
+    insert_filings,
+    insert_solved_questions,
+    plan_routes,
+)
 from datagen_vocab import DEFAULT_SEED, DEFAULT_SPAN_DAYS, PLATFORM_WEIGHTS, STATUS_BY_AGE  # noqa: E402
 
 __all__ = ["analyze", "ensure", "generate", "prepare_database", "row_counts", "staff_pool"]
@@ -132,6 +147,8 @@ GENERATED_TABLES = [
     "complaints_timelineevent",
     "complaints_referencecounter",
     "escalation_clock",
+    "escalation_escalationfiling",
+    "escalation_solvedquestion",
 ]
 
 
@@ -145,6 +162,10 @@ def row_counts() -> dict[str, int]:
             counts[table] = cursor.fetchone()[0]
         cursor.execute("SELECT state, count(*) FROM escalation_clock GROUP BY state ORDER BY state")
         counts.update({f"clocks {state}": n for state, n in cursor.fetchall()})
+        cursor.execute(
+            "SELECT kind, count(*) FROM escalation_clock WHERE state = 'running' GROUP BY kind ORDER BY kind"
+        )
+        counts.update({f"running {kind}": n for kind, n in cursor.fetchall()})
     return counts
 
 
@@ -159,6 +180,7 @@ def generate(
     span_days: int = DEFAULT_SPAN_DAYS,
     statuses: Mapping[str, float] | None = None,
     platforms: Mapping[str, float] | None = None,
+    routes: Mapping[str, float] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Add `complaints` complaints with their clocks; returns the rows added per table.
@@ -166,7 +188,9 @@ def generate(
     clocks_per_complaint: 2 = first response and resolution, 1 = first response only,
     0 = none. statuses: fixed weights instead of STATUS_BY_AGE (e.g. {"forwarded": 1}
     for a data set where every clock runs). platforms: weights by platform slug
-    instead of PLATFORM_WEIGHTS. The same seed, size and day give the same rows.
+    instead of PLATFORM_WEIGHTS. routes: how far escalated complaints got, weights by
+    "route:last step" (e.g. {"12315:accepted": 1}: mediation runs for all of them)
+    instead of ROUTE_STAGE_WEIGHTS. The same seed, size and day give the same rows.
     """
     from django.db import connection, transaction
     from django.utils import timezone
@@ -207,6 +231,8 @@ def generate(
                 plan_complaints(
                     cursor, complaints, now, seed, span_days, bands, platform_ids, platform_bounds, staff_ids
                 )
+            with steps("plan of the escalated ones' routes"):
+                plan_routes(cursor, now, routes or ROUTE_STAGE_WEIGHTS)
             with steps("plan of their clocks"):
                 plan_clocks(cursor, now, clocks_per_complaint)
             with steps("insert complaints"):
@@ -214,12 +240,15 @@ def generate(
             with steps("insert clocks"):
                 cursor.execute(INSERT_CLOCKS)
                 added["escalation_clock"] = cursor.rowcount
+            with steps("insert steps on the routes and 'was it solved?' questions"):
+                added["escalation_escalationfiling"] = insert_filings(cursor)
+                added["escalation_solvedquestion"] = insert_solved_questions(cursor, now)
             with steps("insert timeline events"):
                 cursor.execute(INSERT_SUBMITTED_EVENTS)
                 added["complaints_timelineevent"] = cursor.rowcount
             with steps("reference counters"):
                 cursor.execute(UPDATE_REFERENCE_COUNTERS)
-        for table in ("datagen_plan", "datagen_clock", "datagen_consumer", *REFERENCE_TABLES):
+        for table in ("datagen_plan", "datagen_clock", "datagen_consumer", *REFERENCE_TABLES, *ROUTE_TABLES):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     return added
 
@@ -230,6 +259,8 @@ BULK_TABLES = [
     "account_emailaddress",
     "complaints_complaint",
     "escalation_clock",
+    "escalation_escalationfiling",
+    "escalation_solvedquestion",
     "complaints_timelineevent",
 ]
 

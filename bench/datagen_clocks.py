@@ -12,6 +12,13 @@ from datagen_complaints import weight_bounds
 REFERENCE_TABLES = ("datagen_policy", "datagen_due", "datagen_workday", "datagen_still_overdue")
 
 
+def _kind_rank(kind: str) -> int:
+    """Platform clocks 1-2 (clocks_per_complaint counts them), then the routes' clocks."""
+    from escalation import clocks
+
+    return (*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS).index(kind) + 1
+
+
 def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights: Mapping[str, float]):
     """The app's deadline rules as small tables keyed by day, computed by the app's code."""
     from complaints.models import Platform
@@ -32,6 +39,11 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
             body=Body.PLATFORM, platform__isnull=False, kind__in=clocks.PLATFORM_KINDS, active=True
         ).exclude(due_after=None)
     )
+    # The policy escalation.clocks.start_route_clock starts each route clock from.
+    for kind in clocks.REGULATOR_KINDS:
+        policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Body.PLATFORM).first()
+        if policy is not None and policy.runs:
+            policies.append(policy)
     calendar = workdays.get_calendar()
     today = clocks.local_day(now)
     first_day = today - dt.timedelta(days=span_days + 1)
@@ -50,7 +62,7 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
                 p.platform_id,
                 p.pk,
                 p.kind,
-                clocks.PLATFORM_KINDS.index(p.kind) + 1,
+                _kind_rank(p.kind),
                 p.unit,
                 p.due_after if p.unit == Unit.HOURS else None,
                 p.expected_after if p.unit == Unit.HOURS else None,
@@ -98,9 +110,11 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
     return platform_ids, platform_bounds
 
 
-# The clocks of the plan's complaints that reached the platform, each in the state
-# its complaint's status leaves it (escalation.receivers), with the reminder the sweep
-# would have scheduled by now.
+# The clocks of the plan's complaints: the platform's for those that reached it, each
+# in the state its complaint's status leaves it (escalation.receivers), and the route
+# clocks the steps of an escalated complaint started or met (datagen_routes, after
+# escalation.ladder.EFFECTS); running ones with the reminder the sweep would have
+# scheduled by now.
 PLAN_CLOCKS = """
 CREATE TEMP TABLE datagen_clock AS
 WITH started AS (
@@ -111,21 +125,31 @@ WITH started AS (
         CASE WHEN pol.unit = 'hours' THEN p.forwarded_at + pol.expected_hours * interval '1 hour'
             ELSE d.expected_at END AS expected_at,
         coalesce(d.provisional, false) AS provisional,
-        d.due_tomorrow_at
+        d.due_tomorrow_at, NULL::text AS route_state, NULL::timestamptz AS route_met_at
     FROM datagen_plan p
     JOIN datagen_policy pol ON pol.platform_id = p.platform_id AND pol.kind_rank <= %(clocks)s
     LEFT JOIN datagen_due d
         ON d.policy_id = pol.policy_id AND d.start_day = (p.forwarded_at AT TIME ZONE 'Asia/Shanghai')::date
     WHERE p.forwarded_at IS NOT NULL
+    UNION ALL
+    -- Started at midday of the step's day, as escalation.ladder.apply_effect counts.
+    SELECT r.complaint_id, 'escalated', r.assignee_id, (r.days[sc.started_step] + %(step_time)s) AT TIME ZONE 'Asia/Shanghai',
+        NULL, NULL, NULL, pol.policy_id, pol.kind, pol.kind_rank, pol.unit, d.due_at, d.expected_at,
+        coalesce(d.provisional, false), d.due_tomorrow_at, sc.state,
+        (r.days[sc.met_step] + %(step_time)s) AT TIME ZONE 'Asia/Shanghai'
+    FROM datagen_route r
+    JOIN datagen_stage_clock sc ON sc.stage = r.stage
+    JOIN datagen_policy pol ON pol.platform_id IS NULL AND pol.kind = sc.kind
+    JOIN datagen_due d ON d.policy_id = pol.policy_id AND d.start_day = r.days[sc.started_step]
 ), stated AS (
     SELECT s.*,
-        CASE status
+        CASE WHEN route_state IS NOT NULL THEN route_state ELSE CASE status
             WHEN 'forwarded' THEN 'running'
             WHEN 'platform_responded' THEN CASE kind WHEN 'first_response' THEN 'met' ELSE 'running' END
             WHEN 'needs_info' THEN 'paused'
             WHEN 'escalated' THEN 'stopped'
             ELSE 'met'
-        END AS state,
+        END END AS state,
         -- The first reminder escalation.clocks.first_reminder chose when the clock started.
         CASE WHEN unit = 'working_days' AND due_tomorrow_at > started_at THEN 'due_tomorrow' ELSE 'overdue' END
             AS first_kind,
@@ -144,8 +168,8 @@ WITH started AS (
         ON st.state = 'paused' AND wd_pause.day = (st.status_changed_at AT TIME ZONE 'Asia/Shanghai')::date
 )
 SELECT complaint_id, kind, kind_rank, policy_id, state, started_at, expected_at, due_at, provisional,
-    CASE WHEN state = 'met' THEN CASE kind WHEN 'first_response' THEN responded_at ELSE resolved_at END END
-        AS met_at,
+    CASE WHEN state = 'met' THEN coalesce(
+        route_met_at, CASE kind WHEN 'first_response' THEN responded_at ELSE resolved_at END) END AS met_at,
     CASE WHEN state = 'stopped' THEN status_changed_at END AS stopped_at,
     CASE WHEN state = 'paused' THEN status_changed_at END AS paused_at,
     CASE WHEN state <> 'paused' THEN NULL
@@ -170,8 +194,11 @@ FROM chained
 
 
 def plan_clocks(cursor, now: dt.datetime, clocks_per_complaint: int) -> None:
+    """After datagen_routes.plan_routes (its datagen_route and datagen_stage_clock)."""
+    from datagen_routes import STEP_TIME
+
     cursor.execute("DROP TABLE IF EXISTS datagen_clock")
-    cursor.execute(PLAN_CLOCKS, {"now": now, "clocks": clocks_per_complaint})
+    cursor.execute(PLAN_CLOCKS, {"now": now, "clocks": clocks_per_complaint, "step_time": STEP_TIME})
     cursor.execute("ANALYZE datagen_clock")
 
 
