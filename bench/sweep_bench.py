@@ -269,7 +269,7 @@ def main() -> None:
             f"{statistics.median(whole) * 1000:.2f} ms, worst {max(whole) * 1000:.2f} ms (20 runs; {load()})"
         )
 
-        batch = 500  # ask_again_due's limit per sweep
+        batch = min(500, open_questions)  # ask_again_due's limit per sweep
         make_questions_due(batch)
         flush_queue(broker_url)
         before = load()
