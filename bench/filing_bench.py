@@ -115,7 +115,7 @@ def filing_request(base_url: str, account: Account, platform: tuple, shots: list
         "contact_name": "王小明",
         "contact_phone": f"139 {n % 10000:04d} {n % 7777:04d}",
         "contact_email": account.email,
-        "consent": "on",
+        "platform_consent": "on",
     }
     files = [
         ("evidence_files", (f"screenshot-{i + 1}.png", shot.read_bytes(), "image/png")) for i, shot in enumerate(shots)

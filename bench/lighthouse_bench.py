@@ -13,6 +13,7 @@ login; the session cookie is passed to Lighthouse as a header). Not part of `mak
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -22,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from filing_bench import sign_in  # noqa: E402
-from harness import ROOT, bench_stack  # noqa: E402
+import requests  # noqa: E402
+from filing_bench import COMPLAINT_LOCATION, filing_request, sign_in, wait_drained  # noqa: E402
+from harness import ROOT, bench_stack, screenshot_files  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,6 +78,28 @@ def median_of(runs: list[dict]) -> dict:
     return {**numbers, "failed": sorted({item for run in runs for item in run["failed"]})}
 
 
+def file_one_complaint(stack, account) -> str:
+    """File a complaint with two screenshots through the form, wait until the worker has
+    sanitised them, and return the complaint's own page (its timeline and thumbnails)."""
+    platform = stack.sql("SELECT id, order_number_kind FROM complaints_platform WHERE slug = 'pinduoduo'")[0]
+    with requests.Session() as session:
+        response = session.send(
+            filing_request(stack.base_url, account, platform, screenshot_files(2), 1),
+            allow_redirects=False,
+            timeout=120,
+        )
+    if response.status_code != 302:
+        errors = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m)).strip()
+            for m in re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</div>', response.text, re.S)
+        ]
+        errors += re.findall(r'id="error-summary".*?</div>', response.text, re.S)[:1]
+        raise RuntimeError(f"the filing was refused: {response.status_code} {errors}")
+    reference = COMPLAINT_LOCATION.match(response.headers["Location"]).group(1)
+    wait_drained(stack, [reference], 120)
+    return response.headers["Location"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median is reported")
@@ -86,8 +110,9 @@ def main() -> None:
     with bench_stack(users=1, db_name="tousu_bench_lighthouse") as stack:
         account = sign_in(stack.base_url, *stack.users[0])
         cookie = f"sessionid={account.sessionid}; csrftoken={account.csrf_cookie}"
-        for path in PUBLIC + CONSUMER:
-            signed_in = path in CONSUMER
+        consumer_pages = CONSUMER + [file_one_complaint(stack, account)]
+        for path in PUBLIC + consumer_pages:
+            signed_in = path in consumer_pages
             runs = [lighthouse(stack.base_url + path, cookie if signed_in else "") for _ in range(options.runs)]
             results[path] = {**median_of(runs), "signed_in": signed_in}
             row = results[path]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,4 +75,14 @@ def test_bootstrap_is_served_from_our_own_static_files(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("bootstrap/css/bootstrap.min.css")
-    assert finders.find("bootstrap/js/bootstrap.bundle.min.js")
+
+
+@pytest.mark.django_db
+def test_pages_load_no_bootstrap_script_only_its_css(client):
+    """The phone menu is toggled by static/js/tousu.js; Bootstrap's bundle is not loaded."""
+    html = client.get("/").content.decode()
+    assert ("bootstrap/css/bootstrap.min.css" in html, "bootstrap/js/" in html, "js/tousu.js" in html) == (
+        True,
+        False,
+        True,
+    )

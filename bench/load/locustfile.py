@@ -132,7 +132,7 @@ class Journey(SequentialTaskSet):
             "contact_name": "王小明",
             "contact_phone": "13912345678",
             "contact_email": self.user.email,
-            "consent": "on",
+            "platform_consent": "on",
         }
         files = [("evidence_files", shot(n + i)) for i in range(random.randint(1, 3))]
         with self.client.post(

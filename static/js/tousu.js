@@ -79,14 +79,25 @@
     });
   }
 
-  // The phone menu closes on Escape, and focus goes back to the button that opened it.
+  // The phone menu is the only Bootstrap behaviour our pages use, so these lines stand in
+  // for Bootstrap's 80 KB script bundle: Bootstrap's CSS hides `.collapse` until `.show`.
+  // It closes on Escape, and focus goes back to the button that opened it.
   var menu = document.getElementById("nav");
-  var menuButton = document.querySelector("[data-bs-target='#nav']");
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || !menu || !menu.classList.contains("show") || !window.bootstrap) return;
-    window.bootstrap.Collapse.getOrCreateInstance(menu, { toggle: false }).hide();
-    if (menuButton) menuButton.focus();
-  });
+  var menuButton = document.querySelector(".navbar-toggler[aria-controls='nav']");
+  function setMenuOpen(open) {
+    menu.classList.toggle("show", open);
+    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  if (menu && menuButton) {
+    menuButton.addEventListener("click", function () {
+      setMenuOpen(!menu.classList.contains("show"));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.classList.contains("show")) return;
+      setMenuOpen(false);
+      menuButton.focus();
+    });
+  }
 
   // Buttons that ask before doing something that cannot be undone.
   document.querySelectorAll("[data-confirm]").forEach(function (button) {

@@ -4,9 +4,11 @@ Each language, logged out and logged in, including the complaint form after a fa
 submit and its review step, the login and sign-up forms with errors: no violations.
 """
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -209,3 +211,27 @@ def test_pages_opened_from_emails_have_no_wcag_violations(
         True,
         True,
     )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_expired_links_answer_410_with_pages_that_have_no_wcag_violations(
+    page, live_server, directory, consumer, make_complaint, in_language, language
+):
+    """A contact confirmation and a reminder mute link opened after they expired."""
+    in_language(language)
+    complaint = make_complaint(consumer, contact_email="owner@example.com")
+    with time_machine.travel(timezone.now() - dt.timedelta(days=400), tick=False):
+        links = {
+            "contact confirmation": reverse(
+                "complaints:confirm_contact", args=[recipients.confirmation_token(complaint)]
+            ),
+            "reminder mute": reminders.mute_url(complaint.pk),
+        }
+    found = {}
+    for name, path in links.items():
+        response = page.goto(live_server.url + path)
+        assert (response.url, response.status) == (live_server.url + path, 410)
+        assert page.locator("html").get_attribute("lang") == language
+        if broken := violations(page):
+            found[name] = broken
+    assert found == {}
