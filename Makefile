@@ -52,8 +52,15 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The quick benchmarks: they need only .venv (no database, broker or browser) and take
+# about 15 s: working-day arithmetic (bench/workdays_bench.py) and the evidence pipeline
+# (bench/image_bench.py, BENCH_REPEATS runs per image). The others bring up PostgreSQL,
+# Redis, gunicorn or Chromium and run for minutes; bench/README.md has their commands.
+BENCH_REPEATS ?= 10
+
 bench: install
-	@ls bench/*.py
+	$(BIN)/python bench/workdays_bench.py
+	$(BIN)/python bench/image_bench.py $(BENCH_REPEATS)
 
 # Load-test and HTTP client tools for bench/ (locust, requests), on top of `make install`.
 bench-install: install

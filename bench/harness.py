@@ -57,7 +57,6 @@ BIN = ROOT / ".venv" / "bin"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 USER_PASSWORD = "pw-Bench-Tousu-2026"
 LOGIN_RATE = "100000/m/ip"
-SCREENSHOT_SIZE = (1170, 2532)
 
 _CREATE_USERS = """
 import os
@@ -91,6 +90,8 @@ _ACCESS_LINE = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
 
 # One home for these: the test suite's service helpers.
 sys.path.insert(0, str(ROOT))
+from screenshots import phone_screenshot  # noqa: E402  (bench/ is on sys.path: scripts run from it)
+
 from tests.services import free_port, wait_for  # noqa: E402
 
 
@@ -125,40 +126,6 @@ def busy_cpu(seconds: float = 1.0) -> float:
 
 
 # --- Screenshots -------------------------------------------------------------
-
-
-def phone_screenshot(seed: int) -> bytes:
-    """A 1170x2532 chat screenshot PNG, different for every seed: a status bar, chat
-    bubbles with text-like strokes (as in bench/image_bench.py) and a product photo the
-    shop sent (smooth light plus sensor noise). About 200 kB."""
-    import io
-    import random
-
-    from PIL import Image, ImageDraw
-
-    rng = random.Random(seed)
-    image = Image.new("RGB", SCREENSHOT_SIZE, (237, 237, 237))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, SCREENSHOT_SIZE[0], 100), fill=(248, 248, 248))
-    for top in range(140, 2400, 190):
-        left = 40 if rng.random() < 0.5 else 300
-        fill = (149, 236, 105) if left == 300 else (255, 255, 255)
-        draw.rounded_rectangle((left, top, left + 820, top + 150), radius=24, fill=fill)
-        for line in range(3):
-            y = top + 25 + line * 40
-            x = left + 30
-            while x < left + 780:
-                width = rng.randint(20, 60)
-                draw.rectangle((x, y, x + width, y + 24), fill=(40, 40, 40))
-                x += width + rng.randint(8, 16)
-    side = 320
-    light = Image.linear_gradient("L").resize((side, side)).rotate(rng.randint(0, 359))
-    noise = Image.effect_noise((side, side), 24)
-    photo = Image.merge("RGB", (light, Image.blend(light, noise, 0.35), noise.point(lambda v: v // 2 + 100)))
-    image.paste(photo, (rng.choice((60, 320)), rng.randrange(200, 2100, 190)))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 def screenshot_files(count: int, directory: Path | None = None) -> list[Path]:

@@ -7,7 +7,6 @@ screenshot (1170x2532 PNG) and a 12-megapixel camera photo (4000x3000 JPEG with 
 
 import io
 import os
-import random
 import statistics
 import sys
 import time
@@ -20,30 +19,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image  # noqa: E402
+from screenshots import phone_screenshot  # noqa: E402
 
 from complaints.images import sanitise_image  # noqa: E402
-
-
-def phone_screenshot() -> bytes:
-    """A chat-app screenshot: flat colours, bubbles and text-like strokes."""
-    image = Image.new("RGB", (1170, 2532), (237, 237, 237))
-    draw = ImageDraw.Draw(image)
-    rng = random.Random(1)
-    for top in range(120, 2400, 190):
-        left = 40 if rng.random() < 0.5 else 300
-        fill = (149, 236, 105) if left == 300 else (255, 255, 255)
-        draw.rounded_rectangle((left, top, left + 820, top + 150), radius=24, fill=fill)
-        for line in range(3):
-            y = top + 25 + line * 40
-            x = left + 30
-            while x < left + 780:
-                width = rng.randint(20, 60)
-                draw.rectangle((x, y, x + width, y + 24), fill=(40, 40, 40))
-                x += width + rng.randint(8, 16)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 def camera_photo() -> bytes:
@@ -78,5 +57,5 @@ def measure(label: str, data: bytes, repeats: int) -> None:
 if __name__ == "__main__":
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"Pillow {Image.__version__}, {os.cpu_count()} cores")
-    measure("phone screenshot 1170x2532 PNG", phone_screenshot(), repeats)
+    measure("phone screenshot 1170x2532 PNG", phone_screenshot(seed=1), repeats)
     measure("camera photo 4000x3000 JPEG", camera_photo(), repeats)

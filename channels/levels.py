@@ -42,11 +42,6 @@ def rank(level: str) -> int:
     return RANK[Level(level)]
 
 
-def may_show_as_official(level: str) -> bool:
-    """Only a staff check of the body's own app or site makes a contact official."""
-    return level == Level.OFFICIAL
-
-
 def is_listed(level: str) -> bool:
     return level in LISTED
 

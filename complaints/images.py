@@ -40,7 +40,6 @@ SERVED_AS = {
     "PNG": ("image/png", "png"),
     "WEBP": ("image/webp", "webp"),
 }
-THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 
 
 # Why an image was refused: code -> message. Messages that name a limit take it from
@@ -98,7 +97,6 @@ class CleanImage:
     width: int
     height: int
     thumbnail: bytes
-    sha256: str  # of the bytes as uploaded, so the consumer can prove what they sent
 
 
 def sanitise_image(data: bytes) -> CleanImage:
@@ -114,7 +112,6 @@ def sanitise_image(data: bytes) -> CleanImage:
        that carries no metadata, and encode it in the same format (HEIC/HEIF as JPEG).
     6. Make a JPEG thumbnail from the clean copy.
     """
-    digest = hashlib.sha256(data).hexdigest()
     image = _open_checked(data)
     pixels = _decode(image)
     fmt = STORED_FORMAT[image.format]
@@ -127,7 +124,6 @@ def sanitise_image(data: bytes) -> CleanImage:
         width=pixels.width,
         height=pixels.height,
         thumbnail=_thumbnail(pixels),
-        sha256=digest,
     )
 
 

@@ -90,7 +90,7 @@ class Complaint(models.Model):
         related_name="assigned_complaints",
         verbose_name=_("assignee"),
     )
-    # The earliest unmet deadline of the complaint's clocks, kept by escalation.services
+    # The earliest unmet deadline of the complaint's clocks, kept by escalation.clocks.refresh_next_deadline
     # whenever a clock changes, so the staff queue can sort and filter on one indexed column.
     next_deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_deadline_provisional = models.BooleanField(_("next deadline is provisional"), default=False)
@@ -228,7 +228,6 @@ class TimelineEvent(models.Model):
         MESSAGE = "message", _("Message")
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
-        DEADLINE = "deadline", _("Deadline")
         ROUTE_STEP = "route_step", _("Escalation step")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")

@@ -1,7 +1,7 @@
 """Order numbers: normalise what people paste, check its shape per platform.
 
-Neither platform documents its format (../shared/reference/facts.md §4), so we check
-the shape we have seen and say what we expected when it does not fit.
+Neither platform documents its format (we found no official description), so we check
+the shape we have seen on real orders and say what we expected when it does not fit.
 """
 
 import datetime as dt

@@ -35,12 +35,16 @@ PROCESSING_CLAIM = dt.timedelta(seconds=60)
 
 
 class TransitionNotAllowed(Exception):
-    def __init__(self, source, target):
+    """A move the state machine forbids, or, without a target, any change (a message,
+    more evidence) to a complaint whose status takes none."""
+
+    def __init__(self, source, target=None):
         self.source, self.target = source, target
-        super().__init__(
-            _("A complaint that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": Status(source).label, "target": Status(target).label}
-        )
+        if target is None or target == source:  # no status "becomes" itself
+            message = _("A complaint that is “%(source)s” can no longer be changed.")
+        else:
+            message = _("A complaint that is “%(source)s” cannot become “%(target)s”.")
+        super().__init__(message % {"source": Status(source).label, "target": Status(target or source).label})
 
 
 class ComplaintChanged(Exception):
@@ -255,7 +259,7 @@ def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> No
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if locked.status in states.TERMINAL:
-            raise TransitionNotAllowed(locked.status, locked.status)
+            raise TransitionNotAllowed(locked.status)
         present = locked.evidence.count()
         if present + len(evidence) > settings.EVIDENCE_MAX_FILES:
             raise EvidenceLimitReached()
@@ -423,7 +427,7 @@ def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_onl
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if role == Actor.CONSUMER and locked.status in states.TERMINAL:
-            raise TransitionNotAllowed(locked.status, locked.status)
+            raise TransitionNotAllowed(locked.status)
         kind = TimelineEvent.Kind.NOTE if staff_only else TimelineEvent.Kind.MESSAGE
         event = _record(locked, kind, actor=actor, role=role, text=text, staff_only=staff_only)
         if role == Actor.CONSUMER:

@@ -4,8 +4,6 @@ services.transition() is the only code that changes a complaint's status; it ask
 `allowed()` here first. Views, the admin and Celery tasks all go through it.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +29,6 @@ class Actor(models.TextChoices):
 
 # Statuses from which nothing more happens; withdrawing or messaging is no longer possible.
 TERMINAL = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.CLOSED})
-# Statuses in which the complaint is with the platform and its clocks may run.
-WITH_PLATFORM = frozenset({Status.FORWARDED, Status.PLATFORM_RESPONDED})
 
 S, C, T, Y = Status, Actor.CONSUMER, Actor.STAFF, Actor.SYSTEM
 
@@ -69,13 +65,6 @@ for _status in Status:
         _TRANSITIONS[(_status, S.WITHDRAWN)] = frozenset({C, T})
 
 
-@dataclass(frozen=True)
-class Move:
-    source: str
-    target: str
-    actors: frozenset[str]
-
-
 def allowed(source: str, target: str, actor: str) -> bool:
     return actor in _TRANSITIONS.get((source, target), frozenset())
 
@@ -83,10 +72,6 @@ def allowed(source: str, target: str, actor: str) -> bool:
 def targets_from(source: str, actor: str) -> list[str]:
     """The statuses `actor` may move a complaint in `source` to, in declaration order."""
     return [t for (s, t), who in _TRANSITIONS.items() if s == source and actor in who]
-
-
-def all_moves() -> list[Move]:
-    return [Move(s, t, who) for (s, t), who in _TRANSITIONS.items()]
 
 
 def is_open(status: str) -> bool:

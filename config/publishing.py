@@ -39,10 +39,6 @@ def publish(task, *args) -> bool:
     return True
 
 
-def broker_marked_down() -> bool:
-    return time.monotonic() < _broker_down_until
-
-
 def forget_broker_failure() -> None:
     """For tests that bring a broker back within BROKER_DOWN_SECONDS."""
     global _broker_down_until

@@ -304,7 +304,7 @@ CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_e
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
-# Periodic work; each entry names the function it runs. Apps add theirs in CELERY_BEAT_SCHEDULE.
+# Periodic work, every app's here; each entry names the function it runs.
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-email": {
         "task": "notifications.tasks.resend_pending_email",
@@ -338,9 +338,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
+    "reading-unread-evidence": {"task": "reading.read_unread_evidence", "schedule": 120.0},
 }
-# reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
-CELERY_BEAT_SCHEDULE["reading-unread-evidence"] = {"task": "reading.read_unread_evidence", "schedule": 120.0}
 # Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -229,7 +228,3 @@ def confirm_platform_clock_starts(complaint: Complaint, *, actor, at: dt.datetim
 def overdue_clocks(now: dt.datetime | None = None):
     """Running clocks past their due time (the partial index clock_running_due_idx)."""
     return Clock.objects.filter(state=Clock.State.RUNNING, due_at__lt=now or timezone.now())
-
-
-def live_clocks_of(complaint: Complaint):
-    return Clock.objects.filter(complaint=complaint).filter(Q(state__in=LIVE) | Q(state=Clock.State.MET))

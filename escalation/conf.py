@@ -10,7 +10,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = dt.time(23, 59, 59)
 # Reminders that are not tied to the exact deadline go out at this Beijing time.
 REMINDER_TIME = dt.time(9, 0)
-SWEEP_SECONDS = getattr(settings, "ESCALATION_SWEEP_SECONDS", 300)
 # "Still overdue" reminders: every this many working days, at most this many times.
 REPEAT_WORKING_DAYS = getattr(settings, "ESCALATION_REPEAT_WORKING_DAYS", 3)
 MAX_REPEATS = getattr(settings, "ESCALATION_MAX_REPEATS", 5)

@@ -1,7 +1,9 @@
 """The escalation ladder: the routes a consumer can take after the platform, which are
 open for a complaint now and why, and what each recorded step does to the clocks.
 
-The one home of these rules (facts.md §2 and §5). Views, templates (through
+The one home of these rules (Consumer Rights Protection Law art. 39 and 46, SAMR Order
+20 of 2019, the 12315 ODR notices; each figure with its source in escalation.policies
+and the DeadlinePolicy rows staff edit). Views, templates (through
 escalation.templatetags), the reminders, the staff admin and the status receiver ask
 this module; `record_step` is the only writer of a route step (EscalationFiling) and
 refuses a step the ladder does not allow, with a translated reason.

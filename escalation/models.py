@@ -1,6 +1,6 @@
 """Escalation data: the working-day overrides, deadline policies, clocks and reminders.
 
-Every figure in a DeadlinePolicy carries its source (facts.md §2); clocks store their
+Every figure in a DeadlinePolicy carries its source (DeadlinePolicy.source); clocks store their
 due time so the sweep only compares a column with now.
 """
 

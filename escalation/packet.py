@@ -19,7 +19,7 @@ from complaints.states import Status
 from reading.blur import shared_copy
 
 from . import conf, directory, display
-from .models import Body, PlatformFiling
+from .models import PlatformFiling
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,3 @@ def evidence_zip(complaint, body: str, *, viewer, contact: access.Contact) -> by
             ),
         )
     return buffer.getvalue()
-
-
-def body_choices() -> list[tuple[str, str]]:
-    return [(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)]

@@ -1,4 +1,5 @@
-"""The deadline policies we start from, each figure with its source (facts.md §2).
+"""The deadline policies we start from, each figure with the source it was read in (the
+law, the SAMR measures or the secondary source, in each seed's `source`).
 
 Staff edit them in the admin afterwards; `load_deadline_policies` only creates the
 missing ones (or, with --update, rewrites the figures below).
@@ -113,7 +114,7 @@ POLICIES = [
         Unit.WORKING_DAYS,
         None,
         10,
-        "Market-regulation notices on the duties of 12315 ODR firms (reposted; facts.md §2 and §5): "
+        "Market-regulation notices on the duties of 12315 ODR firms (reposted): "
         "a firm that joined the ODR green channel negotiates with the consumer within 10 working days.",
         "Secondary sources",
     ),
@@ -125,8 +126,8 @@ POLICIES = [
         Unit.WORKING_DAYS,
         None,
         ASSOCIATION_CHECK_IN_DAYS,
-        "No day count is published for consumer associations (Consumer Rights Protection Law art. 39; "
-        "facts.md §5). This is a check-in reminder, not a legal deadline: staff may change the figure.",
+        "No day count is published for consumer associations (Consumer Rights Protection Law art. 39). "
+        "This is a check-in reminder, not a legal deadline: staff may change the figure.",
         "Configurable reminder; no legal count",
     ),
 ]

@@ -24,8 +24,6 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
                 filed_at=start_at,
                 ticket=details.get("ticket", "")[:60],
             )
-        if source == Status.NEEDS_INFO:
-            clocks.resume_clocks(complaint, at)
         # Staff forwarding it is a confirmed start; the consumer's word needs staff's check.
         clocks.start_platform_clocks(complaint, start_at, actor=actor, confirmed=role != Actor.CONSUMER)
     elif target == Status.NEEDS_INFO:

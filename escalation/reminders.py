@@ -21,7 +21,7 @@ from complaints.states import Status, is_open
 from notifications.models import OutboundEmail
 from notifications.services import deliver, queue_email
 
-from . import clocks, conf, ladder
+from . import clocks, conf, display, ladder
 from .models import Body, Clock, Reminder, ReminderMute
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def reminder_context(reminder: Reminder) -> dict:
         "clock": clock,
         "kind": reminder.kind,
         "repeat": reminder.kind == Clock.ReminderKind.STILL_OVERDUE,
-        "body_name": body_name(clock),
+        "body_name": display.body_label(clock),
         "clock_label": clock.get_kind_display(),
         "due_day": timezone.localtime(clock.due_at, conf.SHANGHAI).date(),
         "due_at": timezone.localtime(clock.due_at, conf.SHANGHAI),
@@ -118,12 +118,6 @@ def reminder_context(reminder: Reminder) -> dict:
         "deadlines_url": complaint.get_absolute_url(),
         "mute_url": mute_url(complaint.pk),
     }
-
-
-def body_name(clock: Clock) -> str:
-    if clock.policy.body == Body.PLATFORM:
-        return clock.complaint.platform.name
-    return str(Body(clock.policy.body).label)
 
 
 def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:

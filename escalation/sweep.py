@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from . import conf
@@ -28,8 +27,8 @@ FANOUT_CHUNK = 500
 def claim_due_reminders(now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
     """Claim every due reminder once and return the new Reminder ids.
 
-    1. Select running clocks whose next reminder is due, locking them and skipping
-       rows another sweep holds (PostgreSQL; SQLite serialises writers instead).
+    1. Select running clocks whose next reminder is due (PostgreSQL locks them and
+       skips rows another sweep holds; SQLite serialises writers instead).
     2. Conditional UPDATE of exactly those rows, still due: the next reminder
        becomes NULL ("being sent") and the sequence number goes up. A row another
        sweep already claimed no longer matches, so it is never claimed twice.
@@ -41,34 +40,35 @@ def claim_due_reminders(now: dt.datetime | None = None, limit: int | None = None
     limit = limit or conf.SWEEP_BATCH
     if connection.vendor == "postgresql":
         return _claim_in_one_statement(now, limit)
+    return _claim_with_orm(now, limit)
+
+
+def _claim_with_orm(now: dt.datetime, limit: int) -> list[int]:
+    """Steps 1-4 through the ORM, for SQLite (development, the faketime CI run): one
+    transaction, one conditional UPDATE per clock (matching its sequence number as
+    read), so a clock claimed by someone else in between changes no row and is skipped."""
     with transaction.atomic():
         due = list(
-            Clock.objects.select_for_update(skip_locked=True)
-            .filter(state=Clock.State.RUNNING, next_reminder_at__lte=now)
+            Clock.objects.filter(state=Clock.State.RUNNING, next_reminder_at__lte=now)
             .order_by("next_reminder_at")
             .values_list("pk", "next_reminder_kind", "reminder_seq")[:limit]
         )
-        if not due:
-            return []
-        ids = [pk for pk, _kind, _seq in due]
-        changed = Clock.objects.filter(pk__in=ids, state=Clock.State.RUNNING, next_reminder_at__lte=now).update(
-            next_reminder_at=None, reminder_seq=F("reminder_seq") + 1
-        )
-        if changed == len(ids):
-            reminders = Reminder.objects.bulk_create(
-                [
-                    Reminder(clock_id=pk, kind=kind, seq=seq + 1, created_at=now, enqueued_at=now)
-                    for pk, kind, seq in due
-                ],
-                batch_size=5000,
-            )
-            reminder_ids = [r.pk for r in reminders]
+        reminder_ids = _claim_clocks(due, now)
+        if reminder_ids:
             transaction.on_commit(lambda: enqueue_reminders(reminder_ids))
-            return reminder_ids
-        # Only possible without row locks (another writer got in between): undo, and
-        # claim row by row instead.
-        transaction.set_rollback(True)
-    return _claim_one_by_one(due, now)
+    return reminder_ids
+
+
+def _claim_clocks(due: list[tuple[int, str, int]], now: dt.datetime) -> list[int]:
+    reminder_ids = []
+    for pk, kind, seq in due:
+        claimed = Clock.objects.filter(
+            pk=pk, state=Clock.State.RUNNING, reminder_seq=seq, next_reminder_at__lte=now
+        ).update(next_reminder_at=None, reminder_seq=seq + 1)
+        if claimed == 1:
+            reminder = Reminder.objects.create(clock_id=pk, kind=kind, seq=seq + 1, created_at=now, enqueued_at=now)
+            reminder_ids.append(reminder.pk)
+    return reminder_ids
 
 
 # Steps 1-3 above in one round trip: PostgreSQL locks, updates and inserts set-wise.
@@ -103,23 +103,6 @@ def _claim_in_one_statement(now: dt.datetime, limit: int) -> list[int]:
         reminder_ids = [row[0] for row in cursor.fetchall()]
         if reminder_ids:
             transaction.on_commit(lambda: enqueue_reminders(reminder_ids))
-    return reminder_ids
-
-
-def _claim_one_by_one(due, now) -> list[int]:
-    reminder_ids = []
-    for pk, kind, seq in due:
-        with transaction.atomic():
-            if (
-                Clock.objects.filter(
-                    pk=pk, state=Clock.State.RUNNING, reminder_seq=seq, next_reminder_at__lte=now
-                ).update(next_reminder_at=None, reminder_seq=seq + 1)
-                != 1
-            ):
-                continue
-            reminder = Reminder.objects.create(clock_id=pk, kind=kind, seq=seq + 1, created_at=now, enqueued_at=now)
-            reminder_ids.append(reminder.pk)
-    transaction.on_commit(lambda: enqueue_reminders(reminder_ids))
     return reminder_ids
 
 

@@ -1,5 +1,5 @@
 """The staff queue in the Django admin: the complaint list, the complaint page with its
-action buttons, the contact access log and the platform emails."""
+action buttons and the contact access log."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets

@@ -1,23 +1,18 @@
 """How the queue reads a complaint's next deadline. Working-day arithmetic itself is
-escalation.workdays'; this module only asks it."""
+escalation.workdays', and the Beijing day of a moment escalation.clocks.local_day; this
+module only asks them."""
 
 import datetime as dt
 
-from django.utils import timezone
+from escalation.clocks import end_of_day, local_day
+from escalation.workdays import add_working_days, working_days_between
 
 OVERDUE, DUE_SOON, FINE, NONE = "overdue", "due_soon", "fine", "none"
-
-
-def local_day(at: dt.datetime) -> dt.date:
-    return timezone.localtime(at).date()
 
 
 def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
     """The end of the next working day, Beijing time: "due within one working day"
     means a deadline between now and then."""
-    from escalation.clocks import end_of_day
-    from escalation.workdays import add_working_days
-
     return end_of_day(add_working_days(local_day(now), 1))
 
 
@@ -32,6 +27,4 @@ def deadline_state(deadline_at: dt.datetime | None, now: dt.datetime, cutoff: dt
 
 
 def age_in_working_days(created_at: dt.datetime, now: dt.datetime) -> int:
-    from escalation.workdays import working_days_between
-
     return working_days_between(local_day(created_at), local_day(now))

@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 
 from complaints.models import Complaint, Platform
 from complaints.states import Status
+from escalation.clocks import local_day
 
 from . import conf
-from .deadlines import local_day
 
 WEEKS = 12
 WINDOW_DAYS = 365

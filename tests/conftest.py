@@ -135,15 +135,19 @@ def process_uploads() -> list[str]:
 
 
 @pytest.fixture
-def make_complaint(pinduoduo):
+def make_complaint(pinduoduo, request):
     """File a complaint through the real service, with `images` PNG evidence files,
-    processed as the worker would."""
+    processed as the worker would. The owner is the `consumer` fixture unless given;
+    `platform` is a Platform or a slug."""
 
-    def make(owner, images=1, **overrides):
+    def make(owner=None, images=1, **overrides):
+        owner = owner or request.getfixturevalue("consumer")
+        chosen = overrides.pop("platform", pinduoduo)
+        chosen = platform(chosen) if isinstance(chosen, str) else chosen
         evidence = [services.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
         complaint = services.file_complaint(
             owner=owner,
-            data=complaint_data(overrides.pop("platform", pinduoduo), **overrides),
+            data=complaint_data(chosen, **overrides),
             evidence=evidence,
             submission_token=uuid.uuid4(),
             language="zh-hans",

@@ -3,6 +3,7 @@ keeps what it receives, and a Celery worker process on the test database."""
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -176,8 +177,11 @@ class Worker:
         self.queues = queues or all_queues()
         self.log = tmp_path / f"{name}.log"
         self.process = None
+        self._log_start = 0
 
     def start(self):
+        # What earlier (killed) runs logged is not this run's work.
+        self._log_start = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
             [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
             + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
@@ -194,6 +198,48 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def task_log(self) -> dict[str, tuple[str, str]]:
+        """{task id: (its last event, what it returned)} for the tasks this run of the
+        worker received, read from the lines Celery logs at INFO (celery.app.trace)."""
+        tasks = {}
+        with self.log.open("rb") as handle:
+            handle.seek(self._log_start)
+            for line in handle.read().decode(errors="replace").splitlines():
+                found = _TASK_LINE.search(line)
+                if found:
+                    task_id, event, returned = found.group("id", "event", "returned")
+                    tasks[task_id] = (event.split()[0].rstrip(":"), returned or "")
+        return tasks
+
+    def outcomes(self, task_ids: list[str]) -> list | None:
+        """What each task returned (as logged, read back with literal_eval), once all of
+        them have succeeded; None before."""
+        import ast
+
+        tasks = self.task_log()
+        if all(tasks.get(task_id, ("",))[0] == "succeeded" for task_id in task_ids):
+            return [ast.literal_eval(tasks[task_id][1]) for task_id in task_ids]
+        return None
+
+    def settled(self) -> bool:
+        """Every task this run of the worker received has finished (a retry waiting for its
+        countdown has not), and none waits in its queues. A killed run's unacknowledged
+        message stays in the broker's "unacked" hash until the visibility timeout: not
+        this run's work, so not counted."""
+        import redis
+
+        if any(event in ("received", "retry") for event, _ in self.task_log().values()):
+            return False
+        client = redis.Redis.from_url(self.env["CELERY_BROKER_URL"])
+        return not any(client.llen(queue) for queue in self.queues)
+
+
+# "Task escalation.tasks.send_reminder[<uuid>] succeeded in 0.05s: 'sent'", "... received",
+# "... retry: Retry in 30s", "... raised unexpected: ...".
+_TASK_LINE = re.compile(
+    r"Task [\w.]+\[(?P<id>[0-9a-f-]{36})\] (?P<event>received|succeeded in [\d.e-]+s: (?P<returned>.*)|retry:|\w+)"
+)
 
 
 def all_queues() -> list[str]:

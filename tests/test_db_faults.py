@@ -57,7 +57,7 @@ def test_a_connection_lost_mid_filing_shows_a_clean_error_and_stores_nothing_par
         pre_save.disconnect(sender=TimelineEvent, dispatch_uid="kill-db")
 
     assert response.status_code == 500
-    assert "Nothing you sent was stored" in response.content.decode() or "没有被保存" in response.content.decode()
+    assert "您提交的内容没有被保存，请一分钟后再试。" in response.content.decode()
     connection.close()  # the test's own session died with the request's
     assert Complaint.objects.count() == 0
     assert TimelineEvent.objects.count() == 0

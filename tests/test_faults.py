@@ -85,9 +85,8 @@ def test_filing_while_redis_is_down_succeeds_and_emails_and_images_are_done_once
                     return len(mailbox.messages) >= 3 and not Evidence.objects.filter(state="pending").exists()
 
                 wait_for(caught_up, 90, "the three confirmation emails and nine screenshots")
-                time.sleep(2)
+                wait_for(worker.settled, 60, "the worker to finish every task")
                 assert resend_pending_email() == 0 and process_pending_evidence() == 0  # nothing more to do
-                time.sleep(2)
             finally:
                 worker.kill()
 

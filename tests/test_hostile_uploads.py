@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
+from complaints.images import refusal_message
 from complaints.models import Complaint, Evidence
 
 from .conftest import process_uploads
@@ -28,14 +30,16 @@ def test_a_hostile_file_is_refused_with_its_name_and_reason_and_nothing_is_store
     upload = SimpleUploadedFile(case.filename, case.data, content_type="image/png")
     post = {**form_post(pinduoduo), "action": "review", "evidence_files": [upload]}
     response = client.post(reverse("complaints:new"), post, HTTP_ACCEPT_LANGUAGE="en")
-    if not response.context.get("file_errors"):
+    if case.code == "damaged":  # only the full decode in the background finds it
+        assert response.context.get("file_errors") is None
         assert process_uploads() == ["rejected"]
         carried = [str(e.public_id) for e in Evidence.objects.all()]
         post = {**form_post(pinduoduo), "action": "submit", "evidence": carried}
         response = client.post(reverse("complaints:new"), post, HTTP_ACCEPT_LANGUAGE="en")
         assert not Complaint.objects.exists()
-    (name, reasons), *_ = response.context["file_errors"]
-    assert reasons and all(reasons)
+    [(name, reasons)] = response.context["file_errors"]
+    with translation.override("en"):
+        assert reasons == [refusal_message(case.code)]
     assert case.filename.rsplit("/", 1)[-1] in name
     assert not Evidence.objects.exclude(state="rejected").exists()
     assert _stored_files() == files_before
@@ -58,7 +62,7 @@ def test_a_hostile_but_real_image_is_stored_only_as_a_clean_reencode(client, con
     evidence = Evidence.objects.get()
     stored = evidence.file.open("rb").read()
     image = Image.open(io.BytesIO(stored))
-    assert evidence.content_type in ("image/png", "image/jpeg", "image/webp")
+    assert evidence.content_type == Image.MIME[image.format]  # the type of the bytes stored
     assert not image.getexif() and "exif" not in image.info
     assert b"<script>" not in stored and b"A" * 1000 not in stored
     assert getattr(image, "n_frames", 1) == 1

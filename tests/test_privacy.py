@@ -101,7 +101,7 @@ def test_the_copy_holds_the_complaint_timeline_consents_emails_and_clean_evidenc
     )
     assert "拼多多" in consent["text"] and consent["given_at"]
     subjects = [email["subject"] for email in data["emails"]]
-    assert any(filed.reference in subject for subject in subjects)
+    assert subjects == [f"[Tousu] 已收到投诉 {filed.reference}", f"[Tousu] 投诉 {filed.reference} 有新消息"]
     assert {email["to"] for email in data["emails"]} == {"owner@example.com"}
 
     # The clean copies, byte for byte, and nothing else.

@@ -1,8 +1,69 @@
 import pytest
+from django.utils import translation
 
 from complaints import services, states
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
+
+# The state machine as a literal table: (from, to) -> who may make the move. Every
+# (from, to, actor) combination not listed here must be refused. Written out by hand so
+# a change to complaints/states.py has to be made twice, here on purpose.
+GOLDEN_MOVES = {
+    ("submitted", "in_review"): "staff",
+    ("submitted", "forwarded"): "consumer staff",
+    ("submitted", "rejected"): "staff",
+    ("submitted", "withdrawn"): "consumer staff",
+    ("in_review", "needs_info"): "staff",
+    ("in_review", "forwarded"): "consumer staff",
+    ("in_review", "rejected"): "staff",
+    ("in_review", "withdrawn"): "consumer staff",
+    ("needs_info", "in_review"): "consumer staff",
+    ("needs_info", "rejected"): "staff",
+    ("needs_info", "withdrawn"): "consumer staff",
+    ("forwarded", "needs_info"): "staff",
+    ("forwarded", "platform_responded"): "consumer staff",
+    ("forwarded", "resolved"): "consumer staff",
+    ("forwarded", "escalated"): "consumer staff",
+    ("forwarded", "withdrawn"): "consumer staff",
+    ("platform_responded", "forwarded"): "staff",
+    ("platform_responded", "resolved"): "consumer staff",
+    ("platform_responded", "escalated"): "consumer staff",
+    ("platform_responded", "withdrawn"): "consumer staff",
+    ("platform_responded", "closed"): "staff",
+    ("resolved", "platform_responded"): "consumer",
+    ("resolved", "escalated"): "consumer",
+    ("resolved", "withdrawn"): "consumer staff",
+    ("resolved", "closed"): "staff system",
+    ("escalated", "resolved"): "consumer staff",
+    ("escalated", "withdrawn"): "consumer staff",
+    ("escalated", "closed"): "staff",
+}
+STATUSES = [
+    "submitted",
+    "in_review",
+    "needs_info",
+    "forwarded",
+    "platform_responded",
+    "resolved",
+    "escalated",
+    "rejected",
+    "withdrawn",
+    "closed",
+]
+ACTORS = ["consumer", "staff", "system"]
+
+
+def test_the_state_machine_knows_exactly_these_statuses_and_actors():
+    assert [s.value for s in Status] == STATUSES
+    assert [a.value for a in Actor] == ACTORS
+
+
+@pytest.mark.parametrize("source", STATUSES)
+def test_every_move_from_a_status_for_every_actor_matches_the_golden_table(source):
+    # 10 targets x 3 actors per source: 300 combinations over the whole machine.
+    expected = {(target, actor) for target in STATUSES for actor in GOLDEN_MOVES.get((source, target), "").split()}
+    actual = {(target, actor) for target in STATUSES for actor in ACTORS if states.allowed(source, target, actor)}
+    assert actual == expected
 
 
 def test_terminal_statuses_allow_no_move_at_all():
@@ -74,7 +135,8 @@ def test_staff_moves_email_the_consumer_in_their_language(make_complaint, consum
     email = complaint.emails.get(template="status_changed")
     assert email.to == complaint.contact_email
     assert email.language == "zh-hans"
-    assert "审核中" in email.subject or "审核" in email.body_text
+    assert email.subject == f"[Tousu] 投诉 {complaint.reference}：审核中"
+    assert f"您的投诉 {complaint.reference} 当前状态：审核中。" in email.body_text
 
 
 @pytest.mark.django_db
@@ -84,3 +146,16 @@ def test_a_consumer_reply_puts_a_waiting_complaint_back_in_review(make_complaint
     services.transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充聊天记录")
     services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="已补充,见截图。")
     assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_a_message_to_a_withdrawn_complaint_is_refused_naming_its_status_once(make_complaint, consumer):
+    complaint = make_complaint(consumer, images=0)
+    services.withdraw(complaint, actor=consumer, reason="")
+    for language, expected in (
+        ("en", "A complaint that is “Withdrawn” can no longer be changed."),
+        ("zh-hans", "状态为“已撤回”的投诉不能再修改。"),
+    ):
+        with translation.override(language), pytest.raises(services.TransitionNotAllowed) as refused:
+            services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="还在吗？")
+        assert str(refused.value) == expected

@@ -1,7 +1,7 @@
 """The page on small claims and the internet courts that ends the court PDF.
 
-Plain statements of published rules, each with where it was read
-(../shared/reference/facts.md §5), and no advice on what a consumer should do: the
+Plain statements of published rules, each with the law, court notice or court site it
+was read in (the sources below), and no advice on what a consumer should do: the
 page says so. The figures are kept here with their sources, so one place changes
 when a court publishes new ones.
 """

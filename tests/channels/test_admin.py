@@ -7,6 +7,8 @@ from channels.levels import Level
 from channels.models import Body, Channel
 from channels.services import set_verification
 
+from .adminforms import add_channel_in_admin
+
 CHANGELIST = "/admin/channels/channel/"
 # Staff check channels on the day of these tests: the directory is loaded, and every
 # verification event written, on that day, whatever today's date is.
@@ -135,29 +137,8 @@ def test_admin_pages_render(admin_client, hotline):
 
 def test_a_channel_added_in_the_admin_starts_unconfirmed(admin_client, admin_user, directory):
     body = Body.objects.get(slug="tmall")
-    response = admin_client.post(
-        f"{CHANGELIST}add/",
-        {
-            "body": body.pk,
-            "key": "hotline-new",
-            "kind": "consumer_hotline",
-            "value": "400 111 2222",
-            "audience": "consumers",
-            "steps_zh": "[]",
-            "steps_en": "[]",
-            "notes_zh": "",
-            "notes_en": "",
-            "wrong_reason": "",
-            "belongs_to": "",
-            "hours-TOTAL_FORMS": "0",
-            "hours-INITIAL_FORMS": "0",
-            "hours-MIN_NUM_FORMS": "0",
-            "hours-MAX_NUM_FORMS": "1",
-            "verification_events-TOTAL_FORMS": "0",
-            "verification_events-INITIAL_FORMS": "0",
-            "verification_events-MIN_NUM_FORMS": "0",
-            "verification_events-MAX_NUM_FORMS": "0",
-        },
+    response = add_channel_in_admin(
+        admin_client, body, key="hotline-new", kind="consumer_hotline", value="400 111 2222"
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     added = Channel.objects.get(key="hotline-new")

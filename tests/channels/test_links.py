@@ -10,6 +10,8 @@ from channels import loader
 from channels.links import validate_link_scheme
 from channels.models import Body, Channel
 
+from .adminforms import add_channel_in_admin
+
 SCRIPT_LINKS = [
     "javascript://12315.cn/%0Aalert(document.cookie)",
     "JavaScript:alert(1)",
@@ -43,30 +45,7 @@ def test_a_body_website_must_be_http_or_https():
 
 
 def _admin_add(admin_client, body, value):
-    return admin_client.post(
-        "/admin/channels/channel/add/",
-        {
-            "body": body.pk,
-            "key": "web-form-new",
-            "kind": "web_form",
-            "value": value,
-            "audience": "consumers",
-            "steps_zh": "[]",
-            "steps_en": "[]",
-            "notes_zh": "",
-            "notes_en": "",
-            "wrong_reason": "",
-            "belongs_to": "",
-            "hours-TOTAL_FORMS": "0",
-            "hours-INITIAL_FORMS": "0",
-            "hours-MIN_NUM_FORMS": "0",
-            "hours-MAX_NUM_FORMS": "1",
-            "verification_events-TOTAL_FORMS": "0",
-            "verification_events-INITIAL_FORMS": "0",
-            "verification_events-MIN_NUM_FORMS": "0",
-            "verification_events-MAX_NUM_FORMS": "0",
-        },
-    )
+    return add_channel_in_admin(admin_client, body, key="web-form-new", kind="web_form", value=value)
 
 
 def test_the_admin_refuses_a_javascript_link_next_to_the_field(admin_client, directory):
@@ -86,7 +65,7 @@ def test_the_admin_accepts_an_https_link(admin_client, directory):
 def test_the_loader_refuses_a_javascript_link_and_loads_nothing(db):
     data = copy.deepcopy(loader.read_data())
     body = next(b for b in data["bodies"] if b["slug"] == "12315")
-    web = next(c for c in body["channels"] if c["kind"] in ("web_form", "regulator_site"))
+    web = next(c for c in body["channels"] if c["key"] == "site-12315")
     web["value"] = SCRIPT_LINKS[0]
     with pytest.raises(loader.DataFileError, match="12315/"):
         loader.load(data)
@@ -94,7 +73,7 @@ def test_the_loader_refuses_a_javascript_link_and_loads_nothing(db):
 
 
 def test_a_stored_script_link_is_never_rendered_as_one(directory):
-    channel = Channel.objects.filter(kind="web_form").first() or Channel.objects.filter(kind="regulator_site").first()
+    channel = Channel.objects.get(key="site-heimao")
     Channel.objects.filter(pk=channel.pk).update(value=SCRIPT_LINKS[0])
     channel.refresh_from_db()
-    assert channel.href == f"https://{channel.normalised}"
+    assert channel.href == "https://tousu.sina.com.cn"

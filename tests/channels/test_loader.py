@@ -19,8 +19,8 @@ def channel(body, normalised):
     return Channel.objects.get(body__slug=body, normalised=normalised)
 
 
-# Every contact claim in ../shared/seeds and the other numbers of the reference facts,
-# with the level and source the facts give.
+# Every contact claim of the seed files and the other numbers channels.json reviews,
+# with the level and source it was given.
 @pytest.mark.parametrize(
     ("body", "normalised", "level", "source"),
     [

@@ -49,16 +49,6 @@ def policies(db):
 
 
 @pytest.fixture
-def consumer(db, django_user_model):
-    from allauth.account.models import EmailAddress
-
-    user = django_user_model.objects.create_user("consumer", "consumer@example.com", "pw-consumer-123")
-    # complaints.recipients emails only verified addresses.
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-@pytest.fixture
 def staff(db, django_user_model):
     """A reviewer: is_staff alone grants nothing (complaints.access)."""
     from staff.roles import REVIEWER, create_staff_groups
@@ -66,38 +56,3 @@ def staff(db, django_user_model):
     user = django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
     user.groups.add(create_staff_groups()[REVIEWER])
     return user
-
-
-@pytest.fixture
-def make_complaint(db, consumer):
-    import decimal
-    import uuid
-
-    from django.utils import timezone
-
-    from complaints.models import Complaint
-
-    def make(platform="pinduoduo", owner=None, **extra):
-        owner = owner or consumer
-        now = timezone.now()
-        values = {
-            "reference": f"TS-T-{uuid.uuid4().hex[:8]}",
-            "owner": owner,
-            "platform": platform_row(platform),
-            "category": "delivery",
-            "order_number": "260305-123456789012345",
-            "order_date": dt.date(2026, 3, 5),
-            "amount": decimal.Decimal("199.00"),
-            "shop_name": "Shop",
-            "description": "Never arrived.",
-            "desired_outcome": "refund",
-            "contact_name": "Li Lei",
-            "contact_phone": "13800138000",
-            "contact_email": owner.email,
-            "consent_at": now,
-            "submission_token": uuid.uuid4(),
-        }
-        values.update(extra)
-        return Complaint.objects.create(**values)
-
-    return make

@@ -24,7 +24,7 @@ def at(text: str) -> dt.datetime:
 
 @pytest.fixture
 def forwarded(policies, make_complaint, staff):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     with time_machine.travel(at("2026-09-28 10:00"), tick=False):
         transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
@@ -42,7 +42,7 @@ def test_deadlines_read_as_a_weekday_and_a_date(forwarded):
 
 
 def test_the_deadlines_include_marks_provisional_dates_and_links_the_calendar(policies, make_complaint, staff):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     with time_machine.travel(at("2026-12-29 10:00"), tick=False):
         transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
@@ -103,7 +103,7 @@ def test_ics_download_is_for_the_owner_only(forwarded, client, django_user_model
 
 @pytest.mark.frozen_at("2026-11-20 12:00")
 def test_consumer_records_their_own_platform_complaint_and_clocks_start(policies, make_complaint, client):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     client.force_login(complaint.owner)
     url = reverse("escalation:filed_with_platform", args=[complaint.reference])
     assert client.get(url).status_code == 200
@@ -116,7 +116,7 @@ def test_consumer_records_their_own_platform_complaint_and_clocks_start(policies
 
 
 def test_another_consumer_cannot_record_a_platform_complaint(policies, make_complaint, client, django_user_model):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     outsider = django_user_model.objects.create_user("outsider", "outsider@example.com", "pw-outsider-1")
     client.force_login(outsider)
     url = reverse("escalation:filed_with_platform", args=[complaint.reference])

@@ -65,7 +65,7 @@ def national_day(policies, make_complaint, staff, consumer):
     """Pinduoduo, forwarded Fri 2025-09-26: first response due Tue 09-30 (Sun 09-28 is a
     make-up working day); overdue from 1 October."""
     remember_language(consumer, "en")
-    complaint = forward(make_complaint(), staff, "2025-09-26 10:00")
+    complaint = forward(make_complaint(images=0), staff, "2025-09-26 10:00")
     assert clock(complaint, ClockKind.FIRST_RESPONSE).due_at == at("2025-09-30 23:59:59")
     mail.outbox.clear()
     return complaint
@@ -75,7 +75,7 @@ def national_day(policies, make_complaint, staff, consumer):
 def spring_festival(policies, make_complaint, staff, consumer):
     """Pinduoduo, forwarded Mon 2026-02-09: first response due Thu 02-12, overdue from 02-13."""
     remember_language(consumer, "en")
-    complaint = forward(make_complaint(), staff, "2026-02-09 10:00")
+    complaint = forward(make_complaint(images=0), staff, "2026-02-09 10:00")
     assert clock(complaint, ClockKind.FIRST_RESPONSE).due_at == at("2026-02-12 23:59:59")
     mail.outbox.clear()
     return complaint

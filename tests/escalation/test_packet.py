@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ def at(text: str) -> dt.datetime:
 
 @pytest.fixture
 def overdue(policies, make_complaint, consumer):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     transition(
         complaint,
         Status.FORWARDED,
@@ -96,7 +97,7 @@ def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue_
 
 
 def test_packet_is_not_offered_before_a_deadline_is_missed(policies, make_complaint, client):
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     client.force_login(complaint.owner)
     response = client.get(reverse("escalation:packet", args=[complaint.reference, "12315"]))
     assert response.status_code == 302
@@ -109,7 +110,7 @@ def test_strangers_get_404_for_the_packet(overdue, client, django_user_model):
 
 
 def test_warns_after_three_years_and_when_another_body_already_handles_it(make_complaint):
-    complaint = make_complaint(order_date=dt.date(2023, 1, 10))
+    complaint = make_complaint(images=0, order_date=dt.date(2023, 1, 10))
     assert len(warnings_for(complaint, already_handled=False, today=dt.date(2026, 2, 1))) == 1
     assert warnings_for(complaint, already_handled=False, today=dt.date(2025, 12, 1)) == []
     assert len(warnings_for(complaint, already_handled=True, today=dt.date(2025, 12, 1))) == 1
@@ -143,7 +144,14 @@ def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdu
 
 def test_routes_page_explains_the_five_routes_of_article_39(client):
     html = client.get(reverse("escalation:routes"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "39" in html and "12315" in html
+    assert "The Consumer Rights Protection Law (article 39) gives you five ways to settle a dispute" in html
+    assert re.findall(r'<h2 class="h6">(\d\. [^<]+)</h2>', html) == [
+        "1. Settle with the business",
+        "2. Mediation by a consumer association",
+        "3. Complaint to the administrative department (12315)",
+        "4. Arbitration",
+        "5. A lawsuit in court",
+    ]
 
 
 def test_preparing_a_packet_asks_for_the_regulator_consent_next_to_the_box(overdue, client):

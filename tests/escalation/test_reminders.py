@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import remember_language
 from complaints.services import transition
@@ -29,7 +30,7 @@ def at(text: str) -> dt.datetime:
 def forwarded(policies, make_complaint, staff, consumer):
     """A Pinduoduo complaint forwarded on 2025-09-30: first response due 2025-10-11, resolution 2025-10-16."""
     remember_language(consumer, "en")
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     with time_machine.travel(at("2025-09-30 15:00"), tick=False):
         transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
@@ -50,7 +51,7 @@ def test_nothing_is_claimed_before_the_due_tomorrow_reminder_time(forwarded):
 def test_due_tomorrow_reminder_goes_to_the_consumer_in_text_and_html_with_a_mute_link(forwarded):
     assert sweep_and_send("2025-10-10 09:05") == ["sent"]
     [message] = mail.outbox
-    assert message.to == ["consumer@example.com"]
+    assert message.to == ["owner@example.com"]
     assert "deadline is tomorrow" in message.subject and forwarded.reference in message.subject
     assert "2025-10-11" in message.body
     html = message.alternatives[0][0]
@@ -99,8 +100,12 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     # Sent on Sun 12 Oct: three working days later is Wed 15 Oct.
     assert (first.next_reminder_kind, first.next_reminder_at) == ("still_overdue", at("2025-10-15 09:00"))
     mail.outbox.clear()
-    sweep_and_send("2025-10-15 09:01")
-    assert any("still overdue" in m.subject for m in mail.outbox)
+    assert sweep_and_send("2025-10-15 09:01") == ["sent", "sent"]
+    # The first response's repeat, and the resolution's "due tomorrow" (due 16 Oct).
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"[Tousu] Complaint {forwarded.reference}: Pinduoduo is still overdue",
+        f"[Tousu] Complaint {forwarded.reference}: Pinduoduo's deadline is tomorrow",
+    ]
     with time_machine.travel(at("2025-10-16 10:00"), tick=False):
         ladder.record_step(
             forwarded, Route.REGULATOR, StepKind.FILED, on=dt.date(2025, 10, 16), actor=consumer, role=Actor.CONSUMER
@@ -115,10 +120,22 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
     assert "12315" in mail.outbox[0].subject
 
 
-def test_reminders_stop_on_resolution_and_withdrawal(forwarded, consumer):
+def test_without_a_move_both_platform_clocks_remind_by_the_20th(forwarded):
+    # The control for the test below: the same sweep sends when nothing happened.
+    assert sweep_and_send("2025-10-20 09:01") == ["sent", "sent"]
+
+
+@pytest.mark.parametrize(
+    ("target", "role"),
+    [(Status.RESOLVED, Actor.STAFF), (Status.WITHDRAWN, Actor.CONSUMER)],
+    ids=["resolved", "withdrawn"],
+)
+def test_reminders_stop_on_resolution_and_on_withdrawal(forwarded, consumer, staff, target, role):
     with time_machine.travel(at("2025-10-09 12:00"), tick=False):
-        transition(forwarded, Status.WITHDRAWN, actor=consumer, role=Actor.CONSUMER)
+        transition(forwarded, target, actor=staff if role == Actor.STAFF else consumer, role=role)
     assert sweep_and_send("2025-10-20 09:01") == []
+    assert Reminder.objects.count() == 0
+    assert list(forwarded.clocks.values_list("next_reminder_at", flat=True)) == [None, None]
 
 
 def test_a_muted_complaint_gets_no_reminder_and_the_skip_is_recorded(forwarded):
@@ -188,7 +205,7 @@ def test_a_forged_mute_link_is_not_found(forwarded, client):
 def test_a_mute_link_older_than_90_days_is_refused_with_a_clear_page(policies, make_complaint, client):
     sent = at("2026-02-02 10:00")
     with time_machine.travel(sent, tick=False):
-        complaint = make_complaint()
+        complaint = make_complaint(images=0)
         url = reminders.mute_url(complaint.pk)
     with time_machine.travel(sent + dt.timedelta(days=89), tick=False):
         assert client.get(url).status_code == 200  # still valid on day 89
@@ -222,7 +239,7 @@ def test_staff_digest_goes_to_each_assignee_and_to_the_team_for_unassigned_cases
     forwarded, make_complaint, staff, settings
 ):
     settings.STAFF_NOTIFICATION_EMAILS = ["team@example.com"]
-    other = make_complaint()
+    other = make_complaint(images=0)
     with time_machine.travel(at("2025-09-30 15:00"), tick=False):
         transition(other, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(other, Status.FORWARDED, actor=staff, role=Actor.STAFF)
@@ -264,3 +281,29 @@ def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once
     assert len(claimed) == 2
     assert sorted(Reminder.objects.values_list("status", flat=True)) == ["sent", "sent"]
     assert len(mail.outbox) == 2
+
+
+def test_the_orm_claim_path_claims_each_due_clock_once(forwarded):
+    # The path SQLite takes (PostgreSQL claims in one statement); run here on any database.
+    from escalation import sweep as sweep_module
+
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        claimed = sweep_module._claim_with_orm(timezone.now(), 100)
+        assert list(Reminder.objects.filter(pk__in=claimed).values_list("clock__kind", "kind", "seq")) == [
+            ("first_response", "due_tomorrow", 1)
+        ]
+        assert sweep_module._claim_with_orm(timezone.now(), 100) == []
+    assert Reminder.objects.count() == 1
+
+
+def test_the_orm_claim_skips_a_clock_claimed_since_it_was_read(forwarded):
+    from escalation import sweep as sweep_module
+
+    with time_machine.travel(at("2025-10-10 09:05"), tick=False):
+        now = timezone.now()
+        due = list(
+            Clock.objects.filter(next_reminder_at__lte=now).values_list("pk", "next_reminder_kind", "reminder_seq")
+        )
+        assert len(sweep_module._claim_clocks(due, now)) == 1  # another sweep got there first
+        assert sweep_module._claim_clocks(due, now) == []  # the same, now stale, reading
+    assert Reminder.objects.count() == 1

@@ -39,7 +39,7 @@ def asked_emails(complaint):
 @pytest.fixture
 def answered(policies, make_complaint, staff):
     """Pinduoduo answered on 2026-02-10; the consumer may climb the ladder."""
-    complaint = make_complaint()
+    complaint = make_complaint(images=0)
     with time_machine.travel(at("2026-02-09 10:00"), tick=False):
         transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
@@ -151,14 +151,14 @@ def test_the_answers_feed_the_per_platform_confirmed_solved_share(policies, make
 
     complaints = []
     for answer in (True, True, False):
-        complaint = make_complaint()
+        complaint = make_complaint(images=0)
         with time_machine.travel(at("2026-02-09 10:00"), tick=False):
             transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
             transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
             transition(complaint, Status.RESOLVED, actor=staff, role=Actor.STAFF)
             solved.answer(complaint, solved=answer, actor=consumer)
         complaints.append(complaint)
-    unanswered = make_complaint()
+    unanswered = make_complaint(images=0)
     with time_machine.travel(at("2026-02-09 10:00"), tick=False):
         transition(unanswered, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
         transition(unanswered, Status.FORWARDED, actor=staff, role=Actor.STAFF)

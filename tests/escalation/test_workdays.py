@@ -8,7 +8,7 @@ from escalation.workdays import add_working_days, build_calendar, is_working_day
 
 D = dt.date.fromisoformat
 
-# facts.md §3: the State Council's notices for 2025 and 2026.
+# The State Council's notices on the holiday schedules of 2025 and 2026 (published each November).
 HOLIDAYS_2025_NATIONAL_DAY = [f"2025-10-0{i}" for i in range(1, 9)]
 MAKEUP_2025 = ["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"]
 HOLIDAYS_2026_SPRING = [f"2026-02-{i}" for i in range(15, 24)]
@@ -53,10 +53,37 @@ def test_every_day_of_2025_and_2026_matches_chinesecalendar_and_python_holidays(
 
 
 def test_2026_has_the_published_number_of_working_days():
-    # 365 days - 104 weekend days - 19 weekday holidays + 6 make-up days... counted by the table.
-    assert working_days_between(D("2025-12-31"), D("2026-12-31")) == sum(
-        is_working_day(D("2026-01-01") + dt.timedelta(days=i)) for i in range(365)
-    )
+    # The State Council's notice for 2026: 365 days - 104 weekend days - 19 weekday
+    # holidays (1-2 Jan, 16-20 and 23 Feb, 6 Apr, 1, 4-5 May, 19 Jun, 25 Sep, 1-2 and
+    # 5-7 Oct) + 6 make-up weekend days = 248.
+    assert working_days_between(D("2025-12-31"), D("2026-12-31")) == 248
+
+
+def test_2025_has_the_published_number_of_working_days():
+    # 365 - 104 weekend days - 18 weekday holidays + 5 make-up weekend days.
+    assert working_days_between(D("2024-12-31"), D("2025-12-31")) == 248
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        # New Year 2026 is off 1-3 Jan; Sunday 4 Jan is a make-up working day.
+        ("2025-12-31", 1, "2026-01-04"),
+        ("2025-12-31", 2, "2026-01-05"),
+        ("2025-12-30", 1, "2025-12-31"),
+        ("2025-12-30", 2, "2026-01-04"),
+        # New Year 2025 is off on 1 Jan only.
+        ("2024-12-31", 1, "2025-01-02"),
+    ],
+)
+def test_add_working_days_across_the_new_year(start, n, expected):
+    assert add_working_days(D(start), n) == D(expected)
+
+
+def test_working_days_between_counts_across_the_new_year():
+    # Wed 31 Dec, Sun 4 Jan (make-up), Mon 5 Jan.
+    assert working_days_between(D("2025-12-30"), D("2026-01-05")) == 3
+    assert working_days_between(D("2025-12-31"), D("2026-01-03")) == 0
 
 
 def test_working_days_between_is_the_inverse_of_add_working_days():
