@@ -19,6 +19,7 @@ from complaints import access
 from complaints import services as complaint_services
 from complaints.models import Complaint, Consent
 from config.admin_search import SearchByPostMixin
+from escalation import ladder
 from privacy.admin import ERASE_PERMISSION, erase_accounts
 
 from . import actions, conf, forms, packet_views, services
@@ -262,11 +263,15 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         if form.is_valid():
             try:
                 actions.perform(action, complaint, request.user, form.cleaned_data)
+            except ladder.StepDateRefused as refused:
+                # Next to the date field, with what was typed kept (the page again, below).
+                form.add_error(refused.field, refused.reason)
             except REFUSED as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                return HttpResponseRedirect(change_url)
             else:
                 self.message_user(request, gettext("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
-            return HttpResponseRedirect(change_url)
+                return HttpResponseRedirect(change_url)
         request.method = "GET"  # render the page (not process the read-only form) with the errors
         context = self._page_context(request, complaint, bound=(name, form))
         response = super().change_view(request, str(complaint.pk), extra_context=context)
