@@ -119,7 +119,7 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
             recipients.request_contact_confirmation(complaint, now=now)
-            _email_consumer(
+            email_consumer(
                 complaint,
                 "complaint_submitted",
                 {"evidence_count": len(evidence)},
@@ -139,7 +139,14 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
 
 
 def transition(
-    complaint: Complaint, target: str, *, actor, role: str, text: str = "", details: dict | None = None
+    complaint: Complaint,
+    target: str,
+    *,
+    actor,
+    role: str,
+    text: str = "",
+    details: dict | None = None,
+    email: bool = True,
 ) -> Complaint:
     """Move `complaint` to `target` if the state machine lets `role` do it.
 
@@ -147,7 +154,8 @@ def transition(
     2. Write the new status with a conditional update on the old one, so two people
        acting at once cannot both move it.
     3. Record the move on the timeline, tell listeners (escalation clocks) and, when
-       staff or the system made it, email the consumer.
+       staff or the system made it, email the consumer. `email=False`: the caller
+       sends one email about the whole change itself (escalation.ladder.record_step).
     """
     source = complaint.status
     if not states.allowed(source, target, role):
@@ -180,8 +188,8 @@ def transition(
             at=now,
             details=details or {},
         )
-        if role != Actor.CONSUMER:
-            _email_consumer(
+        if role != Actor.CONSUMER and email:
+            email_consumer(
                 complaint,
                 "status_changed",
                 {"source": Status(source).label, "target": Status(target).label, "text": text},
@@ -218,7 +226,7 @@ def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_onl
         if role == Actor.CONSUMER:
             _consumer_replied(locked, actor)
         elif not staff_only:
-            _email_consumer(locked, "new_message", {"text": text}, event.created_at)
+            email_consumer(locked, "new_message", {"text": text}, event.created_at)
     complaint.status = locked.status
     return event
 
@@ -232,11 +240,12 @@ def _consumer_replied(complaint: Complaint, actor) -> None:
 # --- Helpers ----------------------------------------------------------------
 
 
-def _email_consumer(
+def email_consumer(
     complaint: Complaint, template: str, extra: dict, at: dt.datetime | None = None, *, language="", dedupe_key=""
 ) -> None:
     """Email the consumer about `complaint` at the address complaints.recipients allows;
-    nothing when the account has no verified address."""
+    nothing when the account has no verified address. The one path for email about a
+    complaint to its consumer (escalation.ladder uses it for steps staff record)."""
     to = recipients.recipient_for(complaint)
     if to is None:
         log.info("complaint %s: no verified address, %s not emailed", complaint.pk, template)

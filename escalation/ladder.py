@@ -24,16 +24,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import services as complaint_services
-from complaints.models import Complaint
-from complaints.states import Status, is_open
+from complaints.consents import has_consent
+from complaints.models import Complaint, TimelineEvent
+from complaints.states import Actor, Status, is_open
 
 from . import clocks, conf, solved
-from .models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+from .models import Body, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 
 # Routes after the platform, in ladder order.
 ESCALATION_ROUTES = (Route.ODR, Route.REGULATOR, Route.ASSOCIATION, Route.COURT)
@@ -49,6 +52,7 @@ BODY_OF_ROUTE = {
 # Routes whose filing we only record after the consumer agreed to share with the body
 # (PIPL art. 23). The consumer files in court themself; nothing is shared by us.
 NEEDS_CONSENT = frozenset({Route.ODR, Route.REGULATOR, Route.ASSOCIATION})
+CONSENT_BODIES = frozenset(BODY_OF_ROUTE[route] for route in NEEDS_CONSENT)
 
 # The steps each route knows, in order; a step needs the one before it.
 STEPS = {
@@ -138,6 +142,13 @@ class RouteClosed(complaint_services.TransitionNotAllowed):
         Exception.__init__(self, reason)
 
 
+class StepDateRefused(RouteClosed):
+    """The step is open, but its date precedes the date of the step it follows. Forms
+    show the reason next to their date field (`field`), keeping what was typed."""
+
+    field = "on"
+
+
 @dataclass
 class RouteState:
     """One row of the panel "where each route stands"."""
@@ -199,6 +210,23 @@ def may_escalate(complaint: Complaint, now=None) -> bool:
     return not platform_stage_refusal(complaint, now=now)
 
 
+def packet_refusal(complaint: Complaint, now=None) -> str:
+    """Why the escalation packet and its paperwork do not open yet, in the user's
+    language ("" when they do): the same rule as `may_escalate`."""
+    if may_escalate(complaint, now=now):
+        return ""
+    return _("The escalation packet is ready once a deadline is missed or the platform has answered.")
+
+
+def consent_refusal(complaint: Complaint, body: str) -> str:
+    """Why the packet for `body` may not be shown yet ("" when it may): the consumer has
+    not agreed to share this complaint with that body (PIPL art. 23). The court's
+    paperwork goes to nobody but the consumer, so it needs no consent."""
+    if body not in CONSENT_BODIES or has_consent(complaint, body):
+        return ""
+    return _("Please agree to share your complaint with this body first.")
+
+
 def refusal(complaint: Complaint, route: str, step: str, *, now=None, recorded=None) -> str:
     """Why `step` may not be recorded on `route` now, in the user's language; "" when it may."""
     if route not in STEPS or step not in STEPS[route]:
@@ -249,6 +277,54 @@ def _odr_running_until(complaint, recorded, now) -> dt.date | None:
     return timezone.localtime(clock.due_at, conf.SHANGHAI).date() + dt.timedelta(days=1)
 
 
+def follows(route: str, step: str) -> str | None:
+    """The step `step` follows on its route (whose date it may not precede); None for a
+    filing, which follows the complaint reaching the platform."""
+    if step == StepKind.FILED:
+        return None
+    return REQUIRES.get((route, step), StepKind.FILED)
+
+
+def platform_reached_on(complaint: Complaint) -> dt.date | None:
+    """The Beijing day the complaint first reached the platform: the earliest of the
+    platform clocks' start, the consumer's own complaint to the platform and staff
+    forwarding it; None if it never did (a route is then refused by `refusal`)."""
+    moments = [
+        Clock.objects.filter(complaint=complaint, kind__in=clocks.PLATFORM_KINDS).aggregate(at=Min("started_at"))["at"],
+        PlatformFiling.objects.filter(complaint=complaint).aggregate(at=Min("filed_at"))["at"],
+        TimelineEvent.objects.filter(
+            complaint=complaint, kind=TimelineEvent.Kind.STATUS_CHANGED, to_status=Status.FORWARDED
+        ).aggregate(at=Min("created_at"))["at"],
+    ]
+    moments = [at for at in moments if at is not None]
+    return clocks.local_day(min(moments)) if moments else None
+
+
+def date_refusal(complaint: Complaint, route: str, step: str, on: dt.date, *, recorded=None) -> str:
+    """Why `on` cannot be the date of `step` ("" when it can): no step is dated before
+    the step it follows (12315's decision before the filing, the end of mediation before
+    the acceptance, an ODR outcome before the ODR filing), and no filing before the day
+    the complaint reached the platform. The clocks count from these dates, so a date out
+    of order would start or meet a clock before its own start."""
+    before = follows(route, step)
+    if before is None:
+        reached = platform_reached_on(complaint)
+        if reached and on < reached:
+            return _("This date is before the day the complaint reached the platform (%(date)s).") % {
+                "date": reached.isoformat()
+            }
+        return ""
+    recorded = _recorded(complaint) if recorded is None else recorded
+    previous = recorded.get((route, before))
+    if previous is None or on >= previous.filed_on:
+        return ""
+    if before == StepKind.ACCEPTED:
+        text = _("This date is before the day 12315 accepted the complaint (%(date)s).")
+    else:
+        text = _("This date is before the filing you recorded on this route (%(date)s).")
+    return text % {"date": previous.filed_on.isoformat()}
+
+
 def _regulator_live(recorded) -> bool:
     return (Route.REGULATOR, StepKind.FILED) in recorded and not any((Route.REGULATOR, s) in recorded for s in ENDING)
 
@@ -284,7 +360,7 @@ def record_step(
     """Record one step, or raise RouteClosed with the reason.
 
     1. Lock the complaint's row and ask `refusal` (so two submissions of one form
-       cannot both pass).
+       cannot both pass), then `date_refusal` (StepDateRefused: nothing is written).
     2. The first filing after the platform moves the complaint to "escalated"
        (complaints.services.transition: timeline event, platform clocks stopped);
        any other step is one timeline event (complaints.services.record_route_step).
@@ -292,13 +368,20 @@ def record_step(
     """
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        reason_refused = refusal(locked, route, step)
+        recorded = _recorded(locked)
+        reason_refused = refusal(locked, route, step, recorded=recorded)
         if reason_refused:
             raise RouteClosed(reason_refused)
+        date_refused = date_refusal(locked, route, step, on, recorded=recorded)
+        if date_refused:
+            raise StepDateRefused(date_refused)
         text = step_text(route, step, on=on, reference=reference, reason=reason)
         details = {"route": route, "step": step, "on": on.isoformat()}
         if step == StepKind.FILED and locked.status != Status.ESCALATED:
-            complaint_services.transition(locked, Status.ESCALATED, actor=actor, role=role, text=text, details=details)
+            # No status email: a step staff record gets its own, with the next deadline.
+            complaint_services.transition(
+                locked, Status.ESCALATED, actor=actor, role=role, text=text, details=details, email=False
+            )
         else:
             complaint_services.record_route_step(locked, actor=actor, role=role, text=text)
         try:
@@ -317,11 +400,42 @@ def record_step(
         except IntegrityError as error:  # the unique step constraint: recorded meanwhile
             raise RouteClosed(_("Already recorded.")) from error
         apply_effect(locked, EFFECTS[(route, step)], on=on, actor=actor)
+        if role != Actor.CONSUMER:
+            # Staff recorded it for the consumer (say, a letter from 12315 they mailed in).
+            email_step_recorded(locked, filing)
         if step in OUTCOMES:
             # A route's outcome: did it actually solve the problem? (escalation.solved)
             solved.ask(locked)
     complaint.status = locked.status
     return filing
+
+
+# Rendered in the recipient's language when the email is rendered (queue_email).
+_lazy_step_text = lazy(step_text, str)
+
+
+def email_step_recorded(complaint: Complaint, filing: EscalationFiling) -> None:
+    """Tell the consumer what staff recorded for them and the complaint's next deadline
+    (its earliest running clock), through complaints.services.email_consumer: only to an
+    address complaints.recipients allows, and nothing beyond what the timeline shows."""
+    clock = Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING).order_by("due_at").first()
+    deadline = None
+    if clock is not None:
+        deadline = {
+            "label": ClockKind(clock.kind).label,
+            "route": Route(ROUTE_OF_KIND[clock.kind]).label,
+            "date": clocks.local_day(clock.due_at).isoformat(),
+            "provisional": clock.provisional,
+        }
+    text = _lazy_step_text(
+        filing.route, filing.step, on=filing.filed_on, reference=filing.reference, reason=filing.reason
+    )
+    complaint_services.email_consumer(
+        complaint,
+        "route_step_recorded",
+        {"text": text, "deadline": deadline},
+        dedupe_key=f"route_step:{filing.pk}",
+    )
 
 
 def apply_effect(complaint: Complaint, effect: Effect, *, on: dt.date, actor=None) -> None:

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import access
-from complaints.consents import has_consent, record_consent
+from complaints.consents import record_consent
 from complaints.services import ComplaintChanged
 from complaints.states import Actor
 from reading import sharing
@@ -26,32 +26,27 @@ from .models import Body, StepKind
 BODIES = (Body.REGULATOR, Body.ASSOCIATION)
 
 
-def _eligible(request, reference):
-    complaint = access.owned_complaint_or_404(request.user, reference)
-    if not ladder.may_escalate(complaint):
-        messages.info(
-            request, _("The escalation packet is ready once a deadline is missed or the platform has answered.")
-        )
-        return complaint, False
-    return complaint, True
-
-
-def _consent_missing(request, complaint, body) -> bool:
-    """The consumer has not yet agreed to share this complaint with `body` (PIPL art. 23):
-    they are sent to the form that asks, with the reason."""
-    if has_consent(complaint, body):
-        return False
-    messages.info(request, _("Please agree to share your complaint with this body first."))
-    return True
+def _refused(request, complaint, body=None):
+    """Where to send the consumer if escalation.ladder keeps this packet closed (with
+    its reason as a message); None when it opens."""
+    reason = ladder.packet_refusal(complaint)
+    if reason:
+        messages.info(request, reason)
+        return redirect(complaint)
+    reason = ladder.consent_refusal(complaint, body) if body else ""
+    if reason:
+        messages.info(request, reason)
+        return redirect("escalation:packet_start", complaint.reference)
+    return None
 
 
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def packet_start(request, reference):
-    complaint, ok = _eligible(request, reference)
-    if not ok:
-        return redirect(complaint)
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if closed := _refused(request, complaint):
+        return closed
     form = EscalationStartForm(request.POST or None)
     today = timezone.localdate()
     limitation = assembly.warnings_for(complaint, already_handled=False, today=today)
@@ -76,11 +71,9 @@ def packet_start(request, reference):
 def packet(request, reference, body):
     if body not in BODIES:
         raise Http404
-    complaint, ok = _eligible(request, reference)
-    if not ok:
-        return redirect(complaint)
-    if _consent_missing(request, complaint, body):
-        return redirect("escalation:packet_start", complaint.reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if closed := _refused(request, complaint, body):
+        return closed
     fields, respondent, contacts = assembly.fields_for(
         complaint, body, contact=access.contact_for(request.user, complaint)
     )
@@ -105,11 +98,9 @@ def packet(request, reference, body):
 def packet_zip(request, reference, body):
     if body not in BODIES:
         raise Http404
-    complaint, ok = _eligible(request, reference)
-    if not ok:
-        return redirect(complaint)
-    if _consent_missing(request, complaint, body):
-        return redirect("escalation:packet_start", complaint.reference)
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if closed := _refused(request, complaint, body):
+        return closed
     response = HttpResponse(
         assembly.evidence_zip(
             complaint, body, viewer=request.user, contact=access.contact_for(request.user, complaint)
@@ -144,7 +135,8 @@ def record_escalation(request, reference):
         messages.error(request, _("Please give where you filed and the date."))
         return redirect("escalation:packet", complaint.reference, request.POST.get("body") or Body.REGULATOR)
     data = form.cleaned_data
-    if _consent_missing(request, complaint, data["body"]):
+    if reason := ladder.consent_refusal(complaint, data["body"]):
+        messages.info(request, reason)
         return redirect("escalation:packet_start", complaint.reference)
     try:
         ladder.record_step(

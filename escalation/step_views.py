@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import access
-from complaints.consents import has_consent
 from complaints.services import ComplaintChanged, TransitionNotAllowed
 from complaints.states import Actor
 
@@ -43,10 +42,10 @@ def record_step(request, reference, route, step):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = data["route"]
-        body = ladder.BODY_OF_ROUTE[chosen]
-        if step == StepKind.FILED and chosen in ladder.NEEDS_CONSENT and not has_consent(complaint, body):
+        consent_needed = ladder.consent_refusal(complaint, ladder.BODY_OF_ROUTE[chosen])
+        if step == StepKind.FILED and consent_needed:
             # PIPL art. 23: asked at the moment of escalating, for that body.
-            messages.info(request, _("Please agree to share your complaint with this body first."))
+            messages.info(request, consent_needed)
             return redirect("escalation:packet_start", complaint.reference)
         try:
             ladder.record_step(
@@ -59,6 +58,8 @@ def record_step(request, reference, route, step):
                 reference=data.get("reference", ""),
                 reason=data.get("reason", ""),
             )
+        except ladder.StepDateRefused as refused:
+            form.add_error(refused.field, refused.reason)
         except ladder.RouteClosed as refused:
             form.add_error(None, refused.reason)
         else:

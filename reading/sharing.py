@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from complaints.states import Status
+
 from .blur import blurred_bytes
 from .models import Recipient, ScreenshotReading, SharingChoice
 
@@ -101,6 +103,9 @@ class Preview:
     shown: bool
     choice: SharingChoice | None  # the choice in force, None for the default
     items: list[PreviewItem]
+    # When staff last forwarded the complaint to the platform (None: not yet, or another
+    # recipient): a choice made after it applies only to what is sent from then on.
+    last_sent_at: dt.datetime | None = None
 
 
 def preview(complaint, recipient: str) -> Preview:
@@ -120,4 +125,14 @@ def preview(complaint, recipient: str) -> Preview:
         kinds = dict.fromkeys(item["kind"] for item in (reading.personal_data if reading else []))
         blurred = "" if shown else separator.join(str(KIND_LABELS.get(kind, kind)) for kind in kinds)
         items.append(PreviewItem(evidence=evidence, read=reading is not None, blurred=blurred))
-    return Preview(recipient, str(Recipient(recipient).label), shown, choice if choice and shown else None, items)
+    last_sent_at = None
+    if recipient == Recipient.PLATFORM:
+        last_sent_at = (
+            complaint.events.filter(to_status=Status.FORWARDED)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    return Preview(
+        recipient, str(Recipient(recipient).label), shown, choice if choice and shown else None, items, last_sent_at
+    )

@@ -18,6 +18,7 @@ from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
 from complaints.models import Complaint, Consent
 from config.admin_search import SearchByPostMixin
+from escalation import ladder
 from privacy.admin import ERASE_PERMISSION, erase_accounts
 
 from . import actions, conf, forms, packet_views, services
@@ -260,6 +261,9 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
                     raise
                 # Next to the file field, the text kept: staff pick fewer files and send again.
                 form.add_error("files", exc)
+            except ladder.StepDateRefused as refused:
+                # Next to the date field, with what was typed kept (the page again, below).
+                form.add_error(refused.field, refused.reason)
             except REFUSED as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
                 return HttpResponseRedirect(change_url)

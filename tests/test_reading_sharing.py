@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from complaints import access, evidence_pipeline
+from complaints import access, evidence_pipeline, services
 from complaints.consents import record_consent
 from complaints.models import Complaint, Consent, Evidence
-from complaints.states import Status
+from complaints.states import Actor, Status
 from escalation.packet import evidence_zip
 from escalation.paperwork.documents import COURT, evidence_items
 from reading.models import Recipient, ScreenshotReading, SharingChoice
@@ -183,3 +183,16 @@ def row_difference(one, other, y) -> int:
     return sum(
         abs(a - b) for x in range(60, 240) for a, b in zip(one.getpixel((x, y)), other.getpixel((x, y)), strict=True)
     )
+
+
+def test_the_complaint_page_says_when_the_platform_already_got_the_copies(client, consumer, make_complaint, staff_user):
+    """A choice made after staff forwarded the complaint cannot change what the platform
+    already received: the page says so, with the day it was sent."""
+    complaint = make_complaint(consumer, images=1)
+    process_uploads()
+    client.force_login(consumer)
+    note = "您的投诉已于 "
+    assert note not in client.get(complaint.get_absolute_url()).content.decode()
+    services.transition(complaint, Status.FORWARDED, actor=staff_user, role=Actor.STAFF)
+    page = client.get(complaint.get_absolute_url()).content.decode()
+    assert "您的投诉已于 2026-11-25 10:00 发送给平台，附上当时的副本。现在的更改只适用于之后发送的内容。" in page

@@ -1,18 +1,20 @@
 """The consumer downloads the paperwork PDFs.
 
-The same rules as the packet and its ZIP (escalation.packet_views): the complaint is
-the owner's alone, the packet must be open for it, and a letter for 12315 or a
-consumer association needs the consumer's consent to share with that body (PIPL
-art. 23). The court draft goes to nobody but the consumer, so it asks no consent.
+The same rules as the packet and its ZIP (escalation.packet_views), asked of
+escalation.ladder: the complaint is the owner's alone, the packet must be open for it
+(ladder.packet_refusal), and a letter for 12315 or a consumer association needs the
+consumer's consent to share with that body (ladder.consent_refusal, PIPL art. 23). The
+court draft goes to nobody but the consumer, so it asks no consent.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
 from complaints import access
 
-from .. import packet_views
+from .. import ladder
 from . import documents
 
 
@@ -31,10 +33,12 @@ def filename_for(complaint, kind: str) -> str:
 def download(request, reference, kind):
     if kind not in documents.KINDS:
         raise Http404
-    complaint, ok = packet_views._eligible(request, reference)
-    if not ok:
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if reason := ladder.packet_refusal(complaint):
+        messages.info(request, reason)
         return redirect(complaint)
-    if kind in packet_views.BODIES and packet_views._consent_missing(request, complaint, kind):
+    if reason := ladder.consent_refusal(complaint, kind):
+        messages.info(request, reason)
         return redirect("escalation:packet_start", complaint.reference)
     data = documents.render(kind, complaint, viewer=request.user, contact=access.contact_for(request.user, complaint))
     return pdf_response(data, filename_for(complaint, kind))

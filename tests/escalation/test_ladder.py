@@ -387,3 +387,21 @@ def test_every_overdue_reminder_links_to_a_page_that_opens(national_day, consume
     with time_machine.travel(at("2025-12-01 09:05"), tick=False):
         client.force_login(consumer)
         assert client.get(links.pop()).status_code == 200
+
+
+# --- The packet's rule, asked by the packet pages and the paperwork alike ------------------
+
+
+def test_the_packet_opens_when_the_ladder_opens_and_each_body_needs_its_consent(national_day, consumer):
+    assert ladder.packet_refusal(national_day) == (
+        "The escalation packet is ready once a deadline is missed or the platform has answered."
+    )
+    with time_machine.travel(at("2025-10-01 00:00:01"), tick=False):  # the platform's first response is overdue
+        assert ladder.packet_refusal(national_day) == ""
+        assert ladder.consent_refusal(national_day, Body.REGULATOR) == (
+            "Please agree to share your complaint with this body first."
+        )
+        assert ladder.consent_refusal(national_day, Body.COURT) == ""  # the court draft goes to nobody
+        record_consent(user=consumer, complaint=national_day, recipient=Body.REGULATOR)
+        assert ladder.consent_refusal(national_day, Body.REGULATOR) == ""
+        assert ladder.consent_refusal(national_day, Body.ASSOCIATION) != ""

@@ -1,12 +1,19 @@
 """Staff record a step on the escalation ladder for the consumer, and see the same panel."""
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.timezone import now
 
+from accounts.models import remember_language
+from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
-from escalation.models import Clock, ClockKind, EscalationFiling
+from escalation import ladder
+from escalation.models import Body, Clock, ClockKind, EscalationFiling
+from notifications.models import OutboundEmail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-03-03 10:00")]
 
@@ -37,9 +44,10 @@ def test_staff_record_a_12315_letter_the_consumer_mailed_in(client, answered, re
     offered = dict(button["form"].fields["step"].choices)
     assert "12315:filed" in offered and "12315:accepted" not in offered  # accepted needs the filing first
     assert (
-        act(client, answered, "route_step", step="12315:filed", on="2026-02-13", reference="3301-1").status_code == 302
+        act(client, answered, "route_step", step="12315:filed", on="2026-03-03", reference="3301-1").status_code == 302
     )
-    assert act(client, answered, "route_step", step="12315:accepted", on="2026-03-02").status_code == 302
+    # Forwarded today: no step may carry an earlier date (escalation.ladder.date_refusal).
+    assert act(client, answered, "route_step", step="12315:accepted", on="2026-03-03").status_code == 302
     assert Complaint.objects.get(pk=answered.pk).status == Status.ESCALATED
     steps = list(
         EscalationFiling.objects.filter(complaint=answered).order_by("id").values_list("step", "recorded_role")
@@ -55,3 +63,64 @@ def test_a_step_the_ladder_has_not_opened_is_refused_and_nothing_is_recorded(cli
     assert response.status_code == 400
     assert not EscalationFiling.objects.exists()
     assert Complaint.objects.get(pk=answered.pk).status == Status.PLATFORM_RESPONDED
+
+
+# --- The consumer is told what staff recorded for them --------------------------------
+
+
+def step_emails(complaint):
+    return list(OutboundEmail.objects.filter(complaint=complaint, template="route_step_recorded").order_by("id"))
+
+
+def test_a_step_staff_record_emails_the_consumer_what_was_recorded_and_the_next_deadline(
+    client, answered, consumer, django_capture_on_commit_callbacks
+):
+    remember_language(consumer, "en")
+    mail.outbox.clear()
+    earlier = set(OutboundEmail.objects.values_list("id", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, answered, "route_step", step="12315:filed", on="2026-03-03", reference="3301-1")
+    # One email for the step, none about the status it moved to (escalated): it says both.
+    assert [e.template for e in OutboundEmail.objects.exclude(id__in=earlier)] == ["route_step_recorded"]
+    [message] = mail.outbox
+    assert message.to == ["owner@example.com"]
+    assert message.subject.endswith(f"Complaint {answered.reference}: we recorded a step for you")
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert "Filed on 12315 complaint to the market regulator on 2026-03-03, case number 3301-1" in part
+        # 7 working days for 12315 to decide whether it accepts (SAMR Order 20, art. 14).
+        assert "Next deadline: 2026-03-12 (12315 complaint to the market regulator, decision to accept)." in part
+        assert f"{answered.get_absolute_url()}#ladder" in part
+    assert answered.contact_phone not in message.body + html  # no contact details beyond the greeting
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, answered, "route_step", step="12315:accepted", on="2026-03-03")
+    [message] = mail.outbox
+    # Mediation: 45 working days after acceptance; Sat 2026-05-09 is a make-up working day.
+    assert "12315 accepted the complaint on 2026-03-03" in message.body
+    assert "Next deadline: 2026-05-09 (12315 complaint to the market regulator, mediation)." in message.body
+
+
+def test_the_step_email_is_in_the_consumers_language(client, answered, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, answered, "route_step", step="court:filed", on="2026-03-03", reference="(2026)沪0105民初1号")
+    [message] = mail.outbox
+    assert message.subject.endswith(f"投诉 {answered.reference}：我们为您记录了一个步骤")
+    assert "已于 2026-03-03 向法院提交，编号 (2026)沪0105民初1号" in message.body
+    # A court filing stops the other bodies' clocks: no deadline runs.
+    assert "此投诉目前没有正在计算的期限。" in message.body
+
+
+def test_no_step_email_goes_to_an_address_nobody_verified(client, answered, consumer):
+    EmailAddress.objects.filter(user=consumer).update(verified=False)
+    assert act(client, answered, "route_step", step="12315:filed", on="2026-03-03").status_code == 302
+    assert EscalationFiling.objects.filter(complaint=answered).count() == 1
+    assert step_emails(answered) == []
+
+
+def test_a_step_the_consumer_records_themself_sends_no_step_email(answered, consumer):
+    record_consent(user=consumer, complaint=answered, recipient=Body.REGULATOR)
+    ladder.record_step(answered, "12315", "filed", on=now().date(), actor=consumer, role=Actor.CONSUMER)
+    assert step_emails(answered) == []
