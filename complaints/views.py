@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
+from config.private_responses import private_image
 from reading import fill, sharing
 from reading.models import Recipient
 
@@ -279,11 +280,7 @@ def evidence_file(request, public_id, thumbnail=False):
         as_attachment=False,
         filename=evidence.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Personal data: no browser, proxy or shared-computer cache may keep a copy.
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_image(response)
 
 
 @login_required

@@ -15,6 +15,7 @@ from complaints import access
 from complaints.consents import record_consent
 from complaints.services import ComplaintChanged
 from complaints.states import Actor
+from config.private_responses import private_download
 from reading import sharing
 from reading.models import Recipient
 
@@ -107,9 +108,7 @@ def packet_zip(request, reference, body):
         ),
         content_type="application/zip",
     )
-    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(response, f"{complaint.reference}-packet.zip")
 
 
 @login_required

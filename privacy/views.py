@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from config.private_responses import private
+
 from .copy import build_data_copy
 from .erasure import erase_account
 from .forms import DeleteAccountForm
@@ -25,8 +27,7 @@ def data_copy(request):
         filename=f"tousu-data-{timezone.localdate():%Y%m%d}.zip",
         content_type="application/zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 @login_required

@@ -12,6 +12,7 @@ from PIL import Image
 from complaints import access
 from complaints.evidence_pipeline import unclaimed_evidence
 from complaints.forms import ComplaintForm
+from config.private_responses import private_image
 
 from . import fill, sharing
 from .forms import BACK_TO_PACKET, SharingChoiceForm
@@ -63,11 +64,7 @@ def shared_preview(request, reference, recipient, public_id):
         image.thumbnail((PREVIEW_PX, PREVIEW_PX * 3))
         out = io.BytesIO()
         image.save(out, format="JPEG", quality=85)
-    response = HttpResponse(out.getvalue(), content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_image(HttpResponse(out.getvalue(), content_type="image/jpeg"))
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from complaints import access
+from config.private_responses import private_download
 from escalation import packet as assembly
 from escalation.models import Body
 from escalation.paperwork import documents as paperwork
@@ -56,9 +57,7 @@ def packet_zip(request, complaint, body: str) -> HttpResponse:
     response = HttpResponse(
         assembly.evidence_zip(complaint, body, viewer=request.user, contact=contact), content_type="application/zip"
     )
-    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-packet.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(response, f"{complaint.reference}-packet.zip")
 
 
 def paperwork_pdf(request, complaint, kind: str) -> HttpResponse:

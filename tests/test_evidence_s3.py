@@ -208,7 +208,7 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
                 ):
                     served = client.get(url)
                     assert served.status_code == 200
-                    assert served["Cache-Control"] == "no-store"
+                    assert served["Cache-Control"] == "private, no-store"
                     assert b"".join(served.streaming_content) == bucket.read(key)
             client.force_login(reviewer)
             assert client.get(evidence[0].get_absolute_url()).status_code == 200

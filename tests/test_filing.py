@@ -356,7 +356,7 @@ class TestPrivacy:
                 assert response.status_code == 200
                 assert response["X-Content-Type-Options"] == "nosniff"
                 assert response["Content-Type"] == content_type
-                assert response["Cache-Control"] == "no-store"
+                assert response["Cache-Control"] == "private, no-store"
 
     def test_staff_without_a_role_get_404_for_complaint_and_evidence(
         self, client, staff_user, consumer, make_complaint

@@ -172,7 +172,7 @@ def test_the_packet_page_previews_the_blurred_copy_with_a_note_and_the_toggle(cl
     page = client.get(reverse("escalation:packet", args=[complaint.reference, "12315"])).content.decode()
     assert "按原样显示。" in page and 'name="show" value="0"' in page
     response = client.get(preview)
-    assert response["Content-Type"] == "image/jpeg" and response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "image/jpeg" and response["Cache-Control"] == "private, no-store"
     shown = Image.open(io.BytesIO(response.content))
     # The phone box (50..250, 60..90 at 400 px wide) differs; the rest of the picture is alike.
     assert blurred.size == shown.size == (400, 300)

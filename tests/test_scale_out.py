@@ -198,7 +198,7 @@ def test_two_webs_and_a_worker_sharing_only_the_services_file_sanitise_and_serve
                     stored = bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read()
                     for web in webs:
                         status, headers, data = visitor.send(web, "GET", path)
-                        assert (web.name, status, headers["Cache-Control"]) == (web.name, 200, "no-store")
+                        assert (web.name, status, headers["Cache-Control"]) == (web.name, 200, "private, no-store")
                         assert data == stored
 
             # 4. Both webs are ready: database, broker, cache and the bucket answer.

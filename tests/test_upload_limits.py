@@ -126,4 +126,4 @@ def test_evidence_answers_are_never_stored_by_a_cache(client, consumer, make_com
     for url in (evidence.get_absolute_url(), evidence.get_thumbnail_url()):
         response = client.get(url)
         assert response.status_code == 200
-        assert response["Cache-Control"] == "no-store"
+        assert response["Cache-Control"] == "private, no-store"

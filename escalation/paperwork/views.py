@@ -13,16 +13,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
 from complaints import access
+from config.private_responses import private_download
 
 from .. import ladder
 from . import documents
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(HttpResponse(data, content_type="application/pdf"), filename)
 
 
 def filename_for(complaint, kind: str) -> str:

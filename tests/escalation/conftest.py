@@ -56,3 +56,13 @@ def staff(db, django_user_model):
     user = django_user_model.objects.create_user("staffer", "staff@example.com", "pw-staff-123", is_staff=True)
     user.groups.add(create_staff_groups()[REVIEWER])
     return user
+
+
+@pytest.fixture
+def english():
+    """The ladder's reasons and the reminders read in English (Chinese is the site's
+    default): for tests that assert English wording."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,5 +1,4 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -8,13 +7,9 @@ from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
+from tests.escalation.beijing import at
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-01 09:00")]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 def clock(complaint, kind):

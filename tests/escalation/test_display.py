@@ -1,5 +1,4 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,13 +12,9 @@ from complaints.states import Actor, Status
 from escalation import ics
 from escalation.display import deadline_rows
 from escalation.models import Clock, PlatformFiling
+from tests.escalation.beijing import at
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-09-28 09:00")]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture

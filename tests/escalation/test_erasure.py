@@ -1,9 +1,6 @@
 """Erasing a consumer whose complaint is still with the platform: its clocks stop, so
 no reminder goes to an address that no longer exists."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
 
@@ -12,13 +9,9 @@ from complaints.states import Actor, Status
 from escalation.models import Clock
 from escalation.sweep import claim_due_reminders
 from privacy.erasure import erase_account
+from tests.escalation.beijing import at
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 def test_erasing_the_consumer_stops_the_clocks_and_keeps_the_status(policies, make_complaint, staff, consumer):

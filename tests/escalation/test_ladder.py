@@ -2,9 +2,7 @@
 outcome paths in Chinese working days across the 2025 National Day and the 2026 Spring
 Festival make-up days, and the rule that refuses a route while it is not open."""
 
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -20,25 +18,10 @@ from complaints.states import Actor, Status
 from escalation import ladder
 from escalation.models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
 from escalation.sweep import claim_due_reminders
+from tests.escalation.beijing import at, day
 from tests.escalation.sending import send_reminders
 
-SH = ZoneInfo("Asia/Shanghai")
-pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The ladder's reasons are read in English here (Chinese is the site's default)."""
-    with translation.override("en"):
-        yield
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
 
 
 def forward(complaint, staff, when):

@@ -3,7 +3,6 @@ import hashlib
 import io
 import re
 import zipfile
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,13 +16,9 @@ from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind, EscalationFiling
 from escalation.packet import warnings_for
+from tests.escalation.beijing import at
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,14 +16,10 @@ from escalation.digest import send_staff_digest
 from escalation.models import Clock, ClockKind, Reminder, ReminderMute, Route, StepKind
 from escalation.sweep import claim_due_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
+from tests.escalation.beijing import at
 from tests.escalation.sending import send_reminders
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-30 14:00")]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture

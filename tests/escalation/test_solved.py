@@ -3,12 +3,10 @@ asked again four weeks later through the sweep, "not solved" reopens the ladder 
 it stood, and the answers feed the per-platform statistics."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from complaints.models import TimelineEvent
 from complaints.services import transition
@@ -17,19 +15,9 @@ from escalation import ladder, solved
 from escalation.models import Route, SolvedQuestion, StepKind
 from escalation.sweep import sweep
 from notifications.models import OutboundEmail
+from tests.escalation.beijing import at
 
-SH = ZoneInfo("Asia/Shanghai")
-pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-02-09 09:00")]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.mark.frozen_at("2026-02-09 09:00")]
 
 
 def asked_emails(complaint):

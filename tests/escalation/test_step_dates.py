@@ -4,13 +4,9 @@ complaint reached the platform. The refusal names the earlier date, stores nothi
 the consumer's form and the staff action show it next to the date field, keeping what
 was typed."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
 from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
@@ -18,23 +14,9 @@ from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation import ladder
 from escalation.models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+from tests.escalation.beijing import at, day
 
-SH = ZoneInfo("Asia/Shanghai")
-pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
 
 
 def record(complaint, route, step, on, consumer, when="2025-10-20 10:00", **extra):
