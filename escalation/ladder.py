@@ -400,12 +400,15 @@ def record_step(
         except IntegrityError as error:  # the unique step constraint: recorded meanwhile
             raise RouteClosed(_("Already recorded.")) from error
         apply_effect(locked, EFFECTS[(route, step)], on=on, actor=actor)
-        if role != Actor.CONSUMER:
-            # Staff recorded it for the consumer (say, a letter from 12315 they mailed in).
-            email_step_recorded(locked, filing)
-        if step in OUTCOMES:
+        outcome = step in OUTCOMES
+        staff_recorded = role != Actor.CONSUMER
+        if outcome:
             # A route's outcome: did it actually solve the problem? (escalation.solved)
-            solved.ask(locked)
+            # When staff recorded it, the step's email asks too: one email, not two.
+            solved.ask(locked, email=not staff_recorded)
+        if staff_recorded:
+            # Staff recorded it for the consumer (say, a letter from 12315 they mailed in).
+            email_step_recorded(locked, filing, ask_solved=outcome)
     complaint.status = locked.status
     return filing
 
@@ -414,10 +417,11 @@ def record_step(
 _lazy_step_text = lazy(step_text, str)
 
 
-def email_step_recorded(complaint: Complaint, filing: EscalationFiling) -> None:
+def email_step_recorded(complaint: Complaint, filing: EscalationFiling, *, ask_solved: bool = False) -> None:
     """Tell the consumer what staff recorded for them and the complaint's next deadline
     (its earliest running clock), through complaints.services.email_consumer: only to an
-    address complaints.recipients allows, and nothing beyond what the timeline shows."""
+    address complaints.recipients allows, and nothing beyond what the timeline shows.
+    `ask_solved`: the step is an outcome, so the email also asks "Was it solved?"."""
     clock = Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING).order_by("due_at").first()
     deadline = None
     if clock is not None:
@@ -433,7 +437,7 @@ def email_step_recorded(complaint: Complaint, filing: EscalationFiling) -> None:
     complaint_services.email_consumer(
         complaint,
         "route_step_recorded",
-        {"text": text, "deadline": deadline},
+        {"text": text, "deadline": deadline, "ask_solved": ask_solved},
         dedupe_key=f"route_step:{filing.pk}",
     )
 

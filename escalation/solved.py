@@ -28,15 +28,17 @@ def ask_again_after() -> dt.timedelta:
     return dt.timedelta(days=getattr(settings, "ESCALATION_SOLVED_ASK_AGAIN_DAYS", 28))
 
 
-def ask(complaint, *, now: dt.datetime | None = None) -> SolvedQuestion:
-    """Ask (again from the start) whether it is solved: on the page, and by email.
-    Called inside the transaction that resolved the complaint or recorded the outcome."""
+def ask(complaint, *, now: dt.datetime | None = None, email: bool = True) -> SolvedQuestion:
+    """Ask (again from the start) whether it is solved: on the page, and by email unless
+    the caller's own email asks it (escalation.ladder.email_step_recorded). Called inside
+    the transaction that resolved the complaint or recorded the outcome."""
     now = now or timezone.now()
     question, _created = SolvedQuestion.objects.update_or_create(
         complaint=complaint,
         defaults={"asked_at": now, "ask_again_at": now + ask_again_after(), "answered_at": None, "solved": None},
     )
-    _email(complaint, dedupe_key=f"solved:{complaint.pk}:{int(now.timestamp())}")
+    if email:
+        _email(complaint, dedupe_key=f"solved:{complaint.pk}:{int(now.timestamp())}")
     return question
 
 

@@ -12,7 +12,7 @@ from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 from escalation import ladder
-from escalation.models import Body, Clock, ClockKind, EscalationFiling
+from escalation.models import Body, Clock, ClockKind, EscalationFiling, SolvedQuestion
 from notifications.models import OutboundEmail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-03-03 10:00")]
@@ -124,3 +124,36 @@ def test_a_step_the_consumer_records_themself_sends_no_step_email(answered, cons
     record_consent(user=consumer, complaint=answered, recipient=Body.REGULATOR)
     ladder.record_step(answered, "12315", "filed", on=now().date(), actor=consumer, role=Actor.CONSUMER)
     assert step_emails(answered) == []
+
+
+def test_an_outcome_staff_record_is_one_email_that_also_asks_whether_it_is_solved(
+    client, answered, consumer, django_capture_on_commit_callbacks
+):
+    remember_language(consumer, "en")
+    act(client, answered, "route_step", step="12315:filed", on="2026-03-03", reference="3301-1")
+    act(client, answered, "route_step", step="12315:accepted", on="2026-03-03")
+    earlier = set(OutboundEmail.objects.values_list("id", flat=True))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, answered, "route_step", step="12315:agreement", on="2026-03-03")
+    assert [e.template for e in OutboundEmail.objects.exclude(id__in=earlier)] == ["route_step_recorded"]
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert f"Is the problem of your complaint {answered.reference} actually solved" in part
+        assert f"{answered.get_absolute_url()}#solved" in part
+    # The question stands on the page too, and is asked again later (escalation.solved).
+    question = SolvedQuestion.objects.get(complaint=answered)
+    assert (question.answered_at, question.ask_again_at is not None) == (None, True)
+
+
+def test_a_step_that_is_not_an_outcome_does_not_ask_whether_it_is_solved(
+    client, answered, consumer, django_capture_on_commit_callbacks
+):
+    remember_language(consumer, "en")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, answered, "route_step", step="12315:filed", on="2026-03-03", reference="3301-1")
+    [message] = mail.outbox
+    assert "actually solved" not in message.body
+    assert not SolvedQuestion.objects.filter(complaint=answered).exists()
