@@ -48,6 +48,15 @@ def shows_personal_data(complaint_id: int | None, recipient: str) -> bool:
     return bool(newest)
 
 
+def choices_in_force(complaint) -> list[tuple[str, SharingChoice | None]]:
+    """For each recipient (its label), the choice in force: None while the default (blurred)
+    stands. For staff, who forward what the consumer chose."""
+    newest = {}
+    for choice in SharingChoice.objects.filter(complaint=complaint).order_by("chosen_at", "id"):
+        newest[choice.recipient] = choice
+    return [(str(label), newest.get(value)) for value, label in Recipient.choices]
+
+
 def choose(*, complaint, recipient: str, show: bool, user, at: dt.datetime | None = None) -> SharingChoice:
     """Record the consumer's choice for `recipient` (a value of Recipient)."""
     if recipient not in Recipient.values:

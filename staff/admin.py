@@ -20,6 +20,7 @@ from complaints.models import Complaint, Consent
 from config.admin_search import SearchByPostMixin
 from escalation import ladder
 from privacy.admin import ERASE_PERMISSION, erase_accounts
+from reading import sharing
 
 from . import actions, conf, forms, packet_views, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
@@ -216,6 +217,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "show_delete": False,
             "complaint": complaint,
             "evidence": evidence,
+            "sharing_choices": sharing.choices_in_force(complaint),
             "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
             "buttons": buttons,
             "can_reveal": access.can_reveal_contact(request.user, complaint),

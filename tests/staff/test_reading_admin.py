@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from reading.models import ScreenshotReading
+from reading import sharing
+from reading.models import Recipient, ScreenshotReading
 from tests.staff.test_actions import email_channel  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,24 @@ def test_the_platform_email_carries_the_evidence_with_personal_data_blurred(
     assert (name, content_type, sent.size) == ("shot0.png", "image/png", (64, 48))
     assert sent.getpixel((20, 12)) != stored.getpixel((20, 12))
     assert sent.getpixel((60, 44)) == stored.getpixel((60, 44))
+
+
+@pytest.mark.frozen_at("2026-11-25 10:00")
+def test_the_complaint_page_says_per_recipient_whether_the_consumer_shows_or_blurs_personal_data(
+    client, reviewer, make_complaint, consumer
+):
+    complaint = make_complaint(consumer, images=1)
+    client.force_login(reviewer)
+    url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+    html = client.get(url).content.decode()
+    assert (
+        "外发副本上的个人信息：平台：遮盖（默认）；12315（市场监管部门）：遮盖（默认）；消费者协会：遮盖（默认）；法院：遮盖（默认）</p>"
+        in html
+    )
+    sharing.choose(complaint=complaint, recipient=Recipient.PLATFORM, show=True, user=consumer)
+    sharing.choose(complaint=complaint, recipient=Recipient.REGULATOR, show=False, user=consumer)
+    html = client.get(url).content.decode()
+    assert (
+        "：平台：显示（消费者于 2026-11-25 10:00 选择）；12315（市场监管部门）：遮盖（消费者于 2026-11-25 10:00 选择）；消费者协会：遮盖（默认）；"
+        in html
+    )
