@@ -70,7 +70,14 @@ class EscalationRecordForm(forms.Form):
         choices=[(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)],
     )
     reference = forms.CharField(label=_("Reference number you got"), max_length=60, required=False)
-    filed_on = forms.DateField(label=_("Date filed"), widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(
+        label=_("Date filed"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Please give the date you filed."),
+            "invalid": _("Please give the date as year-month-day, e.g. 2026-03-10."),
+        },
+    )
 
     def clean_filed_on(self):
         value = self.cleaned_data["filed_on"]

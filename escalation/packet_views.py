@@ -67,14 +67,7 @@ def packet_start(request, reference):
     )
 
 
-@login_required
-@never_cache
-def packet(request, reference, body):
-    if body not in BODIES:
-        raise Http404
-    complaint = access.owned_complaint_or_404(request.user, reference)
-    if closed := _refused(request, complaint, body):
-        return closed
+def _render_packet(request, complaint, body, record_form=None, status=200):
     fields, respondent, contacts = assembly.fields_for(
         complaint, body, contact=access.contact_for(request.user, complaint)
     )
@@ -86,13 +79,24 @@ def packet(request, reference, body):
         "respondent": respondent,
         "contacts": contacts,
         "warnings": assembly.warnings_for(complaint, already_handled=False, today=timezone.localdate()),
-        "record_form": EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
+        "record_form": record_form or EscalationRecordForm(initial={"body": body, "filed_on": timezone.localdate()}),
         "can_record": not ladder.refusal(complaint, body, StepKind.FILED),
         "evidence_count": complaint.evidence.ready().count(),
         # What the body, and a court, would get of the evidence (reading.sharing), with the choice.
         "sharing_previews": [sharing.preview(complaint, body), sharing.preview(complaint, Recipient.COURT)],
     }
-    return render(request, "escalation/packet.html", context)
+    return render(request, "escalation/packet.html", context, status=status)
+
+
+@login_required
+@never_cache
+def packet(request, reference, body):
+    if body not in BODIES:
+        raise Http404
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if closed := _refused(request, complaint, body):
+        return closed
+    return _render_packet(request, complaint, body)
 
 
 @login_required
@@ -130,13 +134,15 @@ def record_escalation(request, reference):
     the body's route, recorded and enforced by escalation.ladder."""
     complaint = access.owned_complaint_or_404(request.user, reference)
     form = EscalationRecordForm(request.POST)
+    body = request.POST.get("body")
+    if body not in BODIES:
+        body = Body.REGULATOR
+    if closed := _refused(request, complaint, body):
+        return closed
     if not form.is_valid():
-        messages.error(request, _("Please give where you filed and the date."))
-        return redirect("escalation:packet", complaint.reference, request.POST.get("body") or Body.REGULATOR)
+        # Shown again with the reasons beside the fields and what was typed kept.
+        return _render_packet(request, complaint, body, record_form=form, status=400)
     data = form.cleaned_data
-    if reason := ladder.consent_refusal(complaint, data["body"]):
-        messages.info(request, reason)
-        return redirect("escalation:packet_start", complaint.reference)
     try:
         ladder.record_step(
             complaint,
@@ -147,6 +153,9 @@ def record_escalation(request, reference):
             role=Actor.CONSUMER,
             reference=data["reference"],
         )
+    except ladder.StepDateRefused as refused:
+        form.add_error("filed_on", refused.reason)
+        return _render_packet(request, complaint, body, record_form=form, status=400)
     except (ladder.RouteClosed, ComplaintChanged) as refused:
         messages.error(request, getattr(refused, "reason", "") or _("This complaint cannot be escalated now."))
         return redirect(complaint)

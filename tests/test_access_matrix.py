@@ -58,7 +58,8 @@ EXPECTED = {
     "reading:shared_preview": ("get", None, CONSUMER),
     "reading:sharing_choice": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     # An empty form: the owner is sent back to the packet with a message.
-    "escalation:record_escalation": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
+    # The owner's empty form comes back with its errors (400); everyone else: 404.
+    "escalation:record_escalation": ("post", {}, (LOGIN, 400, 404, 404, 404, 404, 404)),
     # The ladder's "I filed on 12315" form: open once the platform answered.
     "escalation:record_step": ("get", None, CONSUMER),
     # "Was it solved?" with nothing asked: the owner is sent back to the complaint.

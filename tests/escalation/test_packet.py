@@ -14,7 +14,8 @@ from complaints.consents import record_consent
 from complaints.models import Consent, Evidence
 from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation.models import Clock, ClockKind, EscalationFiling
+from escalation import ladder
+from escalation.models import Clock, ClockKind, EscalationFiling, StepKind
 from escalation.packet import warnings_for
 from tests.escalation.beijing import at
 
@@ -135,6 +136,43 @@ def test_recording_the_reference_escalates_and_starts_the_regulator_clock(overdu
     assert EscalationFiling.objects.get(complaint=overdue).reference == "3201-778899"
     acceptance = Clock.objects.get(complaint=overdue, kind=ClockKind.ACCEPTANCE)
     assert acceptance.due_at == at("2026-11-30 23:59:59")
+
+
+def test_a_filing_date_missing_or_in_the_future_is_shown_beside_the_field_with_the_input_kept(
+    overdue_with_consent, client
+):
+    overdue = overdue_with_consent
+    client.force_login(overdue.owner)
+    url = reverse("escalation:record_escalation", args=[overdue.reference])
+    with time_machine.travel(at("2026-11-20 10:00"), tick=False):
+        missing = client.post(
+            url, {"body": "12315", "reference": "3201-778899", "filed_on": ""}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        future = client.post(url, {"body": "12315", "reference": "3201-778899", "filed_on": "2026-11-21"})
+    assert missing.status_code == 400
+    assert missing.context["record_form"].errors == {"filed_on": ["请填写您提交的日期。"]}
+    assert 'value="3201-778899"' in missing.content.decode()
+    assert (future.status_code, future.context["record_form"].errors) == (400, {"filed_on": ["这个日期还没到。"]})
+    assert not EscalationFiling.objects.exists()
+    overdue.refresh_from_db()
+    assert overdue.status == Status.FORWARDED
+
+
+def test_a_filing_dated_before_the_complaint_reached_the_platform_is_refused_beside_the_date(
+    overdue_with_consent, client
+):
+    overdue = overdue_with_consent
+    client.force_login(overdue.owner)
+    with time_machine.travel(at("2026-11-20 10:00"), tick=False):
+        response = client.post(
+            reverse("escalation:record_escalation", args=[overdue.reference]),
+            {"body": "12315", "reference": "3201-778899", "filed_on": "2025-01-02"},
+        )
+    assert response.status_code == 400
+    [reason] = response.context["record_form"].errors["filed_on"]
+    assert reason == ladder.date_refusal(overdue, "12315", StepKind.FILED, dt.date(2025, 1, 2))
+    assert 'value="2025-01-02"' in response.content.decode()
+    assert not EscalationFiling.objects.exists()
 
 
 def test_routes_page_explains_the_five_routes_of_article_39(client):
