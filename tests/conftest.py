@@ -1,6 +1,7 @@
 import datetime as dt
 import importlib
 import os
+import shutil
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +47,15 @@ def require_service(available: bool, reason: str) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"required service missing: {reason}")
     pytest.skip(reason)
+
+
+def require_postgresql_and_redis(why: str = "a worker process shares the test database") -> None:
+    """For tests that start real processes (workers, webs, redis-server): they share the
+    test database, which only PostgreSQL lets other processes see."""
+    from django.db import connection
+
+    require_service(connection.vendor == "postgresql", f"{why}: needs PostgreSQL")
+    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
 
 
 def _user(django_user_model, email, *, staff=False, phone="+8613912345678"):
@@ -177,3 +187,24 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def platform_email_channel(platform_row, level=None, value="complaints@pdd.example", key="complaints-email"):
+    """An email address of Pinduoduo's directory entry (body slug "pdd"), at `level`:
+    where staff forward a complaint by email."""
+    from channels.levels import Level
+    from channels.models import Body, Channel
+
+    body = Body.objects.get_or_create(
+        slug="pdd",
+        defaults={"kind": Body.Kind.PLATFORM, "name_zh": "拼多多", "name_en": "Pinduoduo", "platform": platform_row},
+    )[0]
+    return Channel.objects.create(
+        body=body,
+        key=key,
+        kind=Channel.Kind.EMAIL,
+        value=value,
+        level=level or Level.OFFICIAL,
+        source="test",
+        checked_on="2026-01-05",
+    )

@@ -12,7 +12,6 @@ written to a local evidence folder, by this process or the worker.
 import datetime as dt
 import hashlib
 import io
-import shutil
 import zipfile
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -22,11 +21,8 @@ import boto3
 import pytest
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import connection
 from django.urls import reverse
 
-from channels.levels import Level
-from channels.models import Body, Channel
 from complaints import access, evidence_pipeline
 from complaints.models import Complaint, Evidence
 from config.evidence_storage import S3_BACKEND, evidence_storage_settings
@@ -35,7 +31,7 @@ from notifications.models import OutboundEmail
 from privacy.erasure import erase_complaints
 from staff import services as staff_services
 from staff.roles import REVIEWER, create_staff_groups
-from tests.conftest import platform, png_upload, require_service
+from tests.conftest import platform, platform_email_channel, png_upload, require_postgresql_and_redis
 from tests.services import (
     S3_TEST_CREDENTIALS,
     Mailbox,
@@ -57,8 +53,7 @@ SCREENSHOTS = 3
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis()
 
 
 @pytest.fixture
@@ -256,18 +251,3 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
     # Nothing ever touched a local evidence folder: not this process's, not the worker's.
     assert local_evidence_files() == local_before
     assert not (tmp_path / "private").exists()
-
-
-def platform_email_channel(pinduoduo) -> Channel:
-    body = Body.objects.create(
-        slug="pdd", kind=Body.Kind.PLATFORM, name_zh="拼多多", name_en="Pinduoduo", platform=pinduoduo
-    )
-    return Channel.objects.create(
-        body=body,
-        key="complaints-email",
-        kind=Channel.Kind.EMAIL,
-        value="complaints@pdd.example",
-        level=Level.OFFICIAL,
-        source="test",
-        checked_on="2026-01-05",
-    )

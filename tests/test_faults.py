@@ -15,7 +15,7 @@ from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
 from tests.services import Mailbox, Worker, celery_publishing_to, free_port, redis_server, smtp_server, wait_for
 
-from .conftest import png_upload, require_service
+from .conftest import png_upload, require_postgresql_and_redis
 from .test_filing import form_post
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -23,12 +23,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    import shutil
-
-    from django.db import connection
-
-    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis()
 
 
 def test_filing_while_redis_is_down_succeeds_and_emails_and_images_are_done_once_when_it_is_back(

@@ -2,18 +2,16 @@
 cache), the local evidence folder or moto's S3 server; and against dead ones."""
 
 import json
-import shutil
 import socket
 import time
 
 import pytest
 from django.core.files.storage import storages
-from django.db import connection
 from django.test import Client
 
 from complaints.models import Evidence
 from config.evidence_storage import evidence_storage_settings
-from tests.conftest import require_service
+from tests.conftest import require_postgresql_and_redis
 from tests.services import S3_TEST_CREDENTIALS, free_port, redis_server, s3_server
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -21,8 +19,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "readiness asks the real database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis("readiness asks the real database")
 
 
 @pytest.fixture

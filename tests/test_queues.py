@@ -5,18 +5,16 @@ processes the Procfile starts, each consuming the queues its Procfile line names
 """
 
 import re
-import shutil
 import time
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from complaints import evidence_pipeline, services
 from complaints.models import Evidence
 from config.celery import app
-from tests.conftest import complaint_data, platform, require_service
+from tests.conftest import complaint_data, platform, require_postgresql_and_redis
 from tests.imagegen import screenshot_png
 from tests.services import ROOT, Mailbox, Worker, all_queues, celery_publishing_to, redis_server, smtp_server, wait_for
 
@@ -48,8 +46,7 @@ def assert_one_confirmation(mailbox, complaint, waited):
 
 @pytest.fixture
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis()
 
 
 def procfile_workers() -> dict[str, list[str]]:

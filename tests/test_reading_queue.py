@@ -4,18 +4,16 @@ queue, which the ordinary worker does not serve, until an ocr worker reads it.
 Real parts only: PostgreSQL, our own Redis, real worker processes (one on every other
 queue, one on `ocr`, as in the Procfile) and an aiosmtpd server on loopback."""
 
-import shutil
 import uuid
 
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from complaints import evidence_pipeline, services
 from complaints.models import Evidence
 from reading.models import ScreenshotReading
-from tests.conftest import complaint_data, process_uploads, require_service
+from tests.conftest import complaint_data, process_uploads, require_postgresql_and_redis
 from tests.screenshotgen import encode, order_screenshot
 from tests.services import Mailbox, Worker, celery_publishing_to, ocr_backlog, redis_server, smtp_server, wait_for
 from tests.test_queues import (
@@ -29,8 +27,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pyt
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis()
 
 
 def test_the_confirmation_is_sent_while_the_screenshot_waits_on_the_ocr_queue(consumer, pinduoduo, tmp_path):

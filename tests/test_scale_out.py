@@ -13,7 +13,6 @@ directory; storage, sessions, the cache and the queues are configured as in prod
 
 import http.client
 import re
-import shutil
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,11 +20,10 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connection
 from django.test import override_settings
 
 from complaints.models import Complaint, Evidence
-from tests.conftest import platform, require_service
+from tests.conftest import platform, require_postgresql_and_redis
 from tests.imagegen import screenshot_png
 from tests.services import (
     S3_TEST_CREDENTIALS,
@@ -51,8 +49,7 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "the processes share the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis("the processes share the test database")
 
 
 class Visitor:

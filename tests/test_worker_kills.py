@@ -10,12 +10,10 @@ out (timestamps moved back) and the catch-up sweeps hand the work out again.
 """
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -29,7 +27,7 @@ from escalation.models import Reminder
 from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
-from tests.conftest import platform, require_service
+from tests.conftest import platform, require_postgresql_and_redis
 from tests.imagegen import screenshot_png
 from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
 
@@ -43,8 +41,7 @@ SCREENSHOTS = 6
 
 @pytest.fixture(autouse=True)
 def _needs_postgresql_and_redis():
-    require_service(connection.vendor == "postgresql", "a worker process shares the test database: needs PostgreSQL")
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    require_postgresql_and_redis()
 
 
 @pytest.fixture

@@ -67,6 +67,14 @@ BLANK = "＿＿＿＿＿＿＿＿＿＿＿＿"
 DATE_BLANK = "＿＿＿＿年＿＿月＿＿日"
 
 
+# Every table of the paperwork: thin grey rules, a shaded header row, text from the top.
+TABLE_STYLE = [
+    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
+
+
 def printable(value: str) -> str:
     """The middle dot (U+00B7) that the site's texts use as a separator has no glyph in
     the substitute Song faces of several readers (poppler with WenQuanYi prints a gap):
@@ -109,15 +117,7 @@ def grid(header: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table(
         [[cell(h) for h in header], *[[cell(v) for v in row] for row in rows]], colWidths=widths, repeatRows=1
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(TABLE_STYLE))
     return table
 
 
@@ -132,16 +132,7 @@ def evidence_table(rows: list[tuple[str, str, str, list[tuple[str, str]]]]) -> T
         row = len(data) - 1
         style += [("SPAN", (1, row), (2, row)), ("SPAN", (0, row - 1), (0, row))]
     table = Table(data, colWidths=[12 * mm, 70 * mm, FRAME_WIDTH - 82 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                *style,
-            ]
-        )
-    )
+    table.setStyle(TableStyle([*TABLE_STYLE, *style]))
     return table
 
 

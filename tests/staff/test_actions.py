@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from channels.levels import Level
-from channels.models import Body, Channel
+from channels.models import Body
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Status
 from notifications.models import OutboundEmail
 from staff.models import AccessLog
-from tests.conftest import png_upload
+from tests.conftest import platform_email_channel, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +45,7 @@ def consumer_emails(complaint, template):
 
 @pytest.fixture
 def email_channel(pinduoduo):
-    body = Body.objects.create(
-        slug="pdd", kind=Body.Kind.PLATFORM, name_zh="拼多多", name_en="Pinduoduo", platform=pinduoduo
-    )
-    return Channel.objects.create(
-        body=body,
-        key="complaints-email",
-        kind=Channel.Kind.EMAIL,
-        value="complaints@pdd.example",
-        level=Level.OFFICIAL,
-        source="test",
-        checked_on="2026-01-05",
-    )
+    return platform_email_channel(pinduoduo)
 
 
 @pytest.fixture
@@ -343,16 +332,6 @@ def test_the_complaint_page_costs_the_same_number_of_queries_however_long_its_hi
 
 
 # --- Forwarding only to an address the directory holds at official or corroborated level.
-
-
-def platform_email_channel(pinduoduo, level, value, key):
-    body = Body.objects.get_or_create(
-        slug="pdd",
-        defaults={"kind": Body.Kind.PLATFORM, "name_zh": "拼多多", "name_en": "Pinduoduo", "platform": pinduoduo},
-    )[0]
-    return Channel.objects.create(
-        body=body, key=key, kind=Channel.Kind.EMAIL, value=value, level=level, source="test", checked_on="2026-01-05"
-    )
 
 
 @pytest.fixture
