@@ -34,18 +34,22 @@ KIND_LABELS = {
 }
 
 
+def choice_in_force(complaint_id: int | None, recipient: str) -> SharingChoice | None:
+    """The consumer's newest choice for `recipient`; None while the default (blurred) stands."""
+    if complaint_id is None:
+        return None
+    return (
+        SharingChoice.objects.filter(complaint_id=complaint_id, recipient=recipient)
+        .order_by("-chosen_at", "-id")
+        .first()
+    )
+
+
 def shows_personal_data(complaint_id: int | None, recipient: str) -> bool:
     """Whether the consumer chose to show their personal data to `recipient`; False
     (blurred) until they do, and for evidence not part of a complaint."""
-    if complaint_id is None:
-        return False
-    newest = (
-        SharingChoice.objects.filter(complaint_id=complaint_id, recipient=recipient)
-        .order_by("-chosen_at", "-id")
-        .values_list("show_personal_data", flat=True)
-        .first()
-    )
-    return bool(newest)
+    choice = choice_in_force(complaint_id, recipient)
+    return bool(choice and choice.show_personal_data)
 
 
 def choices_in_force(complaint) -> list[tuple[str, SharingChoice | None]]:
@@ -82,15 +86,25 @@ def _reading_of(evidence) -> ScreenshotReading | None:
     return reading
 
 
-def shared_copy(evidence, recipient: str) -> bytes:
+def shared_copy(evidence, recipient: str, *, read_now: bool = True) -> bytes | None:
     """The bytes of a READY evidence file as they may go to `recipient`: the sanitised
     file itself if the consumer chose to show their personal data to that recipient,
-    otherwise with the personal-data boxes blurred."""
+    otherwise with the personal-data boxes blurred. An image not read yet is read now
+    before it leaves; with `read_now=False` (a web page, which must not run OCR) it
+    gives None instead."""
+    shown = shows_personal_data(evidence.complaint_id, recipient)
+    if shown:
+        reading = None
+    elif read_now:
+        reading = _reading_of(evidence)
+    else:
+        reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
+        if reading is None:
+            return None
     with evidence.file.open("rb") as handle:
         data = handle.read()
-    if shows_personal_data(evidence.complaint_id, recipient):
+    if shown:
         return data
-    reading = _reading_of(evidence)
     boxes = [item["box"] for item in reading.personal_data] if reading else []
     return blurred_bytes(data, evidence.content_type, boxes)
 
@@ -119,11 +133,10 @@ class Preview:
 
 def preview(complaint, recipient: str) -> Preview:
     """The copies of `complaint`'s evidence as they would go to `recipient`, for the
-    owner's packet and complaint pages. Reads nothing itself (a page must not wait for
-    OCR): an image not read yet says so, and the preview image (reading.views) reads it."""
-    choice = (
-        SharingChoice.objects.filter(complaint=complaint, recipient=recipient).order_by("-chosen_at", "-id").first()
-    )
+    owner's packet and complaint pages. Reads nothing (a page must not wait for OCR, and
+    web processes do not load the model): an image not read yet says so and shows no
+    copy until the ocr worker has read it."""
+    choice = choice_in_force(complaint.pk, recipient)
     shown = bool(choice and choice.show_personal_data)
     separator = pgettext("between kinds of personal data", ", ")
     evidence_list = list(complaint.evidence.ready().order_by("created_at", "id"))

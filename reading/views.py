@@ -59,7 +59,10 @@ def shared_preview(request, reference, recipient, public_id):
     if recipient not in Recipient.values:
         raise Http404
     evidence = access.owned_complaint_evidence_or_404(request.user, reference, public_id)
-    with Image.open(io.BytesIO(sharing.shared_copy(evidence, recipient))) as image:
+    copy = sharing.shared_copy(evidence, recipient, read_now=False)
+    if copy is None:  # not read yet: the ocr worker reads it, not this web process
+        raise Http404
+    with Image.open(io.BytesIO(copy)) as image:
         image = image.convert("RGB")
         image.thumbnail((PREVIEW_PX, PREVIEW_PX * 3))
         out = io.BytesIO()

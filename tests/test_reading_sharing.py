@@ -196,3 +196,17 @@ def test_the_complaint_page_says_when_the_platform_already_got_the_copies(client
     services.transition(complaint, Status.FORWARDED, actor=staff_user, role=Actor.STAFF)
     page = client.get(complaint.get_absolute_url()).content.decode()
     assert "您的投诉已于 2026-11-25 10:00 发送给平台，附上当时的副本。现在的更改只适用于之后发送的内容。" in page
+
+
+def test_an_image_not_read_yet_has_no_preview_and_the_web_process_does_not_read_it(client, complaint, consumer):
+    """OCR runs on the ocr worker only: the preview of an image still waiting there is a
+    404 (the page says it is not checked yet), and asking for it reads nothing."""
+    evidence = complaint.evidence.get()
+    ScreenshotReading.objects.filter(evidence=evidence).delete()
+    client.force_login(consumer)
+    preview = reverse("reading:shared_preview", args=[complaint.reference, "12315", evidence.public_id])
+    assert client.get(preview).status_code == 404
+    assert not ScreenshotReading.objects.filter(evidence=evidence).exists()
+    page = client.get(reverse("escalation:packet", args=[complaint.reference, "12315"])).content.decode()
+    assert f'src="{preview}"' not in page
+    assert "尚未检查；共享前会先检查。" in page
