@@ -197,18 +197,18 @@ def resume_clocks(complaint: Complaint, at: dt.datetime) -> int:
     return resumed
 
 
+def next_running_clock(complaint_id: int) -> Clock | None:
+    """The complaint's next deadline: its earliest running clock, or None."""
+    return Clock.objects.filter(complaint_id=complaint_id, state=Clock.State.RUNNING).order_by("due_at").first()
+
+
 def refresh_next_deadline(complaint_id: int) -> None:
     """The one writer of Complaint.next_deadline_at / next_deadline_provisional: the
     earliest running clock's due time, or nothing when no clock runs."""
-    clock = (
-        Clock.objects.filter(complaint_id=complaint_id, state=Clock.State.RUNNING)
-        .order_by("due_at")
-        .values("due_at", "provisional")
-        .first()
-    )
+    clock = next_running_clock(complaint_id)
     Complaint.objects.filter(pk=complaint_id).update(
-        next_deadline_at=clock["due_at"] if clock else None,
-        next_deadline_provisional=clock["provisional"] if clock else False,
+        next_deadline_at=clock.due_at if clock else None,
+        next_deadline_provisional=clock.provisional if clock else False,
     )
 
 

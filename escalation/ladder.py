@@ -422,7 +422,7 @@ def email_step_recorded(complaint: Complaint, filing: EscalationFiling, *, ask_s
     (its earliest running clock), through complaints.services.email_consumer: only to an
     address complaints.recipients allows, and nothing beyond what the timeline shows.
     `ask_solved`: the step is an outcome, so the email also asks "Was it solved?"."""
-    clock = Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING).order_by("due_at").first()
+    clock = clocks.next_running_clock(complaint.pk)
     deadline = None
     if clock is not None:
         deadline = {
