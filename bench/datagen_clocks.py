@@ -14,16 +14,17 @@ REFERENCE_TABLES = ("datagen_policy", "datagen_due", "datagen_workday", "datagen
 
 def _kind_rank(kind: str) -> int:
     """Platform clocks 1-2 (clocks_per_complaint counts them), then the routes' clocks."""
-    from escalation import clocks
+    from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS
 
-    return (*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS).index(kind) + 1
+    return (*PLATFORM_KINDS, *REGULATOR_KINDS).index(kind) + 1
 
 
 def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights: Mapping[str, float]):
     """The app's deadline rules as small tables keyed by day, computed by the app's code."""
     from complaints.models import Platform
+    from core.parties import Party
     from escalation import clocks, conf, workdays
-    from escalation.models import Body, DeadlinePolicy, Unit
+    from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS, DeadlinePolicy, Unit
 
     by_slug = dict(Platform.objects.values_list("slug", "id"))
     missing = set(platform_weights) - set(by_slug)
@@ -36,12 +37,12 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
         raise RuntimeError("no deadline policies: run `manage.py setup_tousu` first (prepare_database does)")
     policies = list(
         DeadlinePolicy.objects.filter(
-            body=Body.PLATFORM, platform__isnull=False, kind__in=clocks.PLATFORM_KINDS, active=True
+            body=Party.PLATFORM, platform__isnull=False, kind__in=PLATFORM_KINDS, active=True
         ).exclude(due_after=None)
     )
     # The policy escalation.clocks.start_route_clock starts each route clock from.
-    for kind in clocks.REGULATOR_KINDS:
-        policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Body.PLATFORM).first()
+    for kind in REGULATOR_KINDS:
+        policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Party.PLATFORM).first()
         if policy is not None and policy.runs:
             policies.append(policy)
     calendar = workdays.get_calendar()

@@ -14,40 +14,40 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consent
+from core.parties import Party
 
-Recipient = Consent.Recipient
+from .models import Consent
 
 # Art. 23: the recipient's name and contact, the purpose, the method and the kinds of data.
 _DATA_KINDS = _("your name, mobile phone number, email address, order details, what happened and your evidence images")
 TEXT_VERSIONS = {
-    Recipient.PLATFORM: "platform-2026-11-v1",
-    Recipient.REGULATOR: "regulator-2026-11-v1",
-    Recipient.ASSOCIATION: "association-2026-11-v1",
+    Party.PLATFORM: "platform-2026-11-v1",
+    Party.REGULATOR: "regulator-2026-11-v1",
+    Party.ASSOCIATION: "association-2026-11-v1",
 }
 _TEXTS = {
-    Recipient.PLATFORM: _(
+    Party.PLATFORM: _(
         "I agree that Tousu sends this complaint, with %(data)s, to %(recipient)s (%(contact)s) by email or "
         "through its complaint channel, so that %(recipient)s can handle my complaint."
     ),
-    Recipient.REGULATOR: _(
+    Party.REGULATOR: _(
         "I agree that Tousu prepares this complaint, with %(data)s and its timeline, for filing with "
         "%(recipient)s (%(contact)s), and shares it with them if they ask, so that they can handle my complaint."
     ),
-    Recipient.ASSOCIATION: _(
+    Party.ASSOCIATION: _(
         "I agree that Tousu prepares this complaint, with %(data)s and its timeline, for filing with "
         "%(recipient)s (%(contact)s), and shares it with them if they ask, so that they can handle my complaint."
     ),
 }
 _BODY_NAMES = {
-    Recipient.REGULATOR: (_("the market regulator's 12315 platform"), "www.12315.cn"),
-    Recipient.ASSOCIATION: (_("the consumer association you choose"), _("its published contact")),
+    Party.REGULATOR: (_("the market regulator's 12315 platform"), "www.12315.cn"),
+    Party.ASSOCIATION: (_("the consumer association you choose"), _("its published contact")),
 }
 
 
 def recipient_name(recipient: str, platform=None) -> tuple[str, str]:
     """(name, contact) of the handler the consumer agrees to share with."""
-    if recipient == Recipient.PLATFORM:
+    if recipient == Party.PLATFORM:
         return platform.name, platform.website or platform.name
     name, contact = _BODY_NAMES[recipient]
     return str(name), str(contact)

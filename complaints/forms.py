@@ -9,9 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import format_cn_mobile, normalise_cn_mobile
+from core.parties import Party
 
 from .categories import Category, DesiredOutcome
-from .consents import Recipient, consent_text, recipient_name
+from .consents import consent_text, recipient_name
 from .models import Platform
 from .orders import example_for, normalise_order_number
 
@@ -115,9 +116,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["order_date"].widget.attrs["max"] = self.today.isoformat()
-        self.fields["platform_consent"].label = consent_text(
-            Recipient.PLATFORM, platform=self.chosen_platform(), html=True
-        )
+        self.fields["platform_consent"].label = consent_text(Party.PLATFORM, platform=self.chosen_platform(), html=True)
         # As help text the example is tied to the field (aria-describedby) beside its errors;
         # the page's script swaps the code for the platform picked.
         platform = self.chosen_platform()
@@ -141,11 +140,11 @@ class ComplaintForm(forms.Form):
     def consent_recipients(self) -> dict:
         """{platform id: [name, contact]}, for the script that keeps the consent's
         wording on the platform picked."""
-        return {p.pk: list(recipient_name(Recipient.PLATFORM, p)) for p in self.fields["platform"].queryset}
+        return {p.pk: list(recipient_name(Party.PLATFORM, p)) for p in self.fields["platform"].queryset}
 
     def platform_consent_text(self) -> str:
         """What the consumer agrees to on submitting, shown on the review step."""
-        return consent_text(Recipient.PLATFORM, platform=self.cleaned_data["platform"])
+        return consent_text(Party.PLATFORM, platform=self.cleaned_data["platform"])
 
     def clean_order_date(self):
         value = self.cleaned_data["order_date"]

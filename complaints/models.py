@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import parties
+
 from .categories import Category, DesiredOutcome
 from .images import refusal_message
 from .orders import OrderNumberKind
@@ -263,15 +265,9 @@ class Consent(models.Model):
     recipient, with the exact text they were shown and its version. Written only by
     complaints.consents.record_consent."""
 
-    class Recipient(models.TextChoices):
-        PLATFORM = "platform", _("the platform")
-        # Same values as escalation.models.Body, the bodies a consumer escalates to.
-        REGULATOR = "12315", _("12315 (market regulator)")
-        ASSOCIATION = "association", _("consumer association")
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="consents")
-    recipient = models.CharField(_("shared with"), max_length=20, choices=Recipient.choices)
+    recipient = models.CharField(_("shared with"), max_length=20, choices=parties.choices(parties.CONSENTED))
     text_version = models.CharField(_("text version"), max_length=40)
     text = models.TextField(_("text shown"))
     given_at = models.DateTimeField(_("given at"), default=timezone.now)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_of
+from core.parties import Party
 from notifications.services import queue_email
 
 from . import evidence_pipeline, recipients, signals, states
-from .consents import Recipient, record_consent
+from .consents import record_consent
 from .models import Complaint, Evidence, ReferenceCounter, TimelineEvent
 from .states import Actor, Status
 from .timeline import record_event
@@ -114,7 +115,7 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
             )
             evidence_pipeline.claim_staged(complaint, evidence, owner_id=owner.pk)
             # The form asked for it (ComplaintForm.platform_consent); stored with its text.
-            record_consent(user=owner, complaint=complaint, recipient=Recipient.PLATFORM, at=now)
+            record_consent(user=owner, complaint=complaint, recipient=Party.PLATFORM, at=now)
             record_event(
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )

@@ -16,8 +16,8 @@ from django_ratelimit.core import is_ratelimited
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 from config.private_responses import private_image
+from core.parties import Party
 from reading import fill, sharing
-from reading.models import Recipient
 
 from . import access, evidence_pipeline, recipients, services
 from .categories import EVIDENCE_TIPS, evidence_tips
@@ -183,7 +183,7 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "phone_display": format_cn_mobile(complaint.contact_phone),
         "contact": recipients.contact_status(complaint),
         # What the platform would get of the evidence if staff forward it (reading.sharing).
-        "platform_sharing": sharing.preview(complaint, Recipient.PLATFORM),
+        "platform_sharing": sharing.preview(complaint, Party.PLATFORM),
     }
     return render(request, "complaints/detail.html", context, status=status)
 

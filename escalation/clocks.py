@@ -12,14 +12,12 @@ import datetime as dt
 from django.utils import timezone
 
 from complaints.models import Complaint
+from core.parties import Party
 
 from . import conf, workdays
-from .models import Body, Clock, ClockKind, DeadlinePolicy, Unit
+from .models import PLATFORM_KINDS, Clock, DeadlinePolicy, Unit
 
 LIVE = (Clock.State.RUNNING, Clock.State.PAUSED)
-PLATFORM_KINDS = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-# The clocks of the routes after the platform (escalation.ladder starts and meets them).
-REGULATOR_KINDS = (ClockKind.ODR, ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
 
 
 # --- Pure helpers -------------------------------------------------------------
@@ -84,7 +82,7 @@ def next_reminder(clock: Clock, sent_kind: str, sent_at: dt.datetime) -> tuple[d
 def platform_policies(complaint: Complaint) -> list[DeadlinePolicy]:
     return list(
         DeadlinePolicy.objects.filter(
-            body=Body.PLATFORM, platform_id=complaint.platform_id, kind__in=PLATFORM_KINDS, active=True
+            body=Party.PLATFORM, platform_id=complaint.platform_id, kind__in=PLATFORM_KINDS, active=True
         ).exclude(due_after=None)
     )
 
@@ -130,7 +128,7 @@ def start_platform_clocks(
 def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *, actor=None) -> Clock | None:
     """A route after the platform starts its clock (escalation.ladder.EFFECTS): ODR
     negotiation, 12315 acceptance or mediation, the association check-in."""
-    policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Body.PLATFORM).first()
+    policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Party.PLATFORM).first()
     clock = start_clock(complaint, policy, start_at, actor=actor) if policy is not None else None
     refresh_next_deadline(complaint.pk)
     return clock

@@ -4,11 +4,13 @@ contacts. A database error here is an error of the packet, not an empty director
 
 from __future__ import annotations
 
+from channels import levels
 from channels.models import Body as DirectoryBody
 from channels.models import Channel
+from core.parties import Party
 
-BODY_KINDS = {"12315": "regulator", "association": "consumer_association"}
-TRUSTED_LEVELS = ("official", "corroborated")
+# The directory files each escalation body under its own kind of organisation.
+BODY_KINDS = {Party.REGULATOR: DirectoryBody.Kind.REGULATOR, Party.ASSOCIATION: DirectoryBody.Kind.CONSUMER_ASSOCIATION}
 
 
 def directory_entries(body: str, platform) -> tuple[dict, list[dict]]:
@@ -23,7 +25,7 @@ def directory_entries(body: str, platform) -> tuple[dict, list[dict]]:
             sources=[s for s in (record.legal_name_source, record.registered_address_source) if s],
         )
     channels = (
-        Channel.objects.filter(body__kind=BODY_KINDS.get(body, ""), level__in=TRUSTED_LEVELS)
+        Channel.objects.filter(body__kind=BODY_KINDS.get(body, ""), level__in=levels.MAY_RECEIVE_PERSONAL_DATA)
         .select_related("body")
         .order_by("body__sort_order", "kind", "id")
     )
@@ -33,7 +35,7 @@ def directory_entries(body: str, platform) -> tuple[dict, list[dict]]:
             "kind": channel.get_kind_display(),
             "value": channel.value,
             "level": channel.get_level_display(),
-            "official": channel.level == "official",
+            "official": channel.level == levels.Level.OFFICIAL,
         }
         for channel in channels
     ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from core.parties import Party
+
 from . import conf
-from .models import Body, Clock, ClockKind, Unit
+from .models import Clock, ClockKind, Unit
 
 SENTENCES = {
     ClockKind.FIRST_RESPONSE: lambda: _("%(body)s must reply by %(when)s"),
@@ -27,9 +29,9 @@ def when_text(clock: Clock) -> str:
 
 
 def body_label(clock: Clock) -> str:
-    if clock.policy.body == Body.PLATFORM:
+    if clock.policy.body == Party.PLATFORM:
         return clock.complaint.platform.name
-    return str(Body(clock.policy.body).label)
+    return str(Party(clock.policy.body).label)
 
 
 def deadline_rows(complaint, now=None) -> list[dict]:

@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.consents import consent_text, recipient_name
+from core.parties import Party
 
 from . import conf
-from .models import Body, PlatformFiling, StepKind
+from .models import PlatformFiling, StepKind
 
 
 class PlatformFilingForm(forms.Form):
@@ -40,7 +41,7 @@ class EscalationStartForm(forms.Form):
 
     body = forms.ChoiceField(
         label=_("Where do you want to file?"),
-        choices=[(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)],
+        choices=[(Party.REGULATOR, Party.REGULATOR.label), (Party.ASSOCIATION, Party.ASSOCIATION.label)],
         widget=forms.RadioSelect,
     )
     already_handled = forms.BooleanField(
@@ -55,19 +56,19 @@ class EscalationStartForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         chosen = self.data.get("body") if self.is_bound else None
-        if chosen not in (Body.REGULATOR, Body.ASSOCIATION):
-            chosen = Body.REGULATOR
+        if chosen not in (Party.REGULATOR, Party.ASSOCIATION):
+            chosen = Party.REGULATOR
         self.fields["consent"].label = consent_text(chosen, html=True)
 
     def consent_recipients(self) -> dict:
         """{body: [name, contact]}, for the script that keeps the wording on the body picked."""
-        return {body: list(recipient_name(body)) for body in (Body.REGULATOR, Body.ASSOCIATION)}
+        return {body: list(recipient_name(body)) for body in (Party.REGULATOR, Party.ASSOCIATION)}
 
 
 class EscalationRecordForm(forms.Form):
     body = forms.ChoiceField(
         label=_("Filed with"),
-        choices=[(Body.REGULATOR, Body.REGULATOR.label), (Body.ASSOCIATION, Body.ASSOCIATION.label)],
+        choices=[(Party.REGULATOR, Party.REGULATOR.label), (Party.ASSOCIATION, Party.ASSOCIATION.label)],
     )
     reference = forms.CharField(label=_("Reference number you got"), max_length=60, required=False)
     filed_on = forms.DateField(

@@ -34,9 +34,10 @@ from complaints import services as complaint_services
 from complaints.consents import has_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status, is_open
+from core.parties import Party
 
 from . import clocks, conf, solved
-from .models import Body, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
+from .models import PLATFORM_KINDS, REGULATOR_KINDS, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 
 # Routes after the platform, in ladder order.
 ESCALATION_ROUTES = (Route.ODR, Route.REGULATOR, Route.ASSOCIATION, Route.COURT)
@@ -44,10 +45,10 @@ ROUTE_ORDER = (Route.PLATFORM, *ESCALATION_ROUTES)
 
 # The body a route shares the complaint with: its consent (complaints.consents) and packet.
 BODY_OF_ROUTE = {
-    Route.ODR: Body.REGULATOR,
-    Route.REGULATOR: Body.REGULATOR,
-    Route.ASSOCIATION: Body.ASSOCIATION,
-    Route.COURT: Body.COURT,
+    Route.ODR: Party.REGULATOR,
+    Route.REGULATOR: Party.REGULATOR,
+    Route.ASSOCIATION: Party.ASSOCIATION,
+    Route.COURT: Party.COURT,
 }
 # Routes whose filing we only record after the consumer agreed to share with the body
 # (PIPL art. 23). The consumer files in court themself; nothing is shared by us.
@@ -86,7 +87,6 @@ class Effect:
     start: str | None = None
 
 
-AFTER_PLATFORM_KINDS = (ClockKind.ODR, ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
 EFFECTS = {
     (Route.ODR, StepKind.FILED): Effect(start=ClockKind.ODR),
     (Route.ODR, StepKind.AGREEMENT): Effect(meet=(ClockKind.ODR,)),
@@ -100,7 +100,7 @@ EFFECTS = {
     (Route.ASSOCIATION, StepKind.AGREEMENT): Effect(meet=(ClockKind.ASSOCIATION,)),
     (Route.ASSOCIATION, StepKind.NO_AGREEMENT): Effect(meet=(ClockKind.ASSOCIATION,)),
     # A court now decides: the other bodies' clocks no longer mean anything.
-    (Route.COURT, StepKind.FILED): Effect(stop=AFTER_PLATFORM_KINDS),
+    (Route.COURT, StepKind.FILED): Effect(stop=REGULATOR_KINDS),
 }
 ROUTE_OF_KIND = {
     ClockKind.FIRST_RESPONSE: Route.PLATFORM,
@@ -188,7 +188,7 @@ def platform_stage_refusal(complaint: Complaint, *, status: str | None = None, n
     if status == Status.FORWARDED:
         now = now or timezone.now()
         running = (
-            Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING, kind__in=clocks.PLATFORM_KINDS)
+            Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING, kind__in=PLATFORM_KINDS)
             .order_by("due_at")
             .first()
         )
@@ -290,7 +290,7 @@ def platform_reached_on(complaint: Complaint) -> dt.date | None:
     platform clocks' start, the consumer's own complaint to the platform and staff
     forwarding it; None if it never did (a route is then refused by `refusal`)."""
     moments = [
-        Clock.objects.filter(complaint=complaint, kind__in=clocks.PLATFORM_KINDS).aggregate(at=Min("started_at"))["at"],
+        Clock.objects.filter(complaint=complaint, kind__in=PLATFORM_KINDS).aggregate(at=Min("started_at"))["at"],
         PlatformFiling.objects.filter(complaint=complaint).aggregate(at=Min("filed_at"))["at"],
         TimelineEvent.objects.filter(
             complaint=complaint, kind=TimelineEvent.Kind.STATUS_CHANGED, to_status=Status.FORWARDED

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.parties import Party
+
 
 class HolidayOverride(models.Model):
     """A date the library does not know yet, or gets wrong, as the State Council notice says."""
@@ -45,21 +47,15 @@ class PublishedSchedule(models.Model):
         return str(self.year)
 
 
-class Body(models.TextChoices):
-    PLATFORM = "platform", _("Platform")
-    REGULATOR = "12315", _("12315 (market regulator)")
-    ASSOCIATION = "association", _("Consumer association")
-    COURT = "court", _("Court")
-
-
 class Route(models.TextChoices):
     """The ladder a consumer climbs after the platform (escalation.ladder holds its rules)."""
 
-    PLATFORM = "platform", _("The platform")
+    # Each route but ODR is named after the party it goes to (core.parties).
+    PLATFORM = Party.PLATFORM.value, _("The platform")
     ODR = "12315_odr", _("12315 online dispute resolution (ODR)")
-    REGULATOR = "12315", _("12315 complaint to the market regulator")
-    ASSOCIATION = "association", _("Consumer association")
-    COURT = "court", _("Court")
+    REGULATOR = Party.REGULATOR.value, _("12315 complaint to the market regulator")
+    ASSOCIATION = Party.ASSOCIATION.value, _("Consumer association")
+    COURT = Party.COURT.value, _("Court")
 
 
 class StepKind(models.TextChoices):
@@ -81,6 +77,12 @@ class ClockKind(models.TextChoices):
     ODR = "odr_negotiation", _("ODR negotiation")
 
 
+# The platform's clocks, and the clocks of the routes after it (escalation.ladder
+# starts and meets these); every app that groups clocks imports these two.
+PLATFORM_KINDS = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
+REGULATOR_KINDS = (ClockKind.ODR, ClockKind.ACCEPTANCE, ClockKind.MEDIATION, ClockKind.ASSOCIATION)
+
+
 class Unit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
     HOURS = "hours", _("hours")
@@ -90,7 +92,7 @@ class DeadlinePolicy(models.Model):
     """How long a body has for one step, with where that figure comes from."""
 
     slug = models.SlugField(_("key"), unique=True)
-    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    body = models.CharField(_("body"), max_length=20, choices=Party.choices)
     platform = models.ForeignKey(
         "complaints.Platform",
         on_delete=models.CASCADE,
@@ -296,7 +298,7 @@ class EscalationFiling(models.Model):
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="escalations")
     route = models.CharField(_("route"), max_length=20, choices=Route.choices)
     step = models.CharField(_("step"), max_length=20, choices=StepKind.choices, default=StepKind.FILED)
-    body = models.CharField(_("filed with"), max_length=20, choices=Body.choices)
+    body = models.CharField(_("filed with"), max_length=20, choices=Party.choices)
     reference = models.CharField(_("reference number"), max_length=60, blank=True)
     filed_on = models.DateField(_("date"))
     # Why 12315 did not accept it, as the consumer read it in the notice.

@@ -16,15 +16,14 @@ from complaints.consents import record_consent
 from complaints.services import ComplaintChanged
 from complaints.states import Actor
 from config.private_responses import private_download
+from core import parties
+from core.parties import Party
 from reading import sharing
-from reading.models import Recipient
 
 from . import ladder
 from . import packet as assembly
 from .forms import EscalationRecordForm, EscalationStartForm
-from .models import Body, StepKind
-
-BODIES = (Body.REGULATOR, Body.ASSOCIATION)
+from .models import StepKind
 
 
 def _refused(request, complaint, body=None):
@@ -53,7 +52,7 @@ def packet_start(request, reference):
     limitation = assembly.warnings_for(complaint, already_handled=False, today=today)
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
-        if form.cleaned_data["already_handled"] and body == Body.REGULATOR and "confirm" not in request.POST:
+        if form.cleaned_data["already_handled"] and body == Party.REGULATOR and "confirm" not in request.POST:
             warnings = assembly.warnings_for(complaint, already_handled=True, today=today)
             return render(
                 request,
@@ -74,7 +73,7 @@ def _render_packet(request, complaint, body, record_form=None, status=200):
     context = {
         "complaint": complaint,
         "body": body,
-        "body_label": Body(body).label,
+        "body_label": Party(body).label,
         "fields": fields,
         "respondent": respondent,
         "contacts": contacts,
@@ -83,7 +82,7 @@ def _render_packet(request, complaint, body, record_form=None, status=200):
         "can_record": not ladder.refusal(complaint, body, StepKind.FILED),
         "evidence_count": complaint.evidence.ready().count(),
         # What the body, and a court, would get of the evidence (reading.sharing), with the choice.
-        "sharing_previews": [sharing.preview(complaint, body), sharing.preview(complaint, Recipient.COURT)],
+        "sharing_previews": [sharing.preview(complaint, body), sharing.preview(complaint, Party.COURT)],
     }
     return render(request, "escalation/packet.html", context, status=status)
 
@@ -91,7 +90,7 @@ def _render_packet(request, complaint, body, record_form=None, status=200):
 @login_required
 @never_cache
 def packet(request, reference, body):
-    if body not in BODIES:
+    if body not in parties.PACKET_BODIES:
         raise Http404
     complaint = access.owned_complaint_or_404(request.user, reference)
     if closed := _refused(request, complaint, body):
@@ -101,7 +100,7 @@ def packet(request, reference, body):
 
 @login_required
 def packet_zip(request, reference, body):
-    if body not in BODIES:
+    if body not in parties.PACKET_BODIES:
         raise Http404
     complaint = access.owned_complaint_or_404(request.user, reference)
     if closed := _refused(request, complaint, body):
@@ -117,7 +116,7 @@ def packet_zip(request, reference, body):
 
 @login_required
 def packet_timeline(request, reference, body):
-    if body not in BODIES:
+    if body not in parties.PACKET_BODIES:
         raise Http404
     complaint = access.owned_complaint_or_404(request.user, reference)
     return render(
@@ -135,8 +134,8 @@ def record_escalation(request, reference):
     complaint = access.owned_complaint_or_404(request.user, reference)
     form = EscalationRecordForm(request.POST)
     body = request.POST.get("body")
-    if body not in BODIES:
-        body = Body.REGULATOR
+    if body not in parties.PACKET_BODIES:
+        body = Party.REGULATOR
     if closed := _refused(request, complaint, body):
         return closed
     if not form.is_valid():

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Body, ClockKind, DeadlinePolicy, Unit
+from core.parties import Party
+
+from .models import ClockKind, DeadlinePolicy, Unit
 
 SEED_000 = "Seed article 000_c7adf48eedc4de3e.txt"
 SEED_002 = "Seed article 002_c6ddd7a2fbfd9282.txt"
@@ -40,7 +42,7 @@ class PolicySeed:
 POLICIES = [
     PolicySeed(
         "pinduoduo-first-response",
-        Body.PLATFORM,
+        Party.PLATFORM,
         "pinduoduo",
         ClockKind.FIRST_RESPONSE,
         Unit.WORKING_DAYS,
@@ -51,7 +53,7 @@ POLICIES = [
     ),
     PolicySeed(
         "pinduoduo-resolution",
-        Body.PLATFORM,
+        Party.PLATFORM,
         "pinduoduo",
         ClockKind.RESOLUTION,
         Unit.WORKING_DAYS,
@@ -62,7 +64,7 @@ POLICIES = [
     ),
     PolicySeed(
         "taobao-first-response",
-        Body.PLATFORM,
+        Party.PLATFORM,
         "taobao",
         ClockKind.FIRST_RESPONSE,
         Unit.HOURS,
@@ -73,7 +75,7 @@ POLICIES = [
     ),
     PolicySeed(
         "taobao-resolution",
-        Body.PLATFORM,
+        Party.PLATFORM,
         "taobao",
         ClockKind.RESOLUTION,
         Unit.WORKING_DAYS,
@@ -84,7 +86,7 @@ POLICIES = [
     ),
     PolicySeed(
         "12315-acceptance",
-        Body.REGULATOR,
+        Party.REGULATOR,
         None,
         ClockKind.ACCEPTANCE,
         Unit.WORKING_DAYS,
@@ -96,7 +98,7 @@ POLICIES = [
     ),
     PolicySeed(
         "12315-mediation",
-        Body.REGULATOR,
+        Party.REGULATOR,
         None,
         ClockKind.MEDIATION,
         Unit.WORKING_DAYS,
@@ -108,7 +110,7 @@ POLICIES = [
     ),
     PolicySeed(
         "12315-odr-negotiation",
-        Body.REGULATOR,
+        Party.REGULATOR,
         None,
         ClockKind.ODR,
         Unit.WORKING_DAYS,
@@ -120,7 +122,7 @@ POLICIES = [
     ),
     PolicySeed(
         ASSOCIATION_CHECK_IN_SLUG,
-        Body.ASSOCIATION,
+        Party.ASSOCIATION,
         None,
         ClockKind.ASSOCIATION,
         Unit.WORKING_DAYS,

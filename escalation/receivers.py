@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from complaints.states import TERMINAL, Actor, Status
 
 from . import clocks, ladder, solved
-from .models import PlatformFiling
+from .models import PLATFORM_KINDS, REGULATOR_KINDS, ClockKind, PlatformFiling
 
 
 def on_status_changed(sender, *, complaint, source, target, actor, role, at, details, **kwargs):
@@ -31,11 +31,11 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
     elif source == Status.NEEDS_INFO and target == Status.IN_REVIEW:
         clocks.resume_clocks(complaint, at)
     elif target == Status.PLATFORM_RESPONDED:
-        clocks.meet_clocks(complaint, [clocks.ClockKind.FIRST_RESPONSE], at)
+        clocks.meet_clocks(complaint, [ClockKind.FIRST_RESPONSE], at)
     elif target == Status.RESOLVED:
         # A resolution answers every outstanding step, the platform's and the regulator's;
         # the consumer is asked whether it is actually solved.
-        clocks.meet_clocks(complaint, [*clocks.PLATFORM_KINDS, *clocks.REGULATOR_KINDS], at)
+        clocks.meet_clocks(complaint, [*PLATFORM_KINDS, *REGULATOR_KINDS], at)
         solved.ask(complaint, now=at)
     elif target == Status.ESCALATED:
         # Every path to "escalated" (the ladder's first filing, a staff button) asks the
@@ -44,7 +44,7 @@ def on_status_changed(sender, *, complaint, source, target, actor, role, at, det
         refused = "" if source == Status.RESOLVED else ladder.platform_stage_refusal(complaint, status=source, now=at)
         if refused:
             raise ladder.RouteClosed(refused)
-        clocks.stop_clocks(complaint, at, kinds=clocks.PLATFORM_KINDS)
+        clocks.stop_clocks(complaint, at, kinds=PLATFORM_KINDS)
     elif target in TERMINAL:
         clocks.stop_clocks(complaint, at)
 

@@ -16,11 +16,12 @@ from django.utils import timezone, translation
 from accounts.models import language_of
 from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
+from core.parties import Party
 from notifications.models import OutboundEmail
 from notifications.services import queue_email
 
 from . import clocks, conf, display, ladder
-from .models import Body, Clock, Reminder
+from .models import Clock, Reminder
 from .muting import is_muted, mute_url, unsubscribe_headers
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def why_not_send(reminder: Reminder) -> str:
         return f"clock {clock.state}"
     if not is_open(complaint.status):
         return f"complaint {complaint.status}"
-    if complaint.status == Status.ESCALATED and clock.policy.body == Body.PLATFORM:
+    if complaint.status == Status.ESCALATED and clock.policy.body == Party.PLATFORM:
         return "escalated"
     if is_muted(complaint):
         return "muted by the consumer"
@@ -64,10 +65,10 @@ def reminder_context(reminder: Reminder) -> dict:
         "due_day": timezone.localtime(clock.due_at, conf.SHANGHAI).date(),
         "due_at": timezone.localtime(clock.due_at, conf.SHANGHAI),
         "provisional": clock.provisional,
-        "is_platform": clock.policy.body == Body.PLATFORM,
+        "is_platform": clock.policy.body == Party.PLATFORM,
         # The ladder picks the link: the packet only when it opens for this complaint.
         "packet_url": ladder.next_step_url(complaint),
-        "next_step": "" if clock.policy.body == Body.PLATFORM else ladder.next_step_when_overdue(clock),
+        "next_step": "" if clock.policy.body == Party.PLATFORM else ladder.next_step_when_overdue(clock),
         "deadlines_url": complaint.get_absolute_url(),
         "mute_url": mute_url(complaint.pk),
     }

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, Evidence
+from core.parties import Party
 
 # How each fact of reading.extract.FIELDS is named to staff and consumers.
 FACT_LABELS = {
@@ -50,16 +51,6 @@ class ScreenshotReading(models.Model):
         ]
 
 
-class Recipient(models.TextChoices):
-    """Who a shared copy of the evidence goes to. The first three have the same values
-    as complaints.Consent.Recipient; "court" is escalation.paperwork.documents.COURT."""
-
-    PLATFORM = "platform", _("the platform")
-    REGULATOR = "12315", _("12315 (market regulator)")
-    ASSOCIATION = "association", _("consumer association")
-    COURT = "court", _("a court")
-
-
 class SharingChoice(models.Model):
     """The consumer's choice to show (or hide again) the personal data OCR found on
     their evidence to one recipient of a complaint. Rows are only added, never changed,
@@ -68,7 +59,7 @@ class SharingChoice(models.Model):
     by reading.sharing.choose."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="sharing_choices")
-    recipient = models.CharField(_("shared with"), max_length=20, choices=Recipient.choices)
+    recipient = models.CharField(_("shared with"), max_length=20, choices=Party.choices)
     show_personal_data = models.BooleanField(_("personal data shown"))
     chosen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("chosen by")

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from complaints.states import Status
+from core.parties import Party
 
 from .blur import blurred_bytes
-from .models import Recipient, ScreenshotReading, SharingChoice
+from .models import ScreenshotReading, SharingChoice
 
 # How a kind of reading.extract.PersonalBox is named in the note under a preview.
 KIND_LABELS = {
@@ -58,12 +59,12 @@ def choices_in_force(complaint) -> list[tuple[str, SharingChoice | None]]:
     newest = {}
     for choice in SharingChoice.objects.filter(complaint=complaint).order_by("chosen_at", "id"):
         newest[choice.recipient] = choice
-    return [(str(label), newest.get(value)) for value, label in Recipient.choices]
+    return [(str(label), newest.get(value)) for value, label in Party.choices]
 
 
 def choose(*, complaint, recipient: str, show: bool, user, at: dt.datetime | None = None) -> SharingChoice:
     """Record the consumer's choice for `recipient` (a value of Recipient)."""
-    if recipient not in Recipient.values:
+    if recipient not in Party.values:
         raise ValueError(f"unknown recipient {recipient!r}")
     return SharingChoice.objects.create(
         complaint=complaint,
@@ -148,7 +149,7 @@ def preview(complaint, recipient: str) -> Preview:
         blurred = "" if shown else separator.join(str(KIND_LABELS.get(kind, kind)) for kind in kinds)
         items.append(PreviewItem(evidence=evidence, read=reading is not None, blurred=blurred))
     last_sent_at = None
-    if recipient == Recipient.PLATFORM:
+    if recipient == Party.PLATFORM:
         last_sent_at = (
             complaint.events.filter(to_status=Status.FORWARDED)
             .order_by("-created_at")
@@ -156,5 +157,5 @@ def preview(complaint, recipient: str) -> Preview:
             .first()
         )
     return Preview(
-        recipient, str(Recipient(recipient).label), shown, choice if choice and shown else None, items, last_sent_at
+        recipient, str(Party(recipient).label), shown, choice if choice and shown else None, items, last_sent_at
     )

@@ -13,10 +13,11 @@ from complaints import access
 from complaints.evidence_pipeline import unclaimed_evidence
 from complaints.forms import ComplaintForm
 from config.private_responses import private_image
+from core import parties
+from core.parties import Party
 
 from . import fill, sharing
-from .forms import BACK_TO_PACKET, SharingChoiceForm
-from .models import Recipient
+from .forms import SharingChoiceForm
 
 # The preview on the packet page: big enough to see what is blurred on a phone.
 PREVIEW_PX = 480
@@ -56,7 +57,7 @@ def shared_preview(request, reference, recipient, public_id):
     """A small JPEG of the copy of one evidence image as it would go to `recipient`
     (reading.sharing.shared_copy), for its owner alone (complaints.access) to check
     before sharing. Served like the evidence itself: no caching, no sniffing, sandboxed."""
-    if recipient not in Recipient.values:
+    if recipient not in Party.values:
         raise Http404
     evidence = access.owned_complaint_evidence_or_404(request.user, reference, public_id)
     copy = sharing.shared_copy(evidence, recipient, read_now=False)
@@ -74,7 +75,7 @@ def shared_preview(request, reference, recipient, public_id):
 @require_POST
 def sharing_choice(request, reference, recipient):
     """The owner shows or blurs their personal data on the copies for `recipient`."""
-    if recipient not in Recipient.values:
+    if recipient not in Party.values:
         raise Http404
     complaint = access.owned_complaint_or_404(request.user, reference)
     form = SharingChoiceForm(request.POST)
@@ -83,7 +84,7 @@ def sharing_choice(request, reference, recipient):
     else:
         show = form.cleaned_data["show"]
         sharing.choose(complaint=complaint, recipient=recipient, show=show, user=request.user)
-        label = Recipient(recipient).label
+        label = Party(recipient).label
         if show:
             messages.success(
                 request, _("The copies for %(recipient)s now show your personal data.") % {"recipient": label}
@@ -93,6 +94,6 @@ def sharing_choice(request, reference, recipient):
                 request, _("Your personal data is blurred on the copies for %(recipient)s.") % {"recipient": label}
             )
     back = request.POST.get("back")
-    if back in BACK_TO_PACKET:
+    if back in parties.PACKET_BODIES:
         return redirect("escalation:packet", complaint.reference, back)
     return redirect(complaint)

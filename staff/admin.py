@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
-from complaints.models import Complaint, Consent
+from complaints.models import Complaint
 from config.admin_search import SearchByPostMixin
+from core import parties
+from core.parties import Party
 from escalation import ladder
 from privacy.admin import ERASE_PERMISSION, erase_accounts
 from reading import sharing
@@ -173,7 +175,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     @admin.display(description=_("consented to sharing at"))
     def platform_consent_at(self, obj):
         # The platform consent (complaints.Consent) is the one record of it.
-        consent = obj.consents.filter(recipient=Consent.Recipient.PLATFORM).first()
+        consent = obj.consents.filter(recipient=Party.PLATFORM).first()
         return consent.given_at if consent else None
 
     def get_urls(self):
@@ -222,7 +224,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "buttons": buttons,
             "can_reveal": access.can_reveal_contact(request.user, complaint),
             "contact_fields": [(field, AccessLog.Field(field).label) for field in services.CONTACT_FIELDS],
-            "packet_bodies": packet_views.BODIES,
+            "packet_bodies": parties.PACKET_BODIES,
             "can_download_zip": access.staff_may_view_evidence(request.user),
         }
 

@@ -13,19 +13,18 @@ from django.utils import timezone
 
 from complaints import access
 from config.private_responses import private_download
+from core import parties
+from core.parties import Party
 from escalation import packet as assembly
-from escalation.models import Body
 from escalation.paperwork import documents as paperwork
 from escalation.paperwork.views import filename_for, pdf_response
 
 from . import services
 from .models import AccessLog
 
-BODIES = (Body.REGULATOR, Body.ASSOCIATION)
-
 
 def _check_body(body: str) -> None:
-    if body not in BODIES:
+    if body not in parties.PACKET_BODIES:
         raise Http404
 
 
@@ -38,7 +37,7 @@ def packet_page(request, complaint, body: str, *, admin_context: dict) -> Templa
         **admin_context,
         "complaint": complaint,
         "body": body,
-        "body_label": Body(body).label,
+        "body_label": Party(body).label,
         "fields": fields,
         "contact_masked": contact.masked,
         "can_download_zip": access.staff_may_view_evidence(request.user),

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from complaints import access, evidence_pipeline
 from complaints import services as complaint_services
-from complaints.consents import Recipient, has_consent
+from complaints.consents import has_consent
 from complaints.models import Complaint, Consent, TimelineEvent
 from complaints.states import Actor, Status
 from complaints.timeline import record_event
+from core.parties import Party
 from notifications.services import Attachment, queue_email
-from reading.models import Recipient as SharedWith
 from reading.sharing import shared_copy
 
 from .models import AccessLog
@@ -83,7 +83,7 @@ def forwarding_refusal(complaint: Complaint, channel) -> str:
     The one home of the rule: the staff buttons show it, forward() enforces it."""
     from channels import levels
 
-    if not has_consent(complaint, Recipient.PLATFORM):
+    if not has_consent(complaint, Party.PLATFORM):
         # PIPL art. 23; an erased complaint has no consent left either.
         return _("The consumer has not agreed to share this complaint with the platform, or their data was erased.")
     if channel.body.platform_id != complaint.platform_id:
@@ -140,7 +140,7 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
     chose to show it)."""
     evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
     # forward() refuses a complaint without this consent (complaints.consents).
-    consent = Consent.objects.get(complaint=complaint, recipient=Recipient.PLATFORM)
+    consent = Consent.objects.get(complaint=complaint, recipient=Party.PLATFORM)
     queue_email(
         template=PLATFORM_FORWARD_TEMPLATE,
         to=to,
@@ -156,9 +156,7 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
 def platform_attachments(evidence) -> list[Attachment]:
     """Each evidence file as the platform may receive it (reading.sharing's copy for
     the platform), for the outbox to carry."""
-    return [
-        Attachment(item.original_name, item.content_type, shared_copy(item, SharedWith.PLATFORM)) for item in evidence
-    ]
+    return [Attachment(item.original_name, item.content_type, shared_copy(item, Party.PLATFORM)) for item in evidence]
 
 
 def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwargs) -> None:

@@ -102,8 +102,7 @@ def platform_stats(now: dt.datetime, *, public: bool = False) -> list[PlatformSt
 def _solved_answers(since, *, public: bool):
     """(platform, answers, answers "solved") of counted complaints received since `since`;
     the public page counts only complaints with a confirmed platform clock."""
-    from escalation.clocks import PLATFORM_KINDS
-    from escalation.models import Clock, SolvedQuestion
+    from escalation.models import PLATFORM_KINDS, Clock, SolvedQuestion
 
     answers = SolvedQuestion.objects.filter(answered_at__isnull=False, complaint__created_at__gte=since).exclude(
         complaint__status__in=NEVER_COUNTED
@@ -125,8 +124,7 @@ def _solved_answers(since, *, public: bool):
 
 
 def _has_confirmed_platform_clock():
-    from escalation.clocks import PLATFORM_KINDS
-    from escalation.models import Clock
+    from escalation.models import PLATFORM_KINDS, Clock
 
     return Exists(
         Clock.objects.filter(complaint=OuterRef("pk"), kind__in=PLATFORM_KINDS, start_confirmed_at__isnull=False)

@@ -17,8 +17,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import get_resolver, reverse
 
 from complaints.consents import record_consent
-from complaints.models import Complaint, Consent
+from complaints.models import Complaint
 from complaints.states import Status
+from core.parties import Party
 from staff.models import AccessLog
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
@@ -154,7 +155,7 @@ def answered(consumer, make_complaint):
     complaint = make_complaint(consumer)
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.PLATFORM_RESPONDED)
     complaint.refresh_from_db()
-    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     return complaint
 
 

@@ -14,11 +14,12 @@ from PIL import Image
 
 from complaints import access, evidence_pipeline, services
 from complaints.consents import record_consent
-from complaints.models import Complaint, Consent, Evidence
+from complaints.models import Complaint, Evidence
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation.packet import evidence_zip
-from escalation.paperwork.documents import COURT, evidence_items
-from reading.models import Recipient, ScreenshotReading, SharingChoice
+from escalation.paperwork.documents import evidence_items
+from reading.models import ScreenshotReading, SharingChoice
 from reading.sharing import choose, shared_copy, shows_personal_data
 from staff.services import platform_attachments
 
@@ -45,7 +46,7 @@ def complaint(consumer, make_complaint):
         status=ScreenshotReading.Status.READ, personal_data=[{"kind": "phone", "box": PHONE_BOX}]
     )
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.PLATFORM_RESPONDED)
-    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     complaint.refresh_from_db()
     return complaint
 
@@ -57,7 +58,7 @@ def stored_bytes(evidence) -> bytes:
 
 def test_every_recipient_gets_the_blurred_copy_until_the_consumer_chooses(complaint):
     evidence = complaint.evidence.get()
-    for recipient in Recipient.values:
+    for recipient in Party.values:
         assert not shows_personal_data(complaint.pk, recipient)
         copy = shared_copy(evidence, recipient)
         assert copy != stored_bytes(evidence), recipient
@@ -66,18 +67,18 @@ def test_every_recipient_gets_the_blurred_copy_until_the_consumer_chooses(compla
 
 def test_showing_to_one_recipient_gives_it_the_sanitised_image_and_leaves_the_others_blurred(complaint, consumer):
     evidence = complaint.evidence.get()
-    choose(complaint=complaint, recipient=Recipient.REGULATOR, show=True, user=consumer)
-    assert shared_copy(evidence, Recipient.REGULATOR) == stored_bytes(evidence)
-    for recipient in (Recipient.PLATFORM, Recipient.ASSOCIATION, Recipient.COURT):
+    choose(complaint=complaint, recipient=Party.REGULATOR, show=True, user=consumer)
+    assert shared_copy(evidence, Party.REGULATOR) == stored_bytes(evidence)
+    for recipient in (Party.PLATFORM, Party.ASSOCIATION, Party.COURT):
         assert shared_copy(evidence, recipient) != stored_bytes(evidence), recipient
 
 
 def test_the_newest_choice_is_in_force_and_each_is_kept_with_who_and_when(complaint, consumer):
     evidence = complaint.evidence.get()
-    choose(complaint=complaint, recipient=Recipient.COURT, show=True, user=consumer)
+    choose(complaint=complaint, recipient=Party.COURT, show=True, user=consumer)
     later = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
-    choose(complaint=complaint, recipient=Recipient.COURT, show=False, user=consumer, at=later)
-    assert shared_copy(evidence, Recipient.COURT) != stored_bytes(evidence)
+    choose(complaint=complaint, recipient=Party.COURT, show=False, user=consumer, at=later)
+    assert shared_copy(evidence, Party.COURT) != stored_bytes(evidence)
     rows = list(
         SharingChoice.objects.filter(complaint=complaint).values_list("show_personal_data", "chosen_by", "chosen_at")
     )
@@ -100,7 +101,7 @@ def test_the_packet_zip_holds_the_copy_for_its_body_and_names_both_hashes(compla
         return archive.read("evidence/01.png"), archive.read("index.txt").decode()
 
     blurred, _index = zipped_copy("association")
-    choose(complaint=complaint, recipient=Recipient.ASSOCIATION, show=True, user=consumer)
+    choose(complaint=complaint, recipient=Party.ASSOCIATION, show=True, user=consumer)
     shown, index = zipped_copy("association")
     assert blurred != stored_bytes(evidence) and shown == stored_bytes(evidence)
     digest = hashlib.sha256(shown).hexdigest()
@@ -110,8 +111,8 @@ def test_the_packet_zip_holds_the_copy_for_its_body_and_names_both_hashes(compla
 
 def test_the_court_draft_and_the_letter_list_the_copy_for_their_recipient(complaint, consumer):
     evidence = complaint.evidence.get()
-    choose(complaint=complaint, recipient=Recipient.COURT, show=True, user=consumer)
-    [court] = evidence_items(complaint, consumer, COURT)
+    choose(complaint=complaint, recipient=Party.COURT, show=True, user=consumer)
+    [court] = evidence_items(complaint, consumer, Party.COURT)
     [letter] = evidence_items(complaint, consumer, "12315")
     assert court.data == stored_bytes(evidence) and court.copy_sha256 == hashlib.sha256(court.data).hexdigest()
     assert letter.data != stored_bytes(evidence) and court.upload_sha256 == letter.upload_sha256 == evidence.sha256
@@ -125,7 +126,7 @@ def test_the_platform_email_attaches_the_platform_copy(complaint, consumer):
         return attachment.content
 
     assert attached() != stored_bytes(evidence)
-    choose(complaint=complaint, recipient=Recipient.PLATFORM, show=True, user=consumer)
+    choose(complaint=complaint, recipient=Party.PLATFORM, show=True, user=consumer)
     assert attached() == stored_bytes(evidence)
 
 

@@ -17,24 +17,24 @@ from reportlab.platypus import PageBreak, Spacer
 
 from complaints import access
 from complaints.categories import Category, DesiredOutcome
+from core import parties
+from core.parties import Party
 from reading.sharing import shared_copy
 
 from .. import conf
 from .. import packet as assembly
-from ..models import Body
 from . import court_guide
 from . import layout as L
 
-COURT = "court"
-KINDS = (Body.REGULATOR, Body.ASSOCIATION, COURT)
+KINDS = parties.PAPERWORK
 
 # The 12315 complaint's contents as SAMR Order 20 art. 9 lists them (complainant's
 # name, phone and address; respondent's name and address; the request; the facts),
 # with the online form's extra fields (credit code, order number) beside them. No
 # consumer association publishes a field list: its letter uses the same order.
 ADDRESSEES = {
-    Body.REGULATOR: "市场监督管理部门（通过全国12315平台 www.12315.cn、12315热线或12315小程序提交）",
-    Body.ASSOCIATION: "消费者协会（请填写所在地消费者协会名称）：" + L.BLANK,
+    Party.REGULATOR: "市场监督管理部门（通过全国12315平台 www.12315.cn、12315热线或12315小程序提交）",
+    Party.ASSOCIATION: "消费者协会（请填写所在地消费者协会名称）：" + L.BLANK,
 }
 # What each kind of screenshot is put forward to prove, by the complaint's category;
 # the consumer checks it before filing (said under the list).
@@ -211,8 +211,8 @@ def civil_complaint(complaint, *, viewer, contact: access.Contact) -> bytes:
     """Draft 民事起诉状 for an online-shopping contract dispute, the evidence list and
     images, and the page on small claims and the internet courts."""
     with translation.override("zh-hans"):
-        values = _values(complaint, Body.REGULATOR, contact)
-        items = evidence_items(complaint, viewer, COURT)
+        values = _values(complaint, Party.REGULATOR, contact)
+        items = evidence_items(complaint, viewer, Party.COURT)
         purchase = (
             f"原告于 {values['order_date']} 在{complaint.platform.name}平台"
             f"{('“' + complaint.shop_name + '”店铺') if complaint.shop_name else ''}购买商品"
@@ -274,7 +274,7 @@ def civil_complaint(complaint, *, viewer, contact: access.Contact) -> bytes:
 
 
 def render(kind: str, complaint, *, viewer, contact: access.Contact) -> bytes:
-    """The PDF of `kind` (a body of escalation.models.Body, or COURT), as `viewer` may see it."""
-    if kind == COURT:
+    """The PDF of `kind` (a body of escalation.models.Body, or Party.COURT), as `viewer` may see it."""
+    if kind == Party.COURT:
         return civil_complaint(complaint, viewer=viewer, contact=contact)
     return complaint_letter(complaint, kind, viewer=viewer, contact=contact)

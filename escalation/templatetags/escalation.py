@@ -1,8 +1,9 @@
 from django import template
 
 from complaints.states import Actor, Status, allowed
+from core.parties import Party
 from escalation import display, ladder, solved
-from escalation.models import Body, DeadlinePolicy
+from escalation.models import DeadlinePolicy
 
 register = template.Library()
 
@@ -29,7 +30,7 @@ def platform_policies(platform):
     if platform is None:
         return []
     return list(
-        DeadlinePolicy.objects.filter(body=Body.PLATFORM, platform=platform, active=True)
+        DeadlinePolicy.objects.filter(body=Party.PLATFORM, platform=platform, active=True)
         .exclude(due_after=None)
         .order_by("kind")
     )

@@ -20,9 +20,9 @@ from django.utils import timezone
 from channels.models import Body
 from complaints import recipients
 from complaints.consents import record_consent
-from complaints.models import Consent
 from complaints.services import transition
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation import muting
 from tests.conftest import platform as platform_row
 
@@ -171,7 +171,7 @@ def test_escalation_pages_have_no_wcag_violations(
     page.wait_for_selector(".invalid-feedback")
     if broken := violations(page):
         found["packet form with errors"] = broken
-    record_consent(user=consumer, complaint=answered, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=consumer, complaint=answered, recipient=Party.REGULATOR)
     found |= walk(
         page,
         live_server.url,

@@ -15,8 +15,9 @@ from complaints.consents import record_consent
 from complaints.models import TimelineEvent
 from complaints.services import transition
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation import ladder
-from escalation.models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+from escalation.models import Clock, ClockKind, EscalationFiling, Route, StepKind
 from escalation.sweep import claim_due_reminders
 from tests.escalation.beijing import at, day
 from tests.escalation.sending import send_reminders
@@ -119,7 +120,7 @@ def test_12315_acceptance_is_due_7_working_days_after_filing_across_the_spring_f
     # Feb 15-23 off, Sat Feb 14 and Sat Feb 28 make-up working days: due Mon 03-02.
     assert clock(spring_festival, ClockKind.ACCEPTANCE).due_at == at("2026-03-02 23:59:59")
     filing = EscalationFiling.objects.get(complaint=spring_festival)
-    assert (filing.route, filing.step, filing.body, filing.reference) == ("12315", "filed", Body.REGULATOR, "A1")
+    assert (filing.route, filing.step, filing.body, filing.reference) == ("12315", "filed", Party.REGULATOR, "A1")
 
 
 def test_12315_acceptance_meets_the_clock_and_starts_45_working_days_of_mediation(spring_festival, consumer):
@@ -283,7 +284,7 @@ def test_the_12315_form_records_an_odr_filing_after_the_consent(national_day, co
         response = client.post(url, data)
         assert response["Location"] == reverse("escalation:packet_start", args=[national_day.reference])
         assert not EscalationFiling.objects.exists()
-        record_consent(user=consumer, complaint=national_day, recipient=Body.REGULATOR)
+        record_consent(user=consumer, complaint=national_day, recipient=Party.REGULATOR)
         response = client.post(url, data)
     assert response.status_code == 302
     filing = EscalationFiling.objects.get(complaint=national_day)
@@ -292,7 +293,7 @@ def test_the_12315_form_records_an_odr_filing_after_the_consent(national_day, co
 
 def test_a_future_date_is_refused_next_to_the_field_and_kept(national_day, consumer, client):
     client.force_login(consumer)
-    record_consent(user=consumer, complaint=national_day, recipient=Body.REGULATOR)
+    record_consent(user=consumer, complaint=national_day, recipient=Party.REGULATOR)
     url = reverse("escalation:record_step", args=[national_day.reference, "12315", "filed"])
     with time_machine.travel(at("2025-10-02 10:00"), tick=False):
         response = client.post(
@@ -381,10 +382,10 @@ def test_the_packet_opens_when_the_ladder_opens_and_each_body_needs_its_consent(
     )
     with time_machine.travel(at("2025-10-01 00:00:01"), tick=False):  # the platform's first response is overdue
         assert ladder.packet_refusal(national_day) == ""
-        assert ladder.consent_refusal(national_day, Body.REGULATOR) == (
+        assert ladder.consent_refusal(national_day, Party.REGULATOR) == (
             "Please agree to share your complaint with this body first."
         )
-        assert ladder.consent_refusal(national_day, Body.COURT) == ""  # the court draft goes to nobody
-        record_consent(user=consumer, complaint=national_day, recipient=Body.REGULATOR)
-        assert ladder.consent_refusal(national_day, Body.REGULATOR) == ""
-        assert ladder.consent_refusal(national_day, Body.ASSOCIATION) != ""
+        assert ladder.consent_refusal(national_day, Party.COURT) == ""  # the court draft goes to nobody
+        record_consent(user=consumer, complaint=national_day, recipient=Party.REGULATOR)
+        assert ladder.consent_refusal(national_day, Party.REGULATOR) == ""
+        assert ladder.consent_refusal(national_day, Party.ASSOCIATION) != ""

@@ -14,6 +14,7 @@ from complaints.consents import record_consent
 from complaints.models import Consent, Evidence
 from complaints.services import transition
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, StepKind
 from escalation.packet import warnings_for
@@ -52,7 +53,7 @@ def overdue(policies, make_complaint, consumer):
 @pytest.fixture
 def overdue_with_consent(overdue):
     """The consumer agreed on the start page to share the complaint with 12315."""
-    record_consent(user=overdue.owner, complaint=overdue, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=overdue.owner, complaint=overdue, recipient=Party.REGULATOR)
     return overdue
 
 
@@ -206,7 +207,7 @@ def test_agreeing_on_the_start_page_records_the_regulator_consent_with_version_a
             reverse("escalation:packet_start", args=[overdue.reference]), {"body": "12315", "consent": "on"}
         )
     assert response["Location"] == reverse("escalation:packet", args=[overdue.reference, "12315"])
-    consent = Consent.objects.get(complaint=overdue, recipient=Consent.Recipient.REGULATOR)
+    consent = Consent.objects.get(complaint=overdue, recipient=Party.REGULATOR)
     assert (consent.user, consent.text_version, consent.given_at) == (
         overdue.owner,
         "regulator-2026-11-v1",

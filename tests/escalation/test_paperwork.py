@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from complaints.consents import record_consent
 from complaints.images import sanitise_image
-from complaints.models import Consent, Evidence
+from complaints.models import Evidence
 from complaints.services import transition
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation.paperwork import documents
 from reading.models import ScreenshotReading
 from staff.models import AccessLog
@@ -76,7 +77,7 @@ def overdue(policies, make_complaint, consumer):
 
 @pytest.fixture
 def consented(overdue):
-    for recipient in (Consent.Recipient.REGULATOR, Consent.Recipient.ASSOCIATION):
+    for recipient in (Party.REGULATOR, Party.ASSOCIATION):
         record_consent(user=overdue.owner, complaint=overdue, recipient=recipient)
     return overdue
 
@@ -192,7 +193,7 @@ def test_the_court_draft_needs_no_consent_as_nothing_is_shared(overdue, client):
 
 def test_no_pdf_before_the_packet_is_open(policies, make_complaint, client):
     complaint = make_complaint(images=0)
-    record_consent(user=complaint.owner, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=complaint.owner, complaint=complaint, recipient=Party.REGULATOR)
     client.force_login(complaint.owner)
     for kind in ("12315", "court"):
         response = client.get(url(complaint, kind))
@@ -267,7 +268,7 @@ def test_what_the_consumer_typed_is_printed_as_text_not_markup(policies, make_co
     complaint = make_complaint(
         description='商家回复：<b>不退</b> & <font size="40">大字</font>', status="platform_responded"
     )
-    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     client.force_login(consumer)
     text = pdf_text(client.get(url(complaint, "12315")).content)
     assert '商家回复：<b>不退</b>&<fontsize="40">大字</font>' in text
@@ -281,7 +282,7 @@ def test_evidence_in_a_bucket_is_read_through_the_storage_into_the_pdf(
     clean copy from the bucket, lists its checksum and embeds it."""
     local_before = s3_tests.local_evidence_files()
     complaint = make_complaint(images=0, status="platform_responded")
-    record_consent(user=consumer, complaint=complaint, recipient=Consent.Recipient.REGULATOR)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     evidence = [add_evidence(complaint, seed) for seed in range(3)]
     client.force_login(consumer)
     data = client.get(url(complaint, "12315")).content

@@ -12,8 +12,9 @@ from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.services import transition
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation import ladder
-from escalation.models import Body, Clock, ClockKind, EscalationFiling, Route, StepKind
+from escalation.models import Clock, ClockKind, EscalationFiling, Route, StepKind
 from tests.escalation.beijing import at, day
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.mark.frozen_at("2025-09-26 09:00")]
@@ -191,5 +192,5 @@ def test_consent_is_still_asked_before_a_correctly_dated_filing(forwarded, consu
     with time_machine.travel(at("2025-10-02 10:00"), tick=False):
         response = client.post(url, {"route": "12315", "on": "2025-10-02", "reference": "K-1"})
         assert response["Location"] == reverse("escalation:packet_start", args=[forwarded.reference])
-        record_consent(user=consumer, complaint=forwarded, recipient=Body.REGULATOR)
+        record_consent(user=consumer, complaint=forwarded, recipient=Party.REGULATOR)
         assert client.post(url, {"route": "12315", "on": "2025-10-02", "reference": "K-1"}).status_code == 302

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.parties import Party
 from reading import sharing
-from reading.models import Recipient, ScreenshotReading
+from reading.models import ScreenshotReading
 from tests.staff.test_actions import email_channel  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +87,8 @@ def test_the_complaint_page_says_per_recipient_whether_the_consumer_shows_or_blu
         "外发副本上的个人信息：平台：遮盖（默认）；12315（市场监管部门）：遮盖（默认）；消费者协会：遮盖（默认）；法院：遮盖（默认）</p>"
         in html
     )
-    sharing.choose(complaint=complaint, recipient=Recipient.PLATFORM, show=True, user=consumer)
-    sharing.choose(complaint=complaint, recipient=Recipient.REGULATOR, show=False, user=consumer)
+    sharing.choose(complaint=complaint, recipient=Party.PLATFORM, show=True, user=consumer)
+    sharing.choose(complaint=complaint, recipient=Party.REGULATOR, show=False, user=consumer)
     html = client.get(url).content.decode()
     assert (
         "：平台：显示（消费者于 2026-11-25 10:00 选择）；12315（市场监管部门）：遮盖（消费者于 2026-11-25 10:00 选择）；消费者协会：遮盖（默认）；"

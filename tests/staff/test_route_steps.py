@@ -11,8 +11,9 @@ from accounts.models import remember_language
 from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
+from core.parties import Party
 from escalation import ladder
-from escalation.models import Body, Clock, ClockKind, EscalationFiling, SolvedQuestion
+from escalation.models import Clock, ClockKind, EscalationFiling, SolvedQuestion
 from notifications.models import OutboundEmail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-03-03 10:00")]
@@ -121,7 +122,7 @@ def test_no_step_email_goes_to_an_address_nobody_verified(client, answered, cons
 
 
 def test_a_step_the_consumer_records_themself_sends_no_step_email(answered, consumer):
-    record_consent(user=consumer, complaint=answered, recipient=Body.REGULATOR)
+    record_consent(user=consumer, complaint=answered, recipient=Party.REGULATOR)
     ladder.record_step(answered, "12315", "filed", on=now().date(), actor=consumer, role=Actor.CONSUMER)
     assert step_emails(answered) == []
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Complaint
+from core.parties import Party
 from escalation import solved
-from escalation.models import Body, Clock, ClockKind, DeadlinePolicy
+from escalation.models import Clock, ClockKind, DeadlinePolicy
 from staff import charts, stats
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -30,7 +31,7 @@ def data(make_complaint, consumer, pinduoduo, taobao):
     c1, c2, c3 = (make_complaint(consumer, images=0) for _ in range(3))
     c4 = make_complaint(consumer, images=0, platform=taobao)
     policy = DeadlinePolicy.objects.create(
-        slug="test-first", body=Body.PLATFORM, kind=ClockKind.FIRST_RESPONSE, due_after=5, source="test"
+        slug="test-first", body=Party.PLATFORM, kind=ClockKind.FIRST_RESPONSE, due_after=5, source="test"
     )
 
     def clock(complaint, started, due, state="running", met=None):
