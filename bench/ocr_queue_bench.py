@@ -46,7 +46,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
-from complaints import evidence_pipeline, services  # noqa: E402
+from actions.filing import file_complaint  # noqa: E402
+from complaints import evidence_pipeline  # noqa: E402
 from complaints.models import Evidence, Platform  # noqa: E402
 from reading.models import ScreenshotReading  # noqa: E402
 from tests import screenshotgen  # noqa: E402
@@ -74,7 +75,7 @@ def file_and_wait(owner, platform, mailbox, count: int, every: float) -> list[fl
     waits = []
     for _ in range(count):
         started = time.monotonic()
-        complaint = services.file_complaint(
+        complaint = file_complaint(
             owner=owner,
             data=complaint_data(platform, contact_email=EMAIL),
             evidence=[],

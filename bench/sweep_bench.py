@@ -38,6 +38,8 @@ import datagen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.reminders import claim_due_reminders  # noqa: E402
+from actions.solved import ask_again_due  # noqa: E402
 from tests.services import free_port  # noqa: E402
 
 OPEN_CLOCKS = int(os.environ.get("BENCH_OPEN_CLOCKS", "1000000"))
@@ -148,7 +150,6 @@ def flush_queue(broker_url: str) -> None:
 
 
 def timed_sweep() -> tuple[float, int]:
-    from escalation.sweep import claim_due_reminders
 
     started = time.perf_counter()
     claimed = claim_due_reminders()
@@ -195,7 +196,7 @@ def main() -> None:
         setup_django(broker_url)
         from django.db import connection
 
-        from escalation import solved, sweep
+        from escalation import sweep
         from escalation.models import Clock, SolvedQuestion
 
         generate(OPEN_CLOCKS)
@@ -261,7 +262,7 @@ def main() -> None:
         whole = []
         for _ in range(20):
             started = time.perf_counter()
-            outcome = sweep.sweep()
+            outcome = sweep()
             whole.append(time.perf_counter() - started)
             assert outcome == {"claimed": 0, "requeued": 0, "asked_again": 0}, outcome
         print(
@@ -274,7 +275,7 @@ def main() -> None:
         flush_queue(broker_url)
         before = load()
         started = time.perf_counter()
-        asked = solved.ask_again_due()
+        asked = ask_again_due()
         seconds = time.perf_counter() - started
         print(
             f"'was it solved?' asked again: {asked:,} due of {open_questions:,} open, one email each, in "

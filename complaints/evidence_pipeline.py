@@ -30,9 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from config.publishing import publish_by_name
 
 from .images import display_name, inspect_image, refusal, sanitise_image
-from .models import Complaint, Evidence, TimelineEvent
-from .states import Actor
-from .timeline import record_event
+from .models import Complaint, Evidence
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +120,8 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
        never both work on it and one killed mid-way leaves it to the next when the
        claim runs out.
     2. Sanitise the raw bytes (complaints.images.sanitise_image). A refusal marks it
-       REJECTED with the reason, on the complaint's timeline if it was filed already.
+       REJECTED with the reason (actions.evidence.process_evidence puts it on the
+       complaint's timeline if it was filed already).
     3. Write the clean copy and thumbnail under names fixed by the evidence id, so a
        retry after a crash overwrites them instead of leaving orphans, then mark it
        READY and delete the raw upload.
@@ -174,18 +173,9 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
 
 
 def _reject(evidence: Evidence, code: str) -> None:
-    with transaction.atomic():
-        Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
-            state=Evidence.State.REJECTED, rejection=code, upload="", processing_until=None
-        )
-        if evidence.complaint_id:
-            record_event(
-                evidence.complaint,
-                TimelineEvent.Kind.EVIDENCE_REJECTED,
-                actor=None,
-                role=Actor.SYSTEM,
-                text=evidence.original_name,
-            )
+    Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
+        state=Evidence.State.REJECTED, rejection=code, upload="", processing_until=None
+    )
     evidence.upload.storage.delete(evidence.upload.name)
 
 

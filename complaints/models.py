@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Upper
@@ -95,6 +96,14 @@ class Complaint(models.Model):
     # whenever a clock changes, so the staff queue can sort and filter on one indexed column.
     next_deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_deadline_provisional = models.BooleanField(_("next deadline is provisional"), default=False)
+    # The messages about it in the outbox (notifications.OutboundEmail.about); they
+    # go when the complaint goes, and filter as `OutboundEmail.objects.filter(complaint=…)`.
+    emails = GenericRelation(
+        "notifications.OutboundEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="complaint",
+    )
     # Set by the form when it is first shown: a replayed submit finds the complaint
     # it already made instead of filing a second one.
     submission_token = models.UUIDField(unique=True, editable=False)

@@ -76,3 +76,20 @@ def targets_from(source: str, actor: str) -> list[str]:
 
 def is_open(status: str) -> bool:
     return status not in TERMINAL and status != Status.RESOLVED
+
+
+class TransitionNotAllowed(Exception):
+    """A move the state machine forbids, or, without a target, any change (a message,
+    more evidence) to a complaint whose status takes none."""
+
+    def __init__(self, source, target=None):
+        self.source, self.target = source, target
+        if target is None or target == source:  # no status "becomes" itself
+            message = _("A complaint that is “%(source)s” can no longer be changed.")
+        else:
+            message = _("A complaint that is “%(source)s” cannot become “%(target)s”.")
+        super().__init__(message % {"source": Status(source).label, "target": Status(target or source).label})
+
+
+class ComplaintChanged(Exception):
+    """Someone else changed the complaint's status between reading and writing it."""

@@ -8,7 +8,9 @@ from . import evidence_pipeline
 
 @shared_task(acks_late=True)
 def process_evidence(evidence_id: int) -> str:
-    return evidence_pipeline.process_evidence(evidence_id)
+    from actions.evidence import process_evidence as sanitise  # tasks call the actions layer
+
+    return sanitise(evidence_id)
 
 
 @shared_task

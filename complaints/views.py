@@ -15,11 +15,17 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
+from actions.contact import confirm_contact_email
+from actions.evidence import add_evidence
+from actions.filing import file_complaint
+from actions.messages import post_message
+from actions.status import withdraw
+from complaints.states import ComplaintChanged, TransitionNotAllowed
 from config.private_responses import private_image
 from core.parties import Party
 from reading import fill, sharing
 
-from . import access, evidence_pipeline, recipients, services
+from . import access, evidence_pipeline, recipients
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, Platform
@@ -65,7 +71,7 @@ def complaint_new(request):
         messages.error(request, _("You have filed many complaints in a short time. Please wait an hour and try again."))
         return _render_form(request, form, staged, file_errors, status=429)
     try:
-        complaint = services.file_complaint(
+        complaint = file_complaint(
             owner=request.user,
             data=form.complaint_data(),
             evidence=staged,
@@ -196,8 +202,8 @@ def complaint_message(request, reference):
     if not form.is_valid():
         return _render_detail(request, complaint, message_form=form, status=400)
     try:
-        services.post_message(complaint, actor=request.user, role=Actor.CONSUMER, text=form.cleaned_data["text"])
-    except services.TransitionNotAllowed:
+        post_message(complaint, actor=request.user, role=Actor.CONSUMER, text=form.cleaned_data["text"])
+    except TransitionNotAllowed:
         messages.error(request, _("This complaint is closed; it no longer takes messages."))
         return redirect(complaint)
     messages.success(request, _("Your message was added."))
@@ -216,7 +222,7 @@ def complaint_add_evidence(request, reference):
     file_errors += _drop_rejected(staged)
     if staged:
         try:
-            services.add_evidence(complaint, actor=request.user, evidence=staged)
+            add_evidence(complaint, actor=request.user, evidence=staged)
         except ValidationError as error:
             file_errors.append(("", error.messages))
     elif not file_errors:
@@ -235,8 +241,8 @@ def complaint_withdraw(request, reference):
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.withdraw(complaint, actor=request.user, reason=reason)
-    except (services.TransitionNotAllowed, services.ComplaintChanged):
+        withdraw(complaint, actor=request.user, reason=reason)
+    except (TransitionNotAllowed, ComplaintChanged):
         messages.error(request, _("This complaint can no longer be withdrawn."))
         return redirect(complaint)
     messages.success(request, _("Your complaint was withdrawn."))
@@ -257,7 +263,7 @@ def confirm_contact(request, token):
         raise Http404
     confirmed = complaint.contact_email_confirmed_at is not None
     if request.method == "POST":
-        recipients.confirm_contact_email(complaint)
+        confirm_contact_email(complaint)
         confirmed = True
     context = {"reference": complaint.reference, "confirmed": confirmed, "token": token}
     return render(request, "complaints/contact_confirm.html", context)

@@ -9,15 +9,12 @@ class EscalationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from complaints.signals import status_changed
         from notifications.signals import email_finished
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .models import HolidayOverride, PublishedSchedule
-        from .receivers import on_status_changed
         from .reminders import record_email_outcome
 
-        status_changed.connect(on_status_changed, dispatch_uid="escalation.clocks")
         email_finished.connect(record_email_outcome, dispatch_uid="escalation.reminder_outcome")
         for model in (HolidayOverride, PublishedSchedule):
             post_save.connect(_invalidate, sender=model, dispatch_uid=f"escalation.calendar.save.{model.__name__}")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actions.routes import record_step
 from complaints import access
 from complaints.consents import record_consent
-from complaints.services import ComplaintChanged
-from complaints.states import Actor
+from complaints.states import Actor, ComplaintChanged
 from config.private_responses import private_download
 from core import parties
 from core.parties import Party
@@ -143,7 +143,7 @@ def record_escalation(request, reference):
         return _render_packet(request, complaint, body, record_form=form, status=400)
     data = form.cleaned_data
     try:
-        ladder.record_step(
+        record_step(
             complaint,
             data["body"],
             StepKind.FILED,

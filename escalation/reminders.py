@@ -9,20 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.models import language_of
 from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
 from core.parties import Party
 from notifications.models import OutboundEmail
-from notifications.services import queue_email
 
-from . import clocks, conf, display, ladder
+from . import conf, display, ladder
 from .models import Clock, Reminder
-from .muting import is_muted, mute_url, unsubscribe_headers
+from .muting import is_muted
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +27,6 @@ TEMPLATES = {
     Clock.ReminderKind.OVERDUE: "reminder_overdue",
     Clock.ReminderKind.STILL_OVERDUE: "reminder_overdue",
 }
-
-
-# --- Sending ------------------------------------------------------------------
 
 
 def why_not_send(reminder: Reminder) -> str:
@@ -52,7 +45,9 @@ def why_not_send(reminder: Reminder) -> str:
     return ""
 
 
-def reminder_context(reminder: Reminder) -> dict:
+def reminder_context(reminder: Reminder, *, mute_url: str) -> dict:
+    """What a reminder's message says; `mute_url` is the signed link in it and in its
+    List-Unsubscribe header (one link for both)."""
     clock = reminder.clock
     complaint = clock.complaint
     return {
@@ -70,69 +65,17 @@ def reminder_context(reminder: Reminder) -> dict:
         "packet_url": ladder.next_step_url(complaint),
         "next_step": "" if clock.policy.body == Party.PLATFORM else ladder.next_step_when_overdue(clock),
         "deadlines_url": complaint.get_absolute_url(),
-        "mute_url": mute_url(complaint.pk),
+        "mute_url": mute_url,
     }
-
-
-def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
-    """Put one claimed reminder's email in the outbox; safe to run any number of times.
-
-    1. Stop if it already finished, or mark it skipped when it no longer applies
-       (clock met or stopped, complaint closed or escalated, reminders muted).
-    2. Put the email in the outbox under a dedupe key (a rerun finds the same row)
-       and schedule the clock's next reminder, in one transaction.
-    3. That is all: the outbox is the one sender (its commit hook hands the email to
-       notifications.tasks.deliver_email, which retries with backoff), and the
-       reminder takes the email's outcome when it is known (record_email_outcome).
-       Delivering here as well made two senders race for the same row.
-    """
-    now = now or timezone.now()
-    reminder = (
-        Reminder.objects.select_related("clock__complaint__platform", "clock__complaint__owner", "clock__policy")
-        .filter(pk=reminder_id)
-        .first()
-    )
-    if reminder is None or reminder.status != Reminder.Status.PENDING:
-        return reminder.status if reminder else "missing"
-    clock, complaint = reminder.clock, reminder.clock.complaint
-    reason = why_not_send(reminder)
-    if reason:
-        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.SKIPPED, last_error=reason, finished_at=now
-        )
-        return "skipped"
-    dedupe_key = f"reminder:{clock.pk}:{reminder.kind}:{reminder.seq}"
-    with transaction.atomic():
-        language = language_of(complaint.owner) if complaint.owner_id else complaint.language
-        with translation.override(language):
-            context = reminder_context(reminder)
-        email = queue_email(
-            template=TEMPLATES[reminder.kind],
-            to=recipient_for(complaint),
-            language=language,
-            context=context,
-            complaint=complaint,
-            dedupe_key=dedupe_key,
-            headers=unsubscribe_headers(settings.SITE_URL + context["mute_url"]),
-        ) or OutboundEmail.objects.get(dedupe_key=dedupe_key)
-        Reminder.objects.filter(pk=reminder.pk).update(email=email)
-        next_at, next_kind = clocks.next_reminder(clock, reminder.kind, now)
-        Clock.objects.filter(
-            pk=clock.pk, state=Clock.State.RUNNING, next_reminder_at=None, reminder_seq=reminder.seq
-        ).update(next_reminder_at=next_at, next_reminder_kind=next_kind)
-    if email.status != OutboundEmail.Status.PENDING:
-        # A rerun after the email already went (the first run's ack was lost).
-        _take_outcome(email.pk, now)
-    return "queued"
 
 
 def record_email_outcome(*, email, status: str, **_kwargs) -> None:
     """Receiver of notifications.signals.email_finished: a reminder's email was sent,
     or failed for good, so the reminder is finished the same way."""
-    _take_outcome(email.pk, timezone.now())
+    take_outcome(email.pk, timezone.now())
 
 
-def _take_outcome(email_id: int, now: dt.datetime) -> None:
+def take_outcome(email_id: int, now: dt.datetime) -> None:
     email = OutboundEmail.objects.only("status", "last_error", "attempts").get(pk=email_id)
     status = {
         OutboundEmail.Status.SENT: Reminder.Status.SENT,

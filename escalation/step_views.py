@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actions import messages as message_actions
+from actions import routes as route_actions
 from complaints import access
-from complaints.services import ComplaintChanged, TransitionNotAllowed
-from complaints.states import Actor
+from complaints.states import Actor, ComplaintChanged, TransitionNotAllowed
 
 from . import ladder, solved
 from .forms import RouteStepForm
@@ -48,7 +49,7 @@ def record_step(request, reference, route, step):
             messages.info(request, consent_needed)
             return redirect("escalation:packet_start", complaint.reference)
         try:
-            ladder.record_step(
+            route_actions.record_step(
                 complaint,
                 chosen,
                 step,
@@ -78,7 +79,7 @@ def answer_solved(request, reference):
         return redirect(complaint.get_absolute_url() + "#ladder")
     is_solved = request.POST["solved"] == "yes"
     try:
-        solved.answer(complaint, solved=is_solved, actor=request.user)
+        message_actions.answer_solved(complaint, solved=is_solved, actor=request.user)
     except (TransitionNotAllowed, ComplaintChanged):
         messages.error(request, _("The complaint changed meanwhile; please check it and try again."))
         return redirect(complaint)

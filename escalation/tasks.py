@@ -2,13 +2,15 @@
 
 from celery import shared_task
 
-from . import digest, reminders, sweep
+from actions import reminders as reminder_actions
+
+from . import digest, sweep
 
 
 @shared_task
 def sweep_deadlines() -> dict:
     """Every ESCALATION_SWEEP_SECONDS: claim due reminders, hand out stale ones again."""
-    return sweep.sweep()
+    return reminder_actions.sweep()
 
 
 @shared_task(acks_late=True)
@@ -21,7 +23,7 @@ def dispatch_reminders(reminder_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def send_reminder(reminder_id: int) -> str:
     """Queue the reminder's email; the outbox delivers and retries it."""
-    return reminders.send_reminder(reminder_id)
+    return reminder_actions.send_reminder(reminder_id)
 
 
 @shared_task

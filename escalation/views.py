@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from actions.status import PlatformReached, transition
 from complaints import access
 from complaints.models import Complaint
-from complaints.services import ComplaintChanged, TransitionNotAllowed, transition
-from complaints.states import Actor, Status, allowed
+from complaints.states import Actor, ComplaintChanged, Status, TransitionNotAllowed, allowed
 
 from . import conf, ics, muting
 from .forms import PlatformFilingForm
@@ -82,7 +82,7 @@ def filed_with_platform(request, reference):
                 actor=request.user,
                 role=Actor.CONSUMER,
                 text=_("I complained to the platform myself."),
-                details={"channel": data["channel"], "at": data["filed_at"].isoformat(), "ticket": data["ticket"]},
+                reached=PlatformReached(data["channel"], at=data["filed_at"], ticket=data["ticket"]),
             )
         except (TransitionNotAllowed, ComplaintChanged):
             messages.error(request, _("The complaint changed meanwhile; please check it and try again."))

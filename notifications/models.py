@@ -1,3 +1,5 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +26,15 @@ class OutboundEmail(models.Model):
     reply_to = models.EmailField(_("reply to"), blank=True)
     # Extra message headers set by the sender, e.g. List-Unsubscribe (RFC 2369 / RFC 8058).
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
-    complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
-    )
+    # The transport that carries it (notifications.transports): "email" today.
+    transport = models.CharField(_("transport"), max_length=20, default="email")
+    # What the message is about (a complaint, later a respondent's organisation): a
+    # generic reference, so the outbox knows no app that sends through it. The
+    # complaint's side is Complaint.emails (a GenericRelation), which also deletes
+    # the messages with it.
+    about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     # Set for emails that must go out at most once (a given reminder, a confirmation).
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -47,6 +55,8 @@ class OutboundEmail(models.Model):
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(status="pending"), name="email_pending_due_idx"
             ),
+            # A complaint's messages (its timeline, erasure, the data copy).
+            models.Index(fields=["about_type", "about_id"], name="email_about_idx"),
         ]
 
     def __str__(self):

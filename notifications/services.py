@@ -50,7 +50,8 @@ def queue_email(
     to: str,
     language: str,
     context: dict,
-    complaint=None,
+    about=None,
+    transport: str = "email",
     dedupe_key: str | None = None,
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
@@ -71,7 +72,8 @@ def queue_email(
                 body_html=html,
                 reply_to=reply_to,
                 headers=dict(headers or {}),
-                complaint=complaint,
+                about=about,
+                transport=transport,
                 dedupe_key=dedupe_key,
             )
             EmailAttachment.objects.bulk_create(

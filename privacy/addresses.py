@@ -21,4 +21,4 @@ def sent_to_any(addresses) -> Q:
 
 def unlinked_emails_to(user) -> Q:
     """Emails about no complaint sent to the account (those about a complaint go with it)."""
-    return Q(complaint__isnull=True) & sent_to_any(account_addresses(user))
+    return Q(about_id__isnull=True) & sent_to_any(account_addresses(user))

@@ -1,5 +1,5 @@
 """Erasure from the staff side: deleting a user in the admin erases their personal data
-the same way the consumer's own deletion does (privacy.erasure.erase_account), and an
+the same way the consumer's own deletion does (actions.erasure.erase_account), and an
 action lets whoever holds accounts.erase_personal_data run it."""
 
 from django.contrib import admin, messages
@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .erasure import erase_account
+from actions.erasure import erase_account
 
 User = get_user_model()
 ERASE_PERMISSION = "accounts.erase_personal_data"
@@ -46,6 +46,11 @@ def erase_accounts(modeladmin, request, queryset, users, action: str):
 
 class ErasingUserAdmin(UserAdmin):
     actions = ["erase_selected"]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django's delete view runs in a transaction of its own; erasing is an action
+        # with its own durable transaction (actions.erasure), so it may not be nested.
+        return self._delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
         # Deleting a consumer is erasing them: files, complaints' personal data, emails, sessions.

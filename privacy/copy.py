@@ -201,7 +201,7 @@ def _emails_to(user):
     about_theirs = Q(complaint__owner=user) & sent_to_any(filter(None, addresses))
     return (
         OutboundEmail.objects.filter(about_theirs | unlinked_emails_to(user))
-        .select_related("complaint")
+        .prefetch_related("about")
         .order_by("created_at", "id")
     )
 
@@ -211,7 +211,7 @@ def _email(email: OutboundEmail) -> dict:
         "to": email.to,
         "subject": email.subject,
         "body": email.body_text,
-        "complaint": email.complaint.reference if email.complaint_id else None,
+        "complaint": email.about.reference if email.about_id else None,
         "status": email.status,
         "created_at": _when(email.created_at),
         "sent_at": _when(email.sent_at),

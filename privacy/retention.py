@@ -8,10 +8,9 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from actions.erasure import erase_complaints
 from complaints.models import Complaint
 from complaints.states import TERMINAL
-
-from .erasure import erase_complaints
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from complaints import services as complaint_services
+from actions.forwarding import forward, record_platform_response
+from actions.messages import post_message
+from actions.routes import record_step
+from actions.staff import assign, confirm_platform_filing, take
+from actions.status import transition
 from complaints.states import TERMINAL, Actor, Status, targets_from
 from escalation import ladder
 from escalation.models import Route, StepKind
@@ -104,18 +108,18 @@ def perform(action: StaffAction, complaint, user, data: dict):
     """Run one action with a valid form's cleaned data."""
     text = data.get("text", "")
     if action.name == "take":
-        services.take(complaint, actor=user)
+        take(complaint, actor=user)
     elif action.name == "assign":
-        services.assign(complaint, assignee=data["assignee"], actor=user)
+        assign(complaint, assignee=data["assignee"], actor=user)
     elif action.name == "confirm_filing":
-        services.confirm_platform_filing(complaint, actor=user)
+        confirm_platform_filing(complaint, actor=user)
     elif action.name == "forward":
-        services.forward(complaint, channel=data["channel"], actor=user, text=text)
+        forward(complaint, channel=data["channel"], actor=user, text=text)
     elif action.name == "respond":
-        services.record_platform_response(complaint, actor=user, text=text, files=data.get("files") or [])
+        record_platform_response(complaint, actor=user, text=text, files=data.get("files") or [])
     elif action.name == "route_step":
         route, step = data["step"].split(":")
-        ladder.record_step(
+        record_step(
             complaint,
             route,
             step,
@@ -126,8 +130,6 @@ def perform(action: StaffAction, complaint, user, data: dict):
             reason=data.get("reason", ""),
         )
     elif action.name in ("message", "note"):
-        complaint_services.post_message(
-            complaint, actor=user, role=Actor.STAFF, text=text, staff_only=action.name == "note"
-        )
+        post_message(complaint, actor=user, role=Actor.STAFF, text=text, staff_only=action.name == "note")
     else:
-        complaint_services.transition(complaint, action.target, actor=user, role=Actor.STAFF, text=text)
+        transition(complaint, action.target, actor=user, role=Actor.STAFF, text=text)

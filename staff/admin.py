@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,9 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from actions.forwarding import forward
+from actions.staff import assign
 from complaints import access, evidence_pipeline
-from complaints import services as complaint_services
 from complaints.models import Complaint
+from complaints.states import ComplaintChanged, TransitionNotAllowed
 from config.admin_search import SearchByPostMixin
 from core import parties
 from core.parties import Party
@@ -39,7 +40,7 @@ from .queue import (
     search_filter,
 )
 
-REFUSED = (complaint_services.TransitionNotAllowed, complaint_services.ComplaintChanged, ValidationError)
+REFUSED = (TransitionNotAllowed, ComplaintChanged, ValidationError)
 
 DEADLINE_LABELS = {
     "overdue": _("overdue"),
@@ -319,7 +320,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     def assign_to_me(self, request, queryset):
         count = 0
         for complaint in queryset.select_related(None):
-            services.assign(complaint, assignee=request.user, actor=request.user)
+            assign(complaint, assignee=request.user, actor=request.user)
             count += 1
         self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
 
@@ -329,7 +330,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             count = 0
             for complaint in queryset:
-                services.assign(complaint, assignee=form.cleaned_data["assignee"], actor=request.user)
+                assign(complaint, assignee=form.cleaned_data["assignee"], actor=request.user)
                 count += 1
             self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
             return None
@@ -353,13 +354,12 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             moved, refused = 0, 0
             for complaint in queryset:
                 try:
-                    with transaction.atomic():
-                        services.forward(
-                            complaint,
-                            channel=form.cleaned_data["channel"],
-                            actor=request.user,
-                            text=form.cleaned_data["text"],
-                        )
+                    forward(
+                        complaint,
+                        channel=form.cleaned_data["channel"],
+                        actor=request.user,
+                        text=form.cleaned_data["text"],
+                    )
                     moved += 1
                 except REFUSED:
                     refused += 1

@@ -9,9 +9,8 @@ class StaffConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from actions.forwarding import note_platform_email_outcome
         from notifications.signals import email_finished
-
-        from .services import note_platform_email_outcome
 
         email_finished.connect(note_platform_email_outcome, dispatch_uid="staff.platform_email_outcome")
 

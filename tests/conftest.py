@@ -12,7 +12,8 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import profile_for
-from complaints import evidence_pipeline, services
+from actions.filing import file_complaint
+from complaints import evidence_pipeline
 from complaints.models import Platform
 
 from .imagegen import image_bytes
@@ -38,6 +39,22 @@ def frozen_clock(request):
         return
     with time_machine.travel(frozen_moment(marker.args[0]), tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def only_the_actions_layer_writes_complaints():
+    """Every write to a complaint, its clocks, filings or timeline must come from the
+    actions layer (tests/writers.py): a write from anywhere else fails the test."""
+    from django.db import connections
+
+    from .writers import only_actions_write
+
+    wrappers = [connection.execute_wrapper(only_actions_write) for connection in connections.all()]
+    for wrapper in wrappers:
+        wrapper.__enter__()
+    yield
+    for wrapper in reversed(wrappers):
+        wrapper.__exit__(None, None, None)
 
 
 def require_service(available: bool, reason: str) -> None:
@@ -141,7 +158,9 @@ def process_uploads() -> list[str]:
     from complaints.models import Evidence
 
     pending = Evidence.objects.filter(state=Evidence.State.PENDING).order_by("pk").values_list("pk", flat=True)
-    return [evidence_pipeline.process_evidence(pk) for pk in pending]
+    from actions.evidence import process_evidence
+
+    return [process_evidence(pk) for pk in pending]
 
 
 @pytest.fixture
@@ -155,7 +174,7 @@ def make_complaint(pinduoduo, request):
         chosen = overrides.pop("platform", pinduoduo)
         chosen = platform(chosen) if isinstance(chosen, str) else chosen
         evidence = [evidence_pipeline.stage_evidence(owner, png_upload(f"shot{i}.png")) for i in range(images)]
-        complaint = services.file_complaint(
+        complaint = file_complaint(
             owner=owner,
             data=complaint_data(chosen, **overrides),
             evidence=evidence,

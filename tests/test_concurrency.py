@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from complaints import services
+from actions.filing import file_complaint
 from complaints.models import Complaint
 
 from .conftest import complaint_data, require_service
@@ -45,7 +45,7 @@ def test_simultaneous_filings_get_distinct_consecutive_references(consumer, pind
     references = _in_threads(
         8,
         lambda i: (
-            services.file_complaint(
+            file_complaint(
                 owner=consumer,
                 data=complaint_data(pinduoduo),
                 evidence=[],
@@ -63,7 +63,7 @@ def test_the_same_submission_sent_eight_times_at_once_files_one_complaint(consum
     references = _in_threads(
         8,
         lambda i: (
-            services.file_complaint(
+            file_complaint(
                 owner=consumer, data=complaint_data(pinduoduo), evidence=[], submission_token=token, language="zh-hans"
             ).reference
         ),

@@ -11,9 +11,10 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from actions.messages import post_message
+from actions.status import transition
 from complaints import recipients
 from complaints.models import Complaint
-from complaints.services import post_message, transition
 from complaints.states import Actor, Status
 from notifications.models import OutboundEmail
 

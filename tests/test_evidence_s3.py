@@ -23,13 +23,13 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.urls import reverse
 
+from actions.erasure import erase_complaints
+from actions.forwarding import forward
 from complaints import access, evidence_pipeline
 from complaints.models import Complaint, Evidence
 from config.evidence_storage import S3_BACKEND, evidence_storage_settings
 from escalation.packet import evidence_zip
 from notifications.models import OutboundEmail
-from privacy.erasure import erase_complaints
-from staff import services as staff_services
 from staff.roles import REVIEWER, create_staff_groups
 from tests.conftest import platform, platform_email_channel, png_upload, require_postgresql_and_redis
 from tests.services import (
@@ -219,7 +219,7 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
                 assert f"sha256={hashlib.sha256(data).hexdigest()}" in archive.read("index.txt").decode()
 
             # 5. Forwarded by email: the worker attaches the clean copies read from the bucket.
-            staff_services.forward(complaint, channel=platform_email_channel(pinduoduo), actor=reviewer)
+            forward(complaint, channel=platform_email_channel(pinduoduo), actor=reviewer)
             wait_for(
                 lambda: OutboundEmail.objects.filter(to="complaints@pdd.example", status="sent").exists(),
                 60,

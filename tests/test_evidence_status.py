@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from complaints import evidence_pipeline, services
+from actions.evidence import add_evidence
+from complaints import evidence_pipeline
 from staff.roles import REVIEWER, create_staff_groups
 
 from .conftest import png_upload, process_uploads
@@ -59,7 +60,7 @@ def test_nobody_but_the_owner_learns_anything_of_an_upload(client, pending, othe
 
 def test_an_image_being_checked_is_a_placeholder_with_its_name_not_a_broken_image(client, consumer, make_complaint):
     complaint = make_complaint(consumer, images=0)
-    services.add_evidence(
+    add_evidence(
         complaint, actor=consumer, evidence=[evidence_pipeline.stage_evidence(consumer, png_upload("订单.png"))]
     )
     client.force_login(consumer)

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from actions.messages import post_message
 from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from notifications.models import OutboundEmail
@@ -296,10 +297,9 @@ class TestFollowingAComplaint:
         assert complaint.evidence.count() == 2
 
     def test_internal_notes_never_reach_the_consumer_page(self, client, consumer, staff_user, make_complaint):
-        from complaints import services
 
         complaint = make_complaint(consumer)
-        services.post_message(complaint, actor=staff_user, role="staff", text="内部备注:疑似重复投诉", staff_only=True)
+        post_message(complaint, actor=staff_user, role="staff", text="内部备注:疑似重复投诉", staff_only=True)
         client.force_login(consumer)
         assert "疑似重复投诉" not in client.get(complaint.get_absolute_url()).content.decode()
 

@@ -6,6 +6,8 @@ import pytest
 from babel.messages.pofile import read_po
 from django.urls import reverse
 
+from actions.status import transition
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(ROOT.glob("locale/zh_Hans/LC_MESSAGES/django.po")) + sorted(
     ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")
@@ -63,11 +65,10 @@ def test_switching_language_when_logged_in_sets_the_language_of_future_emails(cl
 
 @pytest.mark.django_db
 def test_emails_are_written_in_the_recipients_language(make_complaint, consumer, staff_user):
-    from complaints import services
 
     consumer.profile.language = "en"
     consumer.profile.save()
     complaint = make_complaint(consumer)
-    services.transition(complaint, "in_review", actor=staff_user, role="staff")
+    transition(complaint, "in_review", actor=staff_user, role="staff")
     email = complaint.emails.get(template="status_changed")
     assert email.language == "en" and "In review" in email.subject

@@ -27,7 +27,7 @@ def _queued(**kwargs):
         to="owner@example.com",
         language="zh-hans",
         context={"complaint": kwargs["complaint"], "text": "请补充订单截图。"},
-        complaint=kwargs["complaint"],
+        about=kwargs["complaint"],
     )
 
 

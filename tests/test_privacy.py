@@ -18,7 +18,10 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from complaints import evidence_pipeline, services
+from actions.erasure import NOT_SENT_ERASED, erase_account, erase_complaints
+from actions.messages import post_message
+from actions.status import transition, withdraw
+from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence
 from complaints.states import Actor, Status
 from notifications.models import OutboundEmail
@@ -42,9 +45,9 @@ def filed(consumer, staff_user, make_complaint):
     """The consumer's complaint with two evidence images, a message each way and an
     internal note, as the services write them."""
     complaint = make_complaint(consumer, images=2)
-    services.post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_MESSAGE)
-    services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text=CONSUMER_MESSAGE)
-    services.post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_NOTE, staff_only=True)
+    post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_MESSAGE)
+    post_message(complaint, actor=consumer, role=Actor.CONSUMER, text=CONSUMER_MESSAGE)
+    post_message(complaint, actor=staff_user, role=Actor.STAFF, text=STAFF_NOTE, staff_only=True)
     return complaint
 
 
@@ -190,7 +193,7 @@ def test_the_wrong_password_message_is_in_chinese_by_default(client, consumer):
 def test_deleting_the_account_erases_files_personal_data_emails_and_sessions(
     client, consumer, filed, strangers, django_capture_on_commit_callbacks
 ):
-    services.transition(filed, Status.IN_REVIEW, actor=None, role=Actor.STAFF)
+    transition(filed, Status.IN_REVIEW, actor=None, role=Actor.STAFF)
     other_device = Client()
     other_device.force_login(consumer)
     client.force_login(consumer)
@@ -234,7 +237,6 @@ def test_deleting_the_account_erases_files_personal_data_emails_and_sessions(
 
 
 def test_erasing_twice_changes_nothing_more(consumer, filed, django_capture_on_commit_callbacks):
-    from privacy.erasure import erase_account, erase_complaints
 
     with django_capture_on_commit_callbacks(execute=True):
         assert erase_account(consumer) is True
@@ -243,16 +245,14 @@ def test_erasing_twice_changes_nothing_more(consumer, filed, django_capture_on_c
 
 
 def test_an_open_complaint_erased_sends_no_more_email(consumer, staff_user, filed):
-    from privacy.erasure import erase_account
 
     erase_account(consumer)
     before = OutboundEmail.objects.count()
-    services.post_message(Complaint.objects.get(pk=filed.pk), actor=staff_user, role=Actor.STAFF, text="还在吗?")
+    post_message(Complaint.objects.get(pk=filed.pk), actor=staff_user, role=Actor.STAFF, text="还在吗?")
     assert OutboundEmail.objects.count() == before
 
 
 def test_an_unsent_email_is_cancelled_when_erased(consumer, filed):
-    from privacy.erasure import NOT_SENT_ERASED, erase_account
 
     assert OutboundEmail.objects.filter(complaint=filed, status="pending").exists()
     erase_account(consumer)
@@ -355,11 +355,11 @@ def closed_long_ago(consumer, other_consumer, make_complaint):
     later, one still open since T0."""
     with time_machine.travel(T0, tick=False):
         withdrawn = make_complaint(consumer)
-        services.withdraw(withdrawn, actor=consumer)
+        withdraw(withdrawn, actor=consumer)
         still_open = make_complaint(other_consumer, contact_email="stranger@example.com")
     with time_machine.travel(T0 + dt.timedelta(days=10), tick=False):
         rejected = make_complaint(other_consumer, images=0, contact_email="stranger@example.com")
-        services.transition(rejected, Status.REJECTED, actor=None, role=Actor.STAFF)
+        transition(rejected, Status.REJECTED, actor=None, role=Actor.STAFF)
     return withdrawn, rejected, still_open
 
 
@@ -448,8 +448,6 @@ def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_
     client.force_login(consumer)
     data, _archive = download(client)
     assert theirs.reference not in json.dumps(data, ensure_ascii=False)
-
-    from privacy.erasure import erase_account
 
     erase_account(consumer)
     kept = OutboundEmail.objects.get(pk=email.pk)

@@ -11,7 +11,8 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints import evidence_pipeline, services
+from actions.filing import file_complaint
+from complaints import evidence_pipeline
 from complaints.models import Evidence
 from config.celery import app
 from tests.conftest import complaint_data, platform, require_postgresql_and_redis
@@ -27,7 +28,7 @@ def file_and_await_confirmation(consumer, platform_row, mailbox):
     """File a complaint (no evidence) as the consumer and wait for its confirmation
     email: (complaint, seconds from filing to the email reaching the SMTP server)."""
     filed_at = time.monotonic()
-    complaint = services.file_complaint(
+    complaint = file_complaint(
         owner=consumer,
         data=complaint_data(platform_row),
         evidence=[],

@@ -10,7 +10,8 @@ import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints import evidence_pipeline, services
+from actions.filing import file_complaint
+from complaints import evidence_pipeline
 from complaints.models import Evidence
 from reading.models import ScreenshotReading
 from tests.conftest import complaint_data, process_uploads, require_postgresql_and_redis
@@ -40,7 +41,7 @@ def test_the_confirmation_is_sent_while_the_screenshot_waits_on_the_ocr_queue(co
             worker.start()
             upload = SimpleUploadedFile("order.jpg", encode(shot), content_type="image/jpeg")
             evidence = evidence_pipeline.stage_evidence(consumer, upload)
-            services.file_complaint(
+            file_complaint(
                 owner=consumer,
                 data=complaint_data(pinduoduo),
                 evidence=[evidence],

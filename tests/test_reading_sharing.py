@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from complaints import access, evidence_pipeline, services
+from actions.forwarding import platform_attachments
+from actions.status import transition
+from complaints import access, evidence_pipeline
 from complaints.consents import record_consent
 from complaints.models import Complaint, Evidence
 from complaints.states import Actor, Status
@@ -21,7 +23,6 @@ from escalation.packet import evidence_zip
 from escalation.paperwork.documents import evidence_items
 from reading.models import ScreenshotReading, SharingChoice
 from reading.sharing import choose, shared_copy, shows_personal_data
-from staff.services import platform_attachments
 
 from .conftest import process_uploads
 from .test_reading_blur import noisy_image
@@ -194,7 +195,7 @@ def test_the_complaint_page_says_when_the_platform_already_got_the_copies(client
     client.force_login(consumer)
     note = "您的投诉已于 "
     assert note not in client.get(complaint.get_absolute_url()).content.decode()
-    services.transition(complaint, Status.FORWARDED, actor=staff_user, role=Actor.STAFF)
+    transition(complaint, Status.FORWARDED, actor=staff_user, role=Actor.STAFF)
     page = client.get(complaint.get_absolute_url()).content.decode()
     assert "您的投诉已于 2026-11-25 10:00 发送给平台，附上当时的副本。现在的更改只适用于之后发送的内容。" in page
 

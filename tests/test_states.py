@@ -1,9 +1,11 @@
 import pytest
 from django.utils import translation
 
-from complaints import services, states
+from actions.messages import post_message
+from actions.status import transition, withdraw
+from complaints import states
 from complaints.models import Complaint, TimelineEvent
-from complaints.states import Actor, Status
+from complaints.states import Actor, ComplaintChanged, Status, TransitionNotAllowed
 
 # The state machine as a literal table: (from, to) -> who may make the move. Every
 # (from, to, actor) combination not listed here must be refused. Written out by hand so
@@ -96,7 +98,7 @@ def test_a_consumer_can_withdraw_from_every_open_status():
 @pytest.mark.django_db
 def test_transition_records_who_when_and_the_move(make_complaint, consumer, staff_user):
     complaint = make_complaint(consumer)
-    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF, text="checking")
+    transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF, text="checking")
     complaint.refresh_from_db()
     assert complaint.status == Status.IN_REVIEW
     event = complaint.events.get(kind=TimelineEvent.Kind.STATUS_CHANGED)
@@ -112,8 +114,8 @@ def test_transition_records_who_when_and_the_move(make_complaint, consumer, staf
 @pytest.mark.django_db
 def test_a_forbidden_transition_changes_nothing(make_complaint, consumer):
     complaint = make_complaint(consumer)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.transition(complaint, Status.RESOLVED, actor=consumer, role=Actor.CONSUMER)
+    with pytest.raises(TransitionNotAllowed):
+        transition(complaint, Status.RESOLVED, actor=consumer, role=Actor.CONSUMER)
     assert Complaint.objects.get(pk=complaint.pk).status == Status.SUBMITTED
     assert not complaint.events.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).exists()
 
@@ -122,16 +124,16 @@ def test_a_forbidden_transition_changes_nothing(make_complaint, consumer):
 def test_two_people_moving_the_same_complaint_cannot_both_win(make_complaint, consumer, staff_user):
     complaint = make_complaint(consumer)
     stale_copy = Complaint.objects.get(pk=complaint.pk)
-    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
-    with pytest.raises(services.ComplaintChanged):
-        services.transition(stale_copy, Status.REJECTED, actor=staff_user, role=Actor.STAFF)
+    transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    with pytest.raises(ComplaintChanged):
+        transition(stale_copy, Status.REJECTED, actor=staff_user, role=Actor.STAFF)
     assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
 
 
 @pytest.mark.django_db
 def test_staff_moves_email_the_consumer_in_their_language(make_complaint, consumer, staff_user):
     complaint = make_complaint(consumer)
-    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
     email = complaint.emails.get(template="status_changed")
     assert email.to == complaint.contact_email
     assert email.language == "zh-hans"
@@ -142,20 +144,20 @@ def test_staff_moves_email_the_consumer_in_their_language(make_complaint, consum
 @pytest.mark.django_db
 def test_a_consumer_reply_puts_a_waiting_complaint_back_in_review(make_complaint, consumer, staff_user):
     complaint = make_complaint(consumer)
-    services.transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
-    services.transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充聊天记录")
-    services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="已补充,见截图。")
+    transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充聊天记录")
+    post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="已补充,见截图。")
     assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_REVIEW
 
 
 @pytest.mark.django_db
 def test_a_message_to_a_withdrawn_complaint_is_refused_naming_its_status_once(make_complaint, consumer):
     complaint = make_complaint(consumer, images=0)
-    services.withdraw(complaint, actor=consumer, reason="")
+    withdraw(complaint, actor=consumer, reason="")
     for language, expected in (
         ("en", "A complaint that is “Withdrawn” can no longer be changed."),
         ("zh-hans", "状态为“已撤回”的投诉不能再修改。"),
     ):
-        with translation.override(language), pytest.raises(services.TransitionNotAllowed) as refused:
-            services.post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="还在吗？")
+        with translation.override(language), pytest.raises(TransitionNotAllowed) as refused:
+            post_message(complaint, actor=consumer, role=Actor.CONSUMER, text="还在吗？")
         assert str(refused.value) == expected

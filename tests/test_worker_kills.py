@@ -17,14 +17,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from actions.reminders import sweep
+from actions.status import PlatformReached, transition
 from complaints import evidence_pipeline
-from complaints import services as complaint_services
 from complaints.models import Evidence
 from complaints.states import Actor, Status
 from complaints.tasks import process_pending_evidence
 from config.publishing import forget_broker_failure
 from escalation.models import Reminder
-from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
 from tests.conftest import platform, require_postgresql_and_redis
@@ -56,12 +56,12 @@ def overdue_reminders(consumer, make_complaint):
     made = []
     for _ in range(REMINDERS):
         complaint = make_complaint(consumer, images=0)
-        complaint_services.transition(
+        transition(
             complaint,
             Status.FORWARDED,
             actor=consumer,
             role=Actor.CONSUMER,
-            details={"channel": "app", "at": forwarded.isoformat(), "ticket": ""},
+            reached=PlatformReached("app", at=forwarded),
         )
         complaint.clocks.filter(kind="resolution").delete()
         made.append(complaint)

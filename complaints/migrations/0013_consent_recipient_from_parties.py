@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0012_remove_complaint_consent_at'),
+        ("complaints", "0012_remove_complaint_consent_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consent',
-            name='recipient',
-            field=models.CharField(choices=[('platform', 'Platform'), ('12315', '12315 (market regulator)'), ('association', 'Consumer association')], max_length=20, verbose_name='shared with'),
+            model_name="consent",
+            name="recipient",
+            field=models.CharField(
+                choices=[
+                    ("platform", "Platform"),
+                    ("12315", "12315 (market regulator)"),
+                    ("association", "Consumer association"),
+                ],
+                max_length=20,
+                verbose_name="shared with",
+            ),
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reading', '0002_sharing_choice'),
+        ("reading", "0002_sharing_choice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sharingchoice',
-            name='recipient',
-            field=models.CharField(choices=[('platform', 'Platform'), ('12315', '12315 (market regulator)'), ('association', 'Consumer association'), ('court', 'Court')], max_length=20, verbose_name='shared with'),
+            model_name="sharingchoice",
+            name="recipient",
+            field=models.CharField(
+                choices=[
+                    ("platform", "Platform"),
+                    ("12315", "12315 (market regulator)"),
+                    ("association", "Consumer association"),
+                    ("court", "Court"),
+                ],
+                max_length=20,
+                verbose_name="shared with",
+            ),
         ),
     ]

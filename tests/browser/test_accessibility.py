@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.status import PlatformReached, transition
 from channels.models import Body
 from complaints import recipients
 from complaints.consents import record_consent
-from complaints.services import transition
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation import muting
@@ -155,7 +155,7 @@ def test_escalation_pages_have_no_wcag_violations(
         Status.FORWARDED,
         actor=consumer,
         role=Actor.CONSUMER,
-        details={"channel": "app", "at": timezone.now().isoformat(), "ticket": "PDD-9"},
+        reached=PlatformReached("app", at=timezone.now(), ticket="PDD-9"),
     )
     transition(answered, Status.PLATFORM_RESPONDED, actor=staff_user, role=Actor.STAFF)
     logged_in(page, live_server, consumer)

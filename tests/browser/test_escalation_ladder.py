@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from complaints.services import transition
+from actions.status import transition
 from complaints.states import Actor, Status
 from escalation import conf, workdays
 from escalation.models import Clock, ClockKind, EscalationFiling

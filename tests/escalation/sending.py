@@ -5,7 +5,7 @@ A test's transaction never commits, so the hooks are run here, as the commit wou
 
 from django.test import TestCase
 
-from escalation import reminders
+from actions.reminders import send_reminder
 from escalation.models import Reminder
 
 
@@ -14,6 +14,6 @@ def send_reminders(reminder_ids) -> list[str]:
     failed, skipped, or pending while the outbox retries its email)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         for reminder_id in reminder_ids:
-            reminders.send_reminder(reminder_id)
+            send_reminder(reminder_id)
     statuses = dict(Reminder.objects.filter(pk__in=reminder_ids).values_list("pk", "status"))
     return [statuses[reminder_id] for reminder_id in reminder_ids]

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from complaints.services import transition
+from actions.routes import record_step
+from actions.status import PlatformReached, transition
 from complaints.states import Actor, Status
-from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 from tests.escalation.beijing import at
 
@@ -58,7 +58,7 @@ def test_consumer_recording_their_own_platform_complaint_starts_clocks_from_that
             Status.FORWARDED,
             actor=consumer,
             role=Actor.CONSUMER,
-            details={"channel": "app", "at": at("2026-02-13 18:00").isoformat(), "ticket": "PDD-778"},
+            reached=PlatformReached("app", at=at("2026-02-13 18:00"), ticket="PDD-778"),
         )
     assert clock(complaint, ClockKind.FIRST_RESPONSE).due_at == at("2026-02-25 23:59:59")
     filing = PlatformFiling.objects.get(complaint=complaint)
@@ -103,7 +103,7 @@ def test_escalating_to_12315_stops_platform_clocks_and_starts_the_acceptance_clo
 ):
     complaint = forward(make_complaint(images=0), staff, "2026-02-13 10:00")
     with time_machine.travel(at("2026-03-05 10:00"), tick=False):
-        ladder.record_step(
+        record_step(
             complaint,
             Route.REGULATOR,
             StepKind.FILED,
@@ -124,10 +124,10 @@ def test_escalating_to_12315_stops_platform_clocks_and_starts_the_acceptance_clo
 def test_recorded_acceptance_chains_the_45_working_day_mediation_clock(policies, make_complaint, staff, consumer):
     complaint = forward(make_complaint(images=0), staff, "2026-02-13 10:00")
     with time_machine.travel(at("2026-03-11 10:00"), tick=False):
-        ladder.record_step(
+        record_step(
             complaint, Route.REGULATOR, StepKind.FILED, on=dt.date(2026, 3, 2), actor=consumer, role=Actor.CONSUMER
         )
-        ladder.record_step(
+        record_step(
             complaint, Route.REGULATOR, StepKind.ACCEPTED, on=dt.date(2026, 3, 10), actor=consumer, role=Actor.CONSUMER
         )
     assert clock(complaint, ClockKind.ACCEPTANCE).state == Clock.State.MET

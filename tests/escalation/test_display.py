@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.services import transition
+from actions.status import transition
 from complaints.states import Actor, Status
 from escalation import ics
 from escalation.display import deadline_rows

@@ -4,11 +4,11 @@ no reminder goes to an address that no longer exists."""
 import pytest
 import time_machine
 
-from complaints.services import transition
+from actions.erasure import erase_account
+from actions.reminders import claim_due_reminders
+from actions.status import transition
 from complaints.states import Actor, Status
 from escalation.models import Clock
-from escalation.sweep import claim_due_reminders
-from privacy.erasure import erase_account
 from tests.escalation.beijing import at
 
 pytestmark = pytest.mark.django_db

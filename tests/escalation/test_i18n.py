@@ -8,9 +8,9 @@ from babel.messages.pofile import read_po
 from django.core import mail
 
 from accounts.models import remember_language
-from complaints.services import transition
+from actions.reminders import claim_due_reminders
+from actions.status import transition
 from complaints.states import Actor, Status
-from escalation.sweep import claim_due_reminders
 from tests.escalation.sending import send_reminders
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -13,10 +13,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from complaints.services import transition
+from actions.reminders import sweep
+from actions.status import PlatformReached, transition
 from complaints.states import Actor, Status
 from escalation.models import Reminder
-from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from tests.conftest import require_service
 from tests.services import Mailbox, Worker, celery_publishing_to, redis_server, smtp_server, wait_for
@@ -60,7 +60,7 @@ def overdue_complaints(policies, make_complaint, consumer):
                 Status.FORWARDED,
                 actor=consumer,
                 role=Actor.CONSUMER,
-                details={"channel": "app", "at": filed.isoformat(), "ticket": ""},
+                reached=PlatformReached("app", at=filed),
             )
             made.append(complaint)
         # Emails queued so far (none expected) would muddy the counts.

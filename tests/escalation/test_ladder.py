@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import remember_language
+from actions.reminders import claim_due_reminders
+from actions.routes import record_step
+from actions.status import transition
 from complaints.consents import record_consent
 from complaints.models import TimelineEvent
-from complaints.services import transition
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, Route, StepKind
-from escalation.sweep import claim_due_reminders
 from tests.escalation.beijing import at, day
 from tests.escalation.sending import send_reminders
 
@@ -33,7 +34,7 @@ def forward(complaint, staff, when):
 
 def record(complaint, route, step, on, when, consumer, **extra):
     with time_machine.travel(at(when), tick=False):
-        return ladder.record_step(complaint, route, step, on=day(on), actor=consumer, role=Actor.CONSUMER, **extra)
+        return record_step(complaint, route, step, on=day(on), actor=consumer, role=Actor.CONSUMER, **extra)
 
 
 def clock(complaint, kind):
@@ -233,9 +234,7 @@ def test_every_route_is_refused_while_the_platform_still_has_time(national_day, 
         expected = "Opens on 2025-10-01 if the platform has not answered by then, or as soon as it answers."
         assert ladder.refusal(national_day, route, StepKind.FILED) == expected
         with pytest.raises(ladder.RouteClosed, match=expected):
-            ladder.record_step(
-                national_day, route, StepKind.FILED, on=day("2025-09-29"), actor=consumer, role=Actor.CONSUMER
-            )
+            record_step(national_day, route, StepKind.FILED, on=day("2025-09-29"), actor=consumer, role=Actor.CONSUMER)
     national_day.refresh_from_db()
     assert national_day.status == Status.FORWARDED
     assert not EscalationFiling.objects.exists()

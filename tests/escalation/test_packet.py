@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
+from actions.status import PlatformReached, transition
 from complaints.consents import record_consent
 from complaints.models import Consent, Evidence
-from complaints.services import transition
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation import ladder
@@ -31,7 +31,7 @@ def overdue(policies, make_complaint, consumer):
         Status.FORWARDED,
         actor=consumer,
         role=Actor.CONSUMER,
-        details={"channel": "app", "at": "2026-11-02T10:00:00+08:00", "ticket": "PDD-9"},
+        reached=PlatformReached("app", at=dt.datetime.fromisoformat("2026-11-02T10:00:00+08:00"), ticket="PDD-9"),
     )
     evidence = Evidence(
         owner=consumer,

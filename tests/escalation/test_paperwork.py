@@ -1,6 +1,7 @@
 """The paperwork PDFs: what their text says (extracted with pypdf, as a reader's
 search or copy would see it), the images they embed, and who may download them."""
 
+import datetime as dt
 import hashlib
 import io
 from decimal import Decimal
@@ -10,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from actions.status import PlatformReached, transition
 from complaints.consents import record_consent
 from complaints.images import sanitise_image
 from complaints.models import Evidence
-from complaints.services import transition
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation.paperwork import documents
@@ -68,7 +69,7 @@ def overdue(policies, make_complaint, consumer):
         Status.FORWARDED,
         actor=consumer,
         role=Actor.CONSUMER,
-        details={"channel": "app", "at": "2026-11-02T10:00:00+08:00", "ticket": "PDD-9"},
+        reached=PlatformReached("app", at=dt.datetime.fromisoformat("2026-11-02T10:00:00+08:00"), ticket="PDD-9"),
     )
     for seed in range(3):
         add_evidence(complaint, seed)

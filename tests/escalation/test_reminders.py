@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import remember_language
-from complaints.services import transition
+from actions.reminders import _claim_clocks, _claim_with_orm, claim_due_reminders
+from actions.routes import record_step
+from actions.status import transition
 from complaints.states import Actor, Status
-from escalation import ladder, muting
+from escalation import muting
 from escalation.digest import send_staff_digest
 from escalation.models import Clock, ClockKind, Reminder, ReminderMute, Route, StepKind
-from escalation.sweep import claim_due_reminders, requeue_stale_reminders
+from escalation.sweep import requeue_stale_reminders
 from notifications.models import OutboundEmail
 from tests.escalation.beijing import at
 from tests.escalation.sending import send_reminders
@@ -119,7 +121,7 @@ def test_still_overdue_repeats_every_three_working_days_and_stops_on_escalation(
         f"[Tousu] Complaint {forwarded.reference}: Pinduoduo's deadline is tomorrow",
     ]
     with time_machine.travel(at("2025-10-16 10:00"), tick=False):
-        ladder.record_step(
+        record_step(
             forwarded, Route.REGULATOR, StepKind.FILED, on=dt.date(2025, 10, 16), actor=consumer, role=Actor.CONSUMER
         )
     mail.outbox.clear()
@@ -315,25 +317,23 @@ def test_a_large_sweep_fans_out_through_dispatch_tasks_and_still_sends_each_once
 
 def test_the_orm_claim_path_claims_each_due_clock_once(forwarded):
     # The path SQLite takes (PostgreSQL claims in one statement); run here on any database.
-    from escalation import sweep as sweep_module
 
     with time_machine.travel(at("2025-10-10 09:05"), tick=False):
-        claimed = sweep_module._claim_with_orm(timezone.now(), 100)
+        claimed = _claim_with_orm(timezone.now(), 100)
         assert list(Reminder.objects.filter(pk__in=claimed).values_list("clock__kind", "kind", "seq")) == [
             ("first_response", "due_tomorrow", 1)
         ]
-        assert sweep_module._claim_with_orm(timezone.now(), 100) == []
+        assert _claim_with_orm(timezone.now(), 100) == []
     assert Reminder.objects.count() == 1
 
 
 def test_the_orm_claim_skips_a_clock_claimed_since_it_was_read(forwarded):
-    from escalation import sweep as sweep_module
 
     with time_machine.travel(at("2025-10-10 09:05"), tick=False):
         now = timezone.now()
         due = list(
             Clock.objects.filter(next_reminder_at__lte=now).values_list("pk", "next_reminder_kind", "reminder_seq")
         )
-        assert len(sweep_module._claim_clocks(due, now)) == 1  # another sweep got there first
-        assert sweep_module._claim_clocks(due, now) == []  # the same, now stale, reading
+        assert len(_claim_clocks(due, now)) == 1  # another sweep got there first
+        assert _claim_clocks(due, now) == []  # the same, now stale, reading
     assert Reminder.objects.count() == 1

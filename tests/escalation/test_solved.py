@@ -8,12 +8,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from actions.messages import answer_solved
+from actions.reminders import sweep
+from actions.routes import record_step
+from actions.status import transition
 from complaints.models import TimelineEvent
-from complaints.services import transition
 from complaints.states import Actor, Status
-from escalation import ladder, solved
+from escalation import ladder
 from escalation.models import Route, SolvedQuestion, StepKind
-from escalation.sweep import sweep
 from notifications.models import OutboundEmail
 from tests.escalation.beijing import at
 
@@ -69,7 +71,7 @@ def test_not_solved_reopens_a_complaint_that_never_left_the_platform_with_its_ro
     resolve(answered, staff)
     with time_machine.travel(at("2026-02-12 10:00"), tick=False):
         assert ladder.refusal(answered, Route.REGULATOR, StepKind.FILED) != ""
-        solved.answer(answered, solved=False, actor=consumer)
+        answer_solved(answered, solved=False, actor=consumer)
         answered.refresh_from_db()
         assert answered.status == Status.PLATFORM_RESPONDED
         assert ladder.refusal(answered, Route.REGULATOR, StepKind.FILED) == ""
@@ -78,7 +80,7 @@ def test_not_solved_reopens_a_complaint_that_never_left_the_platform_with_its_ro
 
 def test_not_solved_reopens_the_ladder_where_it_stood(answered, staff, consumer):
     with time_machine.travel(at("2026-02-13 18:00"), tick=False):
-        ladder.record_step(
+        record_step(
             answered,
             Route.REGULATOR,
             StepKind.FILED,
@@ -88,7 +90,7 @@ def test_not_solved_reopens_the_ladder_where_it_stood(answered, staff, consumer)
         )
     resolve(answered, staff, "2026-02-26 10:00")
     with time_machine.travel(at("2026-03-03 10:00"), tick=False):
-        solved.answer(answered, solved=False, actor=consumer)
+        answer_solved(answered, solved=False, actor=consumer)
         answered.refresh_from_db()
         assert answered.status == Status.ESCALATED
         # 12315 was filed and had not decided: its decision is the next step again.
@@ -99,7 +101,7 @@ def test_not_solved_reopens_the_ladder_where_it_stood(answered, staff, consumer)
 def test_a_route_outcome_asks_too(answered, consumer):
     with time_machine.travel(at("2026-02-13 18:00"), tick=False):
         for step, on in ((StepKind.FILED, "2026-02-13"), (StepKind.AGREEMENT, "2026-02-13")):
-            ladder.record_step(
+            record_step(
                 answered, Route.ASSOCIATION, step, on=dt.date.fromisoformat(on), actor=consumer, role=Actor.CONSUMER
             )
     assert SolvedQuestion.objects.get(complaint=answered).answered_at is None
@@ -119,7 +121,7 @@ def test_an_unanswered_question_is_asked_again_once_four_weeks_later_by_the_swee
 def test_an_answered_question_is_not_asked_again(answered, staff, consumer):
     resolve(answered, staff)
     with time_machine.travel(at("2026-02-12 10:00"), tick=False):
-        solved.answer(answered, solved=True, actor=consumer)
+        answer_solved(answered, solved=True, actor=consumer)
     with time_machine.travel(at("2026-04-01 10:00"), tick=False):
         assert sweep()["asked_again"] == 0
     assert asked_emails(answered) == 1
@@ -144,7 +146,7 @@ def test_the_answers_feed_the_per_platform_confirmed_solved_share(policies, make
             transition(complaint, Status.IN_REVIEW, actor=staff, role=Actor.STAFF)
             transition(complaint, Status.FORWARDED, actor=staff, role=Actor.STAFF)
             transition(complaint, Status.RESOLVED, actor=staff, role=Actor.STAFF)
-            solved.answer(complaint, solved=answer, actor=consumer)
+            answer_solved(complaint, solved=answer, actor=consumer)
         complaints.append(complaint)
     unanswered = make_complaint(images=0)
     with time_machine.travel(at("2026-02-09 10:00"), tick=False):

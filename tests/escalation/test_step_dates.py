@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from actions.routes import record_step
+from actions.status import PlatformReached, transition
 from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
-from complaints.services import transition
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation import ladder
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.
 
 def record(complaint, route, step, on, consumer, when="2025-10-20 10:00", **extra):
     with time_machine.travel(at(when), tick=False):
-        return ladder.record_step(complaint, route, step, on=day(on), actor=consumer, role=Actor.CONSUMER, **extra)
+        return record_step(complaint, route, step, on=day(on), actor=consumer, role=Actor.CONSUMER, **extra)
 
 
 def refused(complaint, route, step, on, consumer) -> str:
@@ -78,7 +79,7 @@ def test_the_platform_date_is_the_consumers_own_complaint_when_that_came_first(p
             Status.FORWARDED,
             actor=consumer,
             role=Actor.CONSUMER,
-            details={"channel": "app", "at": at("2025-09-22 18:00").isoformat(), "ticket": "PDD-1"},
+            reached=PlatformReached("app", at=at("2025-09-22 18:00"), ticket="PDD-1"),
         )
     assert ladder.platform_reached_on(complaint) == day("2025-09-22")
     assert refused(complaint, Route.REGULATOR, StepKind.FILED, "2025-09-21", consumer) == (

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from actions.erasure import erase_account
+from actions.forwarding import forward
 from channels.levels import Level
 from channels.models import Body
 from complaints.models import Complaint, Evidence, TimelineEvent
@@ -375,7 +377,7 @@ def test_forwarding_to_an_unconfirmed_address_is_refused_with_the_reason_and_sen
 
 @pytest.mark.parametrize("level", [Level.UNCONFIRMED, Level.DISPUTED, Level.WRONG])
 def test_the_forwarding_service_itself_refuses_an_unconfirmed_address(in_review, reviewer, pinduoduo, level):
-    from staff.services import ForwardRefused, forward
+    from staff.services import ForwardRefused
 
     channel = platform_email_channel(pinduoduo, level, "claimed@pdd.example", f"claimed-{level}")
     in_review.refresh_from_db()
@@ -387,7 +389,6 @@ def test_the_forwarding_service_itself_refuses_an_unconfirmed_address(in_review,
 
 @pytest.mark.parametrize("level", [Level.OFFICIAL, Level.CORROBORATED])
 def test_the_forwarding_service_emails_an_official_or_corroborated_address(in_review, reviewer, pinduoduo, level):
-    from staff.services import forward
 
     channel = platform_email_channel(pinduoduo, level, "complaints@pdd.example", f"sure-{level}")
     in_review.refresh_from_db()
@@ -397,7 +398,7 @@ def test_the_forwarding_service_emails_an_official_or_corroborated_address(in_re
 
 
 def test_the_forwarding_service_refuses_another_platforms_channel(in_review, reviewer, taobao):
-    from staff.services import ForwardRefused, forward
+    from staff.services import ForwardRefused
 
     channel = platform_email_channel(taobao, Level.OFFICIAL, "complaints@taobao.example", "tb-email")
     Body.objects.filter(pk=channel.body_id).update(platform=taobao)
@@ -409,8 +410,7 @@ def test_the_forwarding_service_refuses_another_platforms_channel(in_review, rev
 
 
 def test_a_complaint_whose_consumer_was_erased_is_not_forwarded(in_review, reviewer, email_channel):
-    from privacy.erasure import erase_account
-    from staff.services import ForwardRefused, forward, forwarding_refusal
+    from staff.services import ForwardRefused, forwarding_refusal
 
     erase_account(in_review.owner)
     in_review.refresh_from_db()
@@ -423,7 +423,7 @@ def test_a_complaint_whose_consumer_was_erased_is_not_forwarded(in_review, revie
 
 def test_a_complaint_without_the_platform_consent_is_not_forwarded(in_review, reviewer, email_channel):
     from complaints.models import Consent
-    from staff.services import ForwardRefused, forward
+    from staff.services import ForwardRefused
 
     Consent.objects.filter(complaint=in_review).delete()
     refused = pytest.raises(ForwardRefused, match="has not agreed to share this complaint with the platform")

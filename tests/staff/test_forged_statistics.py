@@ -13,8 +13,8 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
 
+from actions.status import PlatformReached, transition
 from complaints.models import Complaint
-from complaints.services import transition
 from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind
 from escalation.policies import load_policies
@@ -152,7 +152,7 @@ def test_a_staff_forwarded_clock_starts_confirmed_and_a_declared_one_does_not(
         Status.FORWARDED,
         actor=consumer,
         role=Actor.CONSUMER,
-        details={"channel": "app", "at": FORWARDED_AT.isoformat()},
+        reached=PlatformReached("app", at=FORWARDED_AT),
     )
     staff_clock = Clock.objects.get(complaint=by_staff, kind=ClockKind.FIRST_RESPONSE)
     consumer_clock = Clock.objects.get(complaint=by_consumer, kind=ClockKind.FIRST_RESPONSE)
@@ -169,7 +169,7 @@ def test_the_migration_confirms_the_clocks_staff_started_and_not_the_consumers_o
     load_policies()
     by_staff, by_consumer = (make_complaint(consumer, images=0, platform=taobao) for _ in range(2))
     transition(by_staff, Status.FORWARDED, actor=reviewer, role=Actor.STAFF)
-    transition(by_consumer, Status.FORWARDED, actor=consumer, role=Actor.CONSUMER, details={"channel": "app"})
+    transition(by_consumer, Status.FORWARDED, actor=consumer, role=Actor.CONSUMER, reached=PlatformReached("app"))
     Clock.objects.update(start_confirmed_at=None, start_confirmed_by=None)  # as before the migration
     migration.confirm_staff_started_clocks(apps, None)
     confirmed = set(

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from complaints.services import transition
+from actions.status import PlatformReached, transition
 from complaints.states import Actor, Status
 from escalation.models import Clock
 from escalation.policies import load_policies
@@ -62,7 +62,7 @@ def test_metrics_count_filings_emails_overdue_clocks_pending_evidence_and_the_sw
         Status.FORWARDED,
         actor=consumer,
         role=Actor.CONSUMER,
-        details={"channel": "app", "at": (timezone.now() - dt.timedelta(days=15)).isoformat(), "ticket": ""},
+        reached=PlatformReached("app", at=timezone.now() - dt.timedelta(days=15)),
     )
     overdue = Clock.objects.filter(state="running", due_at__lt=timezone.now()).count()
     assert overdue == 2  # first response and resolution

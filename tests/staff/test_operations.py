@@ -30,7 +30,7 @@ def test_a_periodic_task_that_succeeds_in_a_worker_records_when_it_finished():
 
 
 def test_a_failed_run_is_not_recorded(monkeypatch):
-    from escalation import sweep
+    from actions import reminders as sweep
 
     def broken():
         raise RuntimeError("database gone")

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from accounts.models import remember_language
+from actions.routes import record_step
+from actions.status import transition
 from complaints.consents import record_consent
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 from core.parties import Party
-from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, SolvedQuestion
 from notifications.models import OutboundEmail
 
@@ -27,7 +28,6 @@ def act(client, complaint, name, **data):
 @pytest.fixture
 def answered(make_complaint, consumer, reviewer, client):
     """A complaint the platform answered (unsatisfactorily): the ladder is open."""
-    from complaints.services import transition
 
     call_command("load_deadline_policies", verbosity=0)
     complaint = make_complaint(consumer)
@@ -123,7 +123,7 @@ def test_no_step_email_goes_to_an_address_nobody_verified(client, answered, cons
 
 def test_a_step_the_consumer_records_themself_sends_no_step_email(answered, consumer):
     record_consent(user=consumer, complaint=answered, recipient=Party.REGULATOR)
-    ladder.record_step(answered, "12315", "filed", on=now().date(), actor=consumer, role=Actor.CONSUMER)
+    record_step(answered, "12315", "filed", on=now().date(), actor=consumer, role=Actor.CONSUMER)
     assert step_emails(answered) == []
 
 

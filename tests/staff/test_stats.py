@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from actions.messages import answer_solved
+from actions.solved import ask
 from complaints.models import Complaint
 from core.parties import Party
-from escalation import solved
 from escalation.models import Clock, ClockKind, DeadlinePolicy
 from staff import charts, stats
 
@@ -108,8 +109,8 @@ def answers(data, consumer):
     (1 of Pinduoduo's 3 complaints is asked only); Taobao's consumer is never asked."""
     pdd = Complaint.objects.filter(platform=data["pdd"]).order_by("pk")
     for complaint, was_solved in zip(pdd, (True, True, False), strict=True):
-        solved.ask(complaint)
-        solved.answer(complaint, solved=was_solved, actor=consumer)
+        ask(complaint)
+        answer_solved(complaint, solved=was_solved, actor=consumer)
     return data
 
 

@@ -1,13 +1,9 @@
-"""The complaint's timeline: the one writer of TimelineEvent.
-
-complaints.services (every change to a complaint) and the evidence pipeline write
-through record_event; so does staff for its staff-only lines. Nothing else creates a
-TimelineEvent.
-"""
+"""The complaint's timeline: the one writer of TimelineEvent. Every action that puts
+a line on it (a move, a message, evidence, a staff note) goes through record_event."""
 
 from django.utils import timezone
 
-from .models import TimelineEvent
+from complaints.models import TimelineEvent
 
 
 def record_event(

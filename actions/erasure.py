@@ -1,6 +1,6 @@
 """Erasure (PIPL art. 47): the one place that removes a consumer's personal data.
 
-Two entry points, both idempotent and each in one transaction:
+Two actions, both idempotent and each in one durable transaction:
 
 - erase_complaints: what the retention sweep runs on long-closed complaints, and the
   part of an account deletion that concerns complaints. The rows stay, anonymous, for
@@ -17,17 +17,16 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from complaints.states import TERMINAL, Actor
-from escalation import clocks
 from escalation.models import EscalationFiling, PlatformFiling
 from notifications.models import EmailAttachment, OutboundEmail
+from privacy.addresses import unlinked_emails_to
 
-from .addresses import unlinked_emails_to
+from . import action, clocks
 
 # What an erased complaint keeps blank. Everything else on the row (platform, category,
 # status, dates, amount, reference) is kept: it says nothing about the person.
@@ -56,6 +55,7 @@ ERASED_EMAIL_FIELDS = {
 NOT_SENT_ERASED = "erased before sending"
 
 
+@action
 def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
     """Erase the personal data of the given complaints; return how many were erased now.
 
@@ -68,31 +68,31 @@ def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
        after commit) and the consents, which have nothing left to cover.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = list(
-            Complaint.objects.select_for_update()
-            .filter(pk__in=list(complaint_ids), personal_data_erased_at__isnull=True)
-            .only("pk", "status")
-        )
-        ids = [complaint.pk for complaint in locked]
-        if not ids:
-            return 0
-        for complaint in locked:
-            if complaint.status not in TERMINAL:
-                clocks.stop_clocks(complaint, now)
-        Complaint.objects.filter(pk__in=ids).update(
-            owner=None, personal_data_erased_at=now, updated_at=now, **ERASED_COMPLAINT_FIELDS
-        )
-        TimelineEvent.objects.filter(complaint__in=ids).update(text="")
-        TimelineEvent.objects.filter(complaint__in=ids, actor_role=Actor.CONSUMER).update(actor=None)
-        PlatformFiling.objects.filter(complaint__in=ids).update(ticket="")
-        EscalationFiling.objects.filter(complaint__in=ids).update(reference="", reason="")
-        _erase_emails(Q(complaint__in=ids))
-        Evidence.objects.filter(complaint__in=ids).delete()
-        Consent.objects.filter(complaint__in=ids).delete()
+    locked = list(
+        Complaint.objects.select_for_update()
+        .filter(pk__in=list(complaint_ids), personal_data_erased_at__isnull=True)
+        .only("pk", "status")
+    )
+    ids = [complaint.pk for complaint in locked]
+    if not ids:
+        return 0
+    for complaint in locked:
+        if complaint.status not in TERMINAL:
+            clocks.stop_clocks(complaint, now)
+    Complaint.objects.filter(pk__in=ids).update(
+        owner=None, personal_data_erased_at=now, updated_at=now, **ERASED_COMPLAINT_FIELDS
+    )
+    TimelineEvent.objects.filter(complaint__in=ids).update(text="")
+    TimelineEvent.objects.filter(complaint__in=ids, actor_role=Actor.CONSUMER).update(actor=None)
+    PlatformFiling.objects.filter(complaint__in=ids).update(ticket="")
+    EscalationFiling.objects.filter(complaint__in=ids).update(reference="", reason="")
+    _erase_emails(Q(complaint__in=ids))
+    Evidence.objects.filter(complaint__in=ids).delete()
+    Consent.objects.filter(complaint__in=ids).delete()
     return len(ids)
 
 
+@action
 def erase_account(user, *, now: dt.datetime | None = None) -> bool:
     """Delete a consumer's account and erase everything we hold about them; False if
     the account is already gone.
@@ -106,16 +106,15 @@ def erase_account(user, *, now: dt.datetime | None = None) -> bool:
     """
     now = now or timezone.now()
     User = get_user_model()
-    with transaction.atomic():
-        account = User.objects.select_for_update().filter(pk=user.pk).first()
-        if account is None:
-            return False
-        erase_complaints(Complaint.objects.filter(owner=account).values_list("pk", flat=True), now=now)
-        _erase_emails(unlinked_emails_to(account))
-        Evidence.objects.filter(owner=account).delete()
-        end_sessions(account)
-        EmailAddress.objects.filter(user=account).delete()
-        account.delete()
+    account = User.objects.select_for_update().filter(pk=user.pk).first()
+    if account is None:
+        return False
+    erase_complaints(Complaint.objects.filter(owner=account).values_list("pk", flat=True), now=now)
+    _erase_emails(unlinked_emails_to(account))
+    Evidence.objects.filter(owner=account).delete()
+    end_sessions(account)
+    EmailAddress.objects.filter(user=account).delete()
+    account.delete()
     return True
 
 
