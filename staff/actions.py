@@ -5,6 +5,7 @@ when targets_from(status, staff) allows its move, and the service refuses it any
 if the status changed in between.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -21,52 +22,118 @@ from escalation.models import Route, StepKind
 from . import forms, services
 
 
+def _open(complaint, user) -> bool:
+    return complaint.status not in TERMINAL
+
+
+def _move(action: "StaffAction", complaint, user, data: dict) -> None:
+    transition(complaint, action.target, actor=user, role=Actor.STAFF, text=data.get("text", ""))
+
+
+def _message(action: "StaffAction", complaint, user, data: dict) -> None:
+    post_message(complaint, actor=user, role=Actor.STAFF, text=data["text"], staff_only=action.name == "note")
+
+
+def _route_step(action: "StaffAction", complaint, user, data: dict) -> None:
+    route, step = data["step"].split(":")
+    record_step(
+        complaint,
+        route,
+        step,
+        on=data["on"],
+        actor=user,
+        role=Actor.STAFF,
+        reference=data.get("reference", ""),
+        reason=data.get("reason", ""),
+    )
+
+
 @dataclass(frozen=True)
 class StaffAction:
+    """One button: `offered(complaint, user)` says whether the page shows it, `run`
+    calls the actions layer with the form's cleaned data. A button that moves the
+    status (`target`) is offered when complaints.states allows that move."""
+
     name: str
     label: str
     form: type
     target: str = ""  # the status it moves to; "" for actions that are not moves
     style: str = "default"
+    offered: Callable | None = None
+    run: Callable = _move
+    # What the form needs to know of the complaint (the open steps, the channels).
+    form_kwargs: Callable | None = None
+
+    def is_offered(self, complaint, user) -> bool:
+        if self.target:
+            return self.target in targets_from(complaint.status, Actor.STAFF)
+        return self.offered(complaint, user) if self.offered else True
 
 
 ACTIONS = [
-    StaffAction("take", _("Take"), forms.EmptyForm),
-    StaffAction("assign", _("Assign"), forms.AssignForm),
+    StaffAction(
+        "take",
+        _("Take"),
+        forms.EmptyForm,
+        offered=lambda complaint, user: _open(complaint, user) and complaint.assignee_id != user.pk,
+        run=lambda action, complaint, user, data: take(complaint, actor=user),
+    ),
+    StaffAction(
+        "assign",
+        _("Assign"),
+        forms.AssignForm,
+        offered=_open,
+        run=lambda action, complaint, user, data: assign(complaint, assignee=data["assignee"], actor=user),
+    ),
     StaffAction("ask_info", _("Ask the consumer for more information"), forms.ReasonForm, Status.NEEDS_INFO),
-    StaffAction("forward", _("Forward to the platform"), forms.ForwardForm, Status.FORWARDED),
-    StaffAction("confirm_filing", _("Confirm the consumer's own complaint to the platform"), forms.ConfirmFilingForm),
-    StaffAction("respond", _("Record the platform's response"), forms.ResponseForm, Status.PLATFORM_RESPONDED),
-    StaffAction("route_step", _("Record a step on the escalation ladder"), forms.RouteStepForm),
+    StaffAction(
+        "forward",
+        _("Forward to the platform"),
+        forms.ForwardForm,
+        Status.FORWARDED,
+        form_kwargs=lambda complaint: {
+            "channels": forwarding_channels(complaint.platform),
+            "refusal": lambda channel: services.forwarding_refusal(complaint, channel),
+        },
+        run=lambda action, complaint, user, data: forward(
+            complaint, channel=data["channel"], actor=user, text=data.get("text", "")
+        ),
+    ),
+    StaffAction(
+        "confirm_filing",
+        _("Confirm the consumer's own complaint to the platform"),
+        forms.ConfirmFilingForm,
+        offered=lambda complaint, user: services.has_unconfirmed_platform_filing(complaint),
+        run=lambda action, complaint, user, data: confirm_platform_filing(complaint, actor=user),
+    ),
+    StaffAction(
+        "respond",
+        _("Record the platform's response"),
+        forms.ResponseForm,
+        Status.PLATFORM_RESPONDED,
+        run=lambda action, complaint, user, data: record_platform_response(
+            complaint, actor=user, text=data.get("text", ""), files=data.get("files") or []
+        ),
+    ),
+    StaffAction(
+        "route_step",
+        _("Record a step on the escalation ladder"),
+        forms.RouteStepForm,
+        offered=lambda complaint, user: bool(route_step_choices(complaint)),
+        form_kwargs=lambda complaint: {"choices": route_step_choices(complaint)},
+        run=_route_step,
+    ),
     StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED),
     StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger"),
     StaffAction("close", _("Close"), forms.TextForm, Status.CLOSED),
-    StaffAction("message", _("Message the consumer"), forms.MessageForm),
-    StaffAction("note", _("Internal note"), forms.MessageForm),
+    StaffAction("message", _("Message the consumer"), forms.MessageForm, offered=_open, run=_message),
+    StaffAction("note", _("Internal note"), forms.MessageForm, run=_message),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 
 
 def available(complaint, user) -> list[StaffAction]:
-    allowed = set(targets_from(complaint.status, Actor.STAFF))
-    open_ = complaint.status not in TERMINAL
-    result = []
-    for action in ACTIONS:
-        if action.target:
-            ok = action.target in allowed
-        elif action.name == "take":
-            ok = open_ and complaint.assignee_id != user.pk
-        elif action.name in ("assign", "message"):
-            ok = open_
-        elif action.name == "confirm_filing":
-            ok = services.has_unconfirmed_platform_filing(complaint)
-        elif action.name == "route_step":
-            ok = bool(route_step_choices(complaint))
-        else:
-            ok = True
-        if ok:
-            result.append(action)
-    return result
+    return [action for action in ACTIONS if action.is_offered(complaint, user)]
 
 
 def forwarding_channels(platform):
@@ -91,45 +158,10 @@ def route_step_choices(complaint) -> list[tuple[str, str]]:
 
 
 def make_form(action: StaffAction, complaint, data=None, files=None):
-    if action.form is forms.RouteStepForm:
-        return forms.RouteStepForm(data, files, choices=route_step_choices(complaint), prefix=action.name)
-    if action.form is forms.ForwardForm:
-        return forms.ForwardForm(
-            data,
-            files,
-            channels=forwarding_channels(complaint.platform),
-            refusal=lambda channel: services.forwarding_refusal(complaint, channel),
-            prefix=action.name,
-        )
-    return action.form(data, files, prefix=action.name)
+    extra = action.form_kwargs(complaint) if action.form_kwargs else {}
+    return action.form(data, files, prefix=action.name, **extra)
 
 
 def perform(action: StaffAction, complaint, user, data: dict):
     """Run one action with a valid form's cleaned data."""
-    text = data.get("text", "")
-    if action.name == "take":
-        take(complaint, actor=user)
-    elif action.name == "assign":
-        assign(complaint, assignee=data["assignee"], actor=user)
-    elif action.name == "confirm_filing":
-        confirm_platform_filing(complaint, actor=user)
-    elif action.name == "forward":
-        forward(complaint, channel=data["channel"], actor=user, text=text)
-    elif action.name == "respond":
-        record_platform_response(complaint, actor=user, text=text, files=data.get("files") or [])
-    elif action.name == "route_step":
-        route, step = data["step"].split(":")
-        record_step(
-            complaint,
-            route,
-            step,
-            on=data["on"],
-            actor=user,
-            role=Actor.STAFF,
-            reference=data.get("reference", ""),
-            reason=data.get("reason", ""),
-        )
-    elif action.name in ("message", "note"):
-        post_message(complaint, actor=user, role=Actor.STAFF, text=text, staff_only=action.name == "note")
-    else:
-        transition(complaint, action.target, actor=user, role=Actor.STAFF, text=text)
+    action.run(action, complaint, user, data)
