@@ -16,7 +16,7 @@ from accounts.models import language_of
 from complaints import recipients
 from complaints.models import Complaint
 from notifications.models import OutboundEmail
-from notifications.transports import TRANSPORTS
+from notifications.services import queue_message
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +61,18 @@ def tell_consumer(
             context = build_context()
     rows = []
     for name, to in addresses.items():
-        rows.append(
-            TRANSPORTS[name].queue(
-                message=message,
-                to=to,
-                language=language,
-                context={"complaint": complaint, **(context or {})},
-                about=complaint,
-                # Email keeps the keys it always had; another transport gets its own.
-                dedupe_key=dedupe_key if name == "email" else f"{dedupe_key}:{name}",
-                headers=headers,
-            )
+        # Email keeps the keys it always had; another transport gets its own.
+        key = dedupe_key if name == "email" else f"{dedupe_key}:{name}"
+        row = queue_message(
+            transport=name,
+            template=message,
+            to=to,
+            language=language,
+            context={"complaint": complaint, **(context or {})},
+            about=complaint,
+            dedupe_key=key,
+            headers=headers,
         )
+        # None: a rerun; the first run's row is the one to report.
+        rows.append(row or OutboundEmail.objects.get(dedupe_key=key))
     return rows

@@ -1,26 +1,21 @@
-"""Email: render from template files in the recipient's language, store, deliver.
-
-Templates live in templates/emails/<name>/{subject.txt,body.txt,body.html}. A missing
-template is an error at queue time, never a silently unsent email.
-"""
+"""The outbox: store a message for any transport (notifications.transports), deliver
+it exactly once, retry it with backoff. A transport renders and sends; this module
+claims, records and retries, the same for all of them."""
 
 import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.files.storage import storages
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from config.publishing import publish_by_name
 
 from .models import EmailAttachment, OutboundEmail
 from .signals import email_finished
+from .transports import TRANSPORTS
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +39,14 @@ class Attachment:
             raise ValueError("an attachment has either content, or a storage and a path")
 
 
-def queue_email(
+def queue_message(
     *,
+    transport: str,
     template: str,
     to: str,
     language: str,
     context: dict,
     about=None,
-    transport: str = "email",
     dedupe_key: str | None = None,
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
@@ -60,16 +55,16 @@ def queue_email(
     """Render `template` in `language`, store it with its `attachments` and the extra
     message `headers`, and send it after the transaction commits. Returns None when an
     email with the same dedupe_key already exists."""
-    subject, text, html = render_email(template, language, context)
+    rendered = TRANSPORTS[transport].render(template, language, context)
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
                 template=template,
                 to=to,
                 language=language,
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
                 reply_to=reply_to,
                 headers=dict(headers or {}),
                 about=about,
@@ -96,14 +91,11 @@ def queue_email(
     return email
 
 
-def render_email(template: str, language: str, context: dict) -> tuple[str, str, str]:
-    context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}/subject.txt", context)
-        text = render_to_string(f"emails/{template}/body.txt", context)
-        html = render_to_string(f"emails/{template}/body.html", context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return subject, text.strip() + "\n", html
+def queue_email(**kwargs) -> OutboundEmail | None:
+    """queue_message for the email transport: messages to staff, platforms and an
+    address asked to confirm itself (everything to a consumer goes through
+    actions.notify.tell_consumer)."""
+    return queue_message(transport="email", **kwargs)
 
 
 def enqueue_delivery(email_id: int) -> None:
@@ -113,10 +105,11 @@ def enqueue_delivery(email_id: int) -> None:
 
 
 def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
-    """Send one stored email, at most one sender at a time.
+    """Send one stored message, at most one sender at a time.
 
     1. Claim the row with a conditional update (pending, not held by a live claim).
-    2. Send it over the configured backend, with its attachments.
+    2. Send it through its transport (an email over the configured backend, with
+       its attachments).
     3. Record sent, or the error and the next attempt (exponential backoff);
        after MAX_ATTEMPTS it is failed and stays visible to staff. Either end is
        announced by signals.email_finished.
@@ -130,19 +123,8 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     if claimed != 1:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        email.subject,
-        email.body_text,
-        settings.DEFAULT_FROM_EMAIL,
-        [email.to],
-        reply_to=[email.reply_to] if email.reply_to else None,
-        headers=email.headers or None,
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
     try:
-        _attach(message, email)
-        message.send()
+        attachments = TRANSPORTS[email.transport].send(email)
     except Exception as exc:  # SMTP, socket, storage and backend errors alike
         failed = email.attempts >= MAX_ATTEMPTS
         OutboundEmail.objects.filter(pk=email_id).update(
@@ -158,18 +140,8 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     OutboundEmail.objects.filter(pk=email_id).update(
         status=OutboundEmail.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
     )
-    email_finished.send(sender=OutboundEmail, email=email, status="sent", attachments=len(message.attachments))
+    email_finished.send(sender=OutboundEmail, email=email, status="sent", attachments=attachments)
     return "sent"
-
-
-def _attach(message: EmailMultiAlternatives, email: OutboundEmail) -> None:
-    for item in email.attachments.order_by("position"):
-        if item.path:
-            with storages[item.storage].open(item.path, "rb") as handle:
-                content = handle.read()
-        else:
-            content = bytes(item.content)
-        message.attach(item.name, content, item.content_type)
 
 
 def due_email_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

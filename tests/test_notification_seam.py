@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from actions import notify
 from notifications import transports
 from notifications.models import OutboundEmail
+from notifications.services import deliver
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,32 +37,53 @@ def test_a_consumer_with_no_confirmed_address_is_told_nothing(make_complaint, co
     assert not OutboundEmail.objects.filter(dedupe_key="seam:2").exists()
 
 
-def test_a_new_transport_is_one_class_and_one_registration(make_complaint, consumer, monkeypatch):
-    queued = []
+def test_a_new_transport_is_one_class_and_one_registration_and_the_outbox_delivers_it(
+    make_complaint, consumer, monkeypatch
+):
+    sent = []
 
     class Pigeon(transports.Transport):
         name = "pigeon"
 
-        def queue(self, *, message, to, language, context, about, dedupe_key, headers=None):
-            queued.append((message, to, language, about, dedupe_key))
-            return "pigeon-row"
+        def render(self, template, language, context):
+            return transports.Rendered("", f"{template}: {context['text']}")
+
+        def send(self, message):
+            sent.append((message.to, message.body_text))
+            return 0
 
     complaint = make_complaint(consumer)
     monkeypatch.setitem(transports.TRANSPORTS, "pigeon", Pigeon())
     monkeypatch.setattr(notify, "consumer_addresses", lambda complaint: {"pigeon": "roof 3"})
-    assert notify.tell_consumer(complaint, "new_message", {"text": "x"}, dedupe_key="seam:3") == ["pigeon-row"]
-    assert queued == [("new_message", "roof 3", "zh-hans", complaint, "seam:3:pigeon")]
+    [row] = notify.tell_consumer(complaint, "new_message", {"text": "coo"}, dedupe_key="seam:3")
+    assert (row.transport, row.to, row.dedupe_key, row.about, row.status) == (
+        "pigeon",
+        "roof 3",
+        "seam:3:pigeon",
+        complaint,
+        "pending",
+    )
+    # The outbox delivers it like an email: claimed once, marked sent, never twice.
+    assert deliver(row.pk) == "sent"
+    assert deliver(row.pk) == "skipped"
+    assert sent == [("roof 3", "new_message: coo")]
+    row.refresh_from_db()
+    assert row.status == "sent"
 
 
 # Who may put a message in the outbox without the seam, and why: each writes to someone
 # other than the consumer of a complaint, or to an address not confirmed yet on purpose.
 DIRECT_OUTBOX_CALLERS = {
-    "notifications/transports.py": "the email transport itself",
+    "actions/notify.py": "the seam itself (tell_consumer)",
+    "notifications/services.py": "queue_email, the email transport's entry to the outbox",
     "actions/forwarding.py": "the complaint as the platform reads it, to the platform's address",
     "complaints/recipients.py": "the one link that asks an unconfirmed contact address to confirm",
     "channels/services.py": "staff's weekly list of stale directory entries",
     "escalation/digest.py": "staff's daily digest",
 }
+
+
+OUTBOX_ENTRIES = {"queue_email", "queue_message"}
 
 
 def test_only_the_seam_and_messages_to_others_than_the_consumer_call_the_outbox():
@@ -72,7 +94,10 @@ def test_only_the_seam_and_messages_to_others_than_the_consumer_call_the_outbox(
             continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "queue_email":
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) in OUTBOX_ENTRIES
+            ):
                 callers.add(relative)
     assert callers == set(DIRECT_OUTBOX_CALLERS)
 
@@ -94,7 +119,10 @@ def test_the_outbox_migration_keeps_what_each_email_was_about_both_ways(make_com
     executor = MigrationExecutor(connection)
     executor.migrate(AFTER)
     after = executor.loader.project_state(AFTER).apps
-    Email, ContentType = after.get_model("notifications", "OutboundEmail"), after.get_model("contenttypes", "ContentType")
+    Email, ContentType = (
+        after.get_model("notifications", "OutboundEmail"),
+        after.get_model("contenttypes", "ContentType"),
+    )
     complaint_type = ContentType.objects.get(app_label="complaints", model="complaint")
     assert Email.objects.filter(pk=about.pk, about_type=complaint_type, about_id=complaint.pk).exists()
     assert Email.objects.filter(pk=loose.pk, about_type=None, about_id=None, transport="email").exists()
