@@ -17,7 +17,7 @@ class Profile(models.Model):
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
         # Staff who may delete a consumer's account and erase their personal data
-        # (privacy.erasure; granted to supervisors by staff.roles).
+        # (actions.erasure; granted to supervisors by staff.roles).
         permissions = [("erase_personal_data", _("Can erase a consumer's personal data"))]
 
     def __str__(self):

@@ -26,7 +26,7 @@ million rows. What it builds:
   with the due time escalation.clocks.compute_due gives, running, met, paused (with the
   working days left) or stopped as its status says, and for running clocks the reminder
   the sweep would have scheduled by now; Complaint.next_deadline_at is the earliest
-  running clock's due time, as escalation.clocks.refresh_next_deadline keeps it;
+  running clock's due time, as actions.clocks.refresh_next_deadline keeps it;
 - for each escalated complaint, how far it got on which route (`routes`, weights of
   "route:last step", datagen_routes.ROUTE_STAGE_WEIGHTS by default): its steps on the
   ladder (EscalationFiling, the filing on the day it was escalated) and the route

@@ -40,7 +40,7 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
             body=Party.PLATFORM, platform__isnull=False, kind__in=PLATFORM_KINDS, active=True
         ).exclude(due_after=None)
     )
-    # The policy escalation.clocks.start_route_clock starts each route clock from.
+    # The policy actions.clocks.start_route_clock starts each route clock from.
     for kind in REGULATOR_KINDS:
         policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Party.PLATFORM).first()
         if policy is not None and policy.runs:
@@ -112,7 +112,7 @@ def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights:
 
 
 # The clocks of the plan's complaints: the platform's for those that reached it, each
-# in the state its complaint's status leaves it (escalation.receivers), and the route
+# in the state its complaint's status leaves it (actions.status), and the route
 # clocks the steps of an escalated complaint started or met (datagen_routes, after
 # escalation.ladder.EFFECTS); running ones with the reminder the sweep would have
 # scheduled by now.

@@ -216,7 +216,7 @@ FROM (
     FROM datagen_plan
 ) p
 JOIN datagen_consumer c ON c.k = p.owner_k
--- escalation.clocks.refresh_next_deadline: the earliest running clock.
+-- actions.clocks.refresh_next_deadline: the earliest running clock.
 LEFT JOIN (
     SELECT DISTINCT ON (complaint_id) complaint_id, due_at, provisional
     FROM datagen_clock WHERE state = 'running' ORDER BY complaint_id, due_at

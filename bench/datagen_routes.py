@@ -97,7 +97,7 @@ ORDER BY r.complaint_id, ss.number
 """
 
 # Asked when the complaint was resolved; asked again four weeks later if unanswered
-# (ask_again_at cleared once that happened, as escalation.solved.ask_again_due does).
+# (ask_again_at cleared once that happened, as actions.solved.ask_again_due does).
 INSERT_SOLVED_QUESTIONS = """
 INSERT INTO escalation_solvedquestion (complaint_id, asked_at, ask_again_at, answered_at, solved)
 SELECT id, resolved_at,

@@ -19,7 +19,7 @@ still ahead. Then it measures:
    sweep publishes one dispatch task per 500 reminders, workers publish the
    per-reminder send tasks (timed separately as the fan-out);
 2. a claim with nothing due (median and worst of 50), and the whole beat task
-   (escalation.sweep.sweep: claim, requeue, "Was it solved?" asked again) with nothing due;
+   (actions.reminders.sweep: claim, requeue, "Was it solved?" asked again) with nothing due;
 3. the "Was it solved?" catch-up with a full batch due (500 questions, one email each);
 4. the claim's cost against the number of due clocks (1,000 / 10,000) and the
    query plan (an index scan of clock_reminder_due_idx that reads only due rows).

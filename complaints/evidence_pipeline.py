@@ -8,9 +8,9 @@
    staged uploads part of a complaint, within the complaint's file limit.
 4. purge_unclaimed_evidence: uploads never filed go after EVIDENCE_UNCLAIMED_TTL_HOURS.
 
-The actions that put evidence on a complaint's timeline (complaints.services.file_complaint,
+The actions that put evidence on a complaint's timeline (actions.filing.file_complaint,
 attach_evidence) call claim_staged; a rejection found by the task goes on the timeline
-here, through complaints.timeline.record_event.
+through actions.evidence.process_evidence, which wraps this module's.
 """
 
 import datetime as dt

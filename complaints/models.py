@@ -54,7 +54,7 @@ def _evidence_path(instance, filename):
 
 class Complaint(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    # Null once the consumer's personal data was erased (privacy.erasure): the row stays,
+    # Null once the consumer's personal data was erased (actions.erasure): the row stays,
     # anonymous, for the statistics.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,7 +92,7 @@ class Complaint(models.Model):
         related_name="assigned_complaints",
         verbose_name=_("assignee"),
     )
-    # The earliest unmet deadline of the complaint's clocks, kept by escalation.clocks.refresh_next_deadline
+    # The earliest unmet deadline of the complaint's clocks, kept by actions.clocks.refresh_next_deadline
     # whenever a clock changes, so the staff queue can sort and filter on one indexed column.
     next_deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_deadline_provisional = models.BooleanField(_("next deadline is provisional"), default=False)

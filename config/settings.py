@@ -323,7 +323,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "channels.tasks.email_stale_verifications",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
     },
-    # escalation.sweep.sweep: claim due deadline reminders, hand out stale ones again.
+    # actions.reminders.sweep: claim due deadline reminders, hand out stale ones again.
     "escalation-sweep-deadlines": {
         "task": "escalation.tasks.sweep_deadlines",
         "schedule": float(ESCALATION_SWEEP_SECONDS),

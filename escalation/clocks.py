@@ -1,9 +1,7 @@
-"""The actions on clocks: start, meet, pause, resume, stop; and the one function that
-keeps Complaint.next_deadline_at in step with them.
-
-Called from the status_changed receiver (escalation.receivers) inside the transaction
-that changed the status, so clocks and status commit or roll back together.
-"""
+"""Clock arithmetic and reads: due times in working days or hours, reminder times,
+the policies a complaint's clocks start from, the next running clock. Pure or
+read-only; the writers are actions.clocks, called by the actions that move a
+complaint, inside their transaction."""
 
 from __future__ import annotations
 

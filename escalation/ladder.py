@@ -9,7 +9,7 @@ this module; `record_step` is the only writer of a route step (EscalationFiling)
 refuses a step the ladder does not allow, with a translated reason.
 
 Routes, in the order consumers climb them:
-1. the platform (its clocks start when the complaint reaches it: escalation.receivers);
+1. the platform (its clocks start when the complaint reaches it: actions.status);
 2. 12315 ODR "green channel": the firm negotiates within 10 working days;
 3. a 12315 complaint: accepted or not within 7 working days (SAMR Order 20, art. 14),
    mediation ends without agreement 45 working days after acceptance (art. 21); not

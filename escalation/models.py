@@ -190,7 +190,7 @@ class Clock(models.Model):
             ),
         ]
         indexes = [
-            # escalation.sweep.claim_due_reminders reads only these rows.
+            # actions.reminders.claim_due_reminders reads only these rows.
             models.Index(
                 fields=["next_reminder_at"],
                 condition=models.Q(state="running", next_reminder_at__isnull=False),
@@ -293,7 +293,7 @@ class PlatformFiling(models.Model):
 class EscalationFiling(models.Model):
     """One step on a route after the platform: filed with 12315 (ODR or regular), its
     decision, the end of mediation, the consumer association, the court. Written only
-    by escalation.ladder.record_step, which also moves the clocks."""
+    by actions.routes.record_step, which also moves the clocks."""
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="escalations")
     route = models.CharField(_("route"), max_length=20, choices=Route.choices)
@@ -338,7 +338,7 @@ class SolvedQuestion(models.Model):
         verbose_name = _("was it solved?")
         verbose_name_plural = _("was it solved?")
         indexes = [
-            # escalation.solved.ask_again_due reads only these rows.
+            # actions.solved.ask_again_due reads only these rows.
             models.Index(
                 fields=["ask_again_at"],
                 condition=models.Q(ask_again_at__isnull=False, answered_at__isnull=True),

@@ -1,4 +1,4 @@
-"""Consumer-facing escalation pages. Thin: each calls complaints.services.transition
+"""Consumer-facing escalation pages. Thin: each calls actions.status.transition
 or a function of this app, never writes a status or a clock itself."""
 
 from django.contrib import messages

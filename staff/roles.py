@@ -27,7 +27,7 @@ SUPERVISOR_APPS = ["channels", "escalation"]
 SUPERVISOR_EXTRA = [
     ("staff", "view_accesslog"),
     ("notifications", "view_outboundemail"),
-    # Delete a consumer's account and erase their data on their request (privacy.erasure).
+    # Delete a consumer's account and erase their data on their request (actions.erasure).
     ("accounts", "erase_personal_data"),
 ]
 

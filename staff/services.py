@@ -1,10 +1,8 @@
-"""Staff-side actions that are not status changes, and the steps around the ones that are.
-
-Status moves still go through complaints.services.transition (the one state machine);
-this module adds what the staff queue needs around them: assignment, forwarding by
-email with the evidence attached, recording the platform's response with its files,
-and the logged reveal of a consumer's contact details.
-"""
+"""Staff-side rules and reads: which channel may carry a complaint
+(forwarding_refusal), whether the consumer's own complaint to the platform awaits a
+check, and the logged reveal of a consumer's contact details. The changes themselves
+(assigning, forwarding, the platform's response) are actions (actions.staff,
+actions.forwarding)."""
 
 import logging
 

@@ -134,7 +134,7 @@ def test_the_settings_pick_the_bucket_only_when_one_is_named(monkeypatch):
 
 
 def test_a_retry_writes_the_clean_copy_under_the_same_name_replacing_the_object(bucket_storage, bucket):
-    """complaints.services writes each clean copy under a name fixed by the evidence id,
+    """the evidence pipeline writes each clean copy under a name fixed by the evidence id,
     so a worker retrying after a crash replaces the object instead of leaving another."""
     from complaints.evidence_pipeline import _save_fresh
 
@@ -244,7 +244,7 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
         finally:
             worker.kill()
 
-    # Erasing the complaint (privacy.erasure) deletes every object of its evidence.
+    # Erasing the complaint (actions.erasure) deletes every object of its evidence.
     assert erase_complaints([complaint.pk]) == 1
     assert not Evidence.objects.exists()
     assert bucket.keys() == set()
