@@ -2,24 +2,12 @@
 
 import datetime as dt
 
-from complaints import evidence_pipeline, states
+from complaints import evidence_pipeline
 from complaints.models import Complaint, Evidence, TimelineEvent
-from complaints.states import Actor, TransitionNotAllowed
+from complaints.states import Actor
 
 from . import action
-from .messages import consumer_replied
 from .timeline import record_event
-
-
-@action
-def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
-    """The consumer adds already-staged evidence to their open complaint; a reply to a
-    request for information puts the case back in review."""
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if locked.status in states.TERMINAL:
-        raise TransitionNotAllowed(locked.status)
-    attach_evidence(locked, evidence, actor=actor, role=Actor.CONSUMER)
-    consumer_replied(locked, actor)
 
 
 @action

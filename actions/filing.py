@@ -15,6 +15,7 @@ from core.parties import Party
 
 from . import action
 from .notify import tell_consumer
+from .respondents import deliver_if_joined
 from .timeline import record_event
 
 
@@ -58,10 +59,12 @@ def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_to
                 complaint, TimelineEvent.Kind.SUBMITTED, actor=owner, role=Actor.CONSUMER, to_status=Status.SUBMITTED
             )
             recipients.request_contact_confirmation(complaint, now=now)
+            # A platform on Tousu has it at once: delivery starts its clocks.
+            delivery = deliver_if_joined(complaint, now=now)
             tell_consumer(
                 complaint,
                 "complaint_submitted",
-                {"evidence_count": len(evidence)},
+                {"evidence_count": len(evidence), "delivered_to": delivery.organisation.name if delivery else ""},
                 language=language,
                 dedupe_key=f"submitted:{complaint.pk}",
             )

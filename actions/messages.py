@@ -12,8 +12,9 @@ from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status, TransitionNotAllowed
 from escalation.models import EscalationFiling, SolvedQuestion
 
-from . import action
+from . import action, respondents
 from .notify import tell_consumer
+from .replies import consumer_replied
 from .status import transition
 from .timeline import record_event
 
@@ -45,14 +46,10 @@ def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_onl
     return event
 
 
-def consumer_replied(complaint: Complaint, actor) -> None:
-    """A consumer answering a request for information puts the case back in review."""
-    if complaint.status == Status.NEEDS_INFO:
-        transition(complaint, Status.IN_REVIEW, actor=actor, role=Actor.CONSUMER, text="")
-
-
 @action
-def answer_solved(complaint, *, solved: bool, actor, now: dt.datetime | None = None) -> SolvedQuestion:
+def answer_solved(
+    complaint, *, solved: bool, actor, reason: str = "", now: dt.datetime | None = None
+) -> SolvedQuestion:
     """Keep the consumer's answer and write it on the timeline. "Not solved" on a
     resolved complaint reopens it: escalated again if a route was taken, otherwise
     back to "platform responded", so the ladder's open routes are offered again."""
@@ -61,10 +58,14 @@ def answer_solved(complaint, *, solved: bool, actor, now: dt.datetime | None = N
     question.solved, question.answered_at, question.ask_again_at = solved, now, None
     question.save(update_fields=["solved", "answered_at", "ask_again_at"])
     text = _("I confirm the problem is solved.") if solved else _("The problem is not solved.")
+    if reason:
+        text = f"{text}\n{reason}"
     if not solved and complaint.status == Status.RESOLVED:
         took_a_route = EscalationFiling.objects.filter(complaint=complaint).exists()
         target = Status.ESCALATED if took_a_route else Status.PLATFORM_RESPONDED
         transition(complaint, target, actor=actor, role=Actor.CONSUMER, text=text)
+        # The respondent that answered hears the consumer disputes it.
+        respondents.consumer_changed(complaint, event=respondents.EVENT_DISPUTED, now=now)
     else:
         record_route_step(complaint, actor=actor, role=Actor.CONSUMER, text=text)
     return question

@@ -17,7 +17,16 @@ only lets an account sign in to the admin, it grants nothing by itself).
   that writes an access-log row (staff.services: the reveal button, the staff
   packet and its ZIP).
 
-This module imports neither staff nor escalation, so both can import it.
+- Respondents (respondents): a member of an organisation sees the complaints
+  delivered to it, and a platform's members also those delivered to its shops; the
+  evidence only as the copy the platform may have (reading.sharing: blurred unless the
+  consumer chose to show), and the contact details only where the consumer chose to
+  show them to the platform. Everyone else gets the same 404, members of other
+  organisations included. Every opening writes an access-log row
+  (actions.respondents.open_delivery).
+
+This module imports neither staff nor escalation nor respondents (it asks through
+the relations' names), so all of them can import it.
 """
 
 from __future__ import annotations
@@ -76,6 +85,57 @@ def own_evidence_or_404(user, public_id) -> Evidence:
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(Evidence, public_id=public_id, owner=user)
+
+
+# --- Respondents -----------------------------------------------------------------
+
+
+def respondent_organisation_id(user) -> int | None:
+    """The organisation a member answers for, or None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    member = getattr(user, "respondent_member", None)
+    return member.organisation_id if member else None
+
+
+def _visible_to_member(user):
+    """Lookups (from a delivery) of what a member may open: deliveries to their
+    organisation, and for a platform's members also to the shops on that platform."""
+    from django.db.models import Q
+
+    organisation = user.respondent_member.organisation
+    visible = Q(organisation_id=organisation.pk)
+    if organisation.kind == "platform":
+        visible |= Q(organisation__platform_id=organisation.platform_id, organisation__kind="shop")
+    return visible
+
+
+def delivered_complaint_or_404(user, reference: str):
+    """The delivery of `reference` a member may open; the same 404 for a reference
+    that does not exist, one not delivered to them, and anyone not a member."""
+    if respondent_organisation_id(user) is None:
+        raise Http404
+    complaint = get_object_or_404(Complaint.objects.select_related("platform"), reference=reference)
+    delivery = complaint.deliveries.select_related("organisation").filter(_visible_to_member(user)).first()
+    if delivery is None:
+        raise Http404
+    return delivery
+
+
+def member_deliveries(user, deliveries):
+    """`deliveries` (a Delivery queryset from the respondents app) narrowed to what the
+    member may open; none for anyone else."""
+    if respondent_organisation_id(user) is None:
+        return deliveries.none()
+    return deliveries.filter(_visible_to_member(user))
+
+
+def delivered_evidence_or_404(user, reference: str, public_id) -> tuple:
+    """(delivery, evidence) for a member opening a READY evidence file of a complaint
+    delivered to them; the same 404 otherwise."""
+    delivery = delivered_complaint_or_404(user, reference)
+    evidence = get_object_or_404(Evidence.objects.ready(), public_id=public_id, complaint_id=delivery.complaint_id)
+    return delivery, evidence
 
 
 # --- Questions every caller asks -----------------------------------------------------

@@ -239,6 +239,8 @@ class TimelineEvent(models.Model):
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
         ROUTE_STEP = "route_step", _("Escalation step")
+        DELIVERED = "delivered", _("Delivered to the respondent")
+        ANSWERED = "answered", _("The respondent answered")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -25,30 +25,35 @@ class Actor(models.TextChoices):
     CONSUMER = "consumer", _("Consumer")
     STAFF = "staff", _("Staff")
     SYSTEM = "system", _("System")
+    # A member of a respondent organisation (respondents): the platform or shop itself.
+    RESPONDENT = "respondent", _("Respondent")
 
 
 # Statuses from which nothing more happens; withdrawing or messaging is no longer possible.
 TERMINAL = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.CLOSED})
 
-S, C, T, Y = Status, Actor.CONSUMER, Actor.STAFF, Actor.SYSTEM
+S, C, T, Y, R = Status, Actor.CONSUMER, Actor.STAFF, Actor.SYSTEM, Actor.RESPONDENT
 
 # (from, to) -> who may make that move. Anything not listed is forbidden.
 _TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.SUBMITTED, S.IN_REVIEW): frozenset({T}),
     (S.SUBMITTED, S.REJECTED): frozenset({T}),
     # A consumer who already complained to the platform themself records it (starts the clocks).
-    (S.SUBMITTED, S.FORWARDED): frozenset({T, C}),
+    # Delivered to a respondent on Tousu (actions.respondents.deliver): the system moves it.
+    (S.SUBMITTED, S.FORWARDED): frozenset({T, C, Y}),
     (S.IN_REVIEW, S.NEEDS_INFO): frozenset({T}),
-    (S.IN_REVIEW, S.FORWARDED): frozenset({T, C}),
+    (S.IN_REVIEW, S.FORWARDED): frozenset({T, C, Y}),
     (S.IN_REVIEW, S.REJECTED): frozenset({T}),
     (S.NEEDS_INFO, S.IN_REVIEW): frozenset({T, C}),
     (S.NEEDS_INFO, S.REJECTED): frozenset({T}),
-    (S.FORWARDED, S.PLATFORM_RESPONDED): frozenset({T, C}),
+    # The respondent answers (actions.respondents.answer); a resolving answer resolves
+    # it and the consumer is asked whether it is solved.
+    (S.FORWARDED, S.PLATFORM_RESPONDED): frozenset({T, C, R}),
     (S.FORWARDED, S.NEEDS_INFO): frozenset({T}),
-    (S.FORWARDED, S.RESOLVED): frozenset({T, C}),
+    (S.FORWARDED, S.RESOLVED): frozenset({T, C, R}),
     (S.FORWARDED, S.ESCALATED): frozenset({T, C}),
     (S.PLATFORM_RESPONDED, S.FORWARDED): frozenset({T}),
-    (S.PLATFORM_RESPONDED, S.RESOLVED): frozenset({T, C}),
+    (S.PLATFORM_RESPONDED, S.RESOLVED): frozenset({T, C, R}),
     (S.PLATFORM_RESPONDED, S.ESCALATED): frozenset({T, C}),
     (S.PLATFORM_RESPONDED, S.CLOSED): frozenset({T}),
     (S.ESCALATED, S.RESOLVED): frozenset({T, C}),

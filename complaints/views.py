@@ -16,9 +16,9 @@ from django_ratelimit.core import is_ratelimited
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
 from actions.contact import confirm_contact_email
-from actions.evidence import add_evidence
 from actions.filing import file_complaint
 from actions.messages import post_message
+from actions.replies import add_evidence
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
 from config.private_responses import private_image

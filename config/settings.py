@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "privacy",
     "staff",
     "reading",
+    "respondents",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -244,7 +247,7 @@ RATELIMIT_VIEW = "config.views.rate_limited"
 # --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tousu"
-MFA_ADAPTER = "staff.two_factor.StaffTwoFactorAdapter"
+MFA_ADAPTER = "respondents.two_factor.MemberTwoFactorAdapter"
 # Staff accounts (the admin, personal data of every consumer) must set up an authenticator
 # app before anything else, and keep it (staff.two_factor). Consumers are never asked.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
@@ -302,6 +305,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Merged into whatever routes are set above, so each app's routes stay one line.
 CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
+# Webhooks to respondents' systems wait on the network, like SMTP: the `email` queue.
+CELERY_TASK_ROUTES["respondents.tasks.send_webhook"] = {"queue": "email"}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work, every app's here; each entry names the function it runs.
@@ -340,11 +345,33 @@ CELERY_BEAT_SCHEDULE = {
     },
     # reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
     "reading-unread-evidence": {"task": "reading.read_unread_evidence", "schedule": 120.0},
+    # respondents.sending.resend_due: webhook messages whose retry is due or whose worker died.
+    "respondents-resend-webhooks": {"task": "respondents.tasks.resend_due_webhooks", "schedule": 60.0},
 }
 # Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
+
+# --- Respondents (respondents/): businesses answering on Tousu.
+# A webhook endpoint is switched off after this many failed deliveries in a row.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["respondents.api_auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "respondents.api_errors.problem_details_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_PER_TOKEN", default="600/minute")},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tousu respondent API",
+    "DESCRIPTION": "Complaints delivered to your organisation on Tousu: read, acknowledge and answer them.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # --- Security.
 SESSION_COOKIE_HTTPONLY = True

@@ -19,5 +19,6 @@ urlpatterns = [
     path("reading/", include("reading.urls")),
     path("api/channels/", include("channels.api_urls")),
     path("stats/", include("staff.urls")),
+    path("respond/", include("respondents.urls")),
     path("admin/", admin.site.urls),
 ]

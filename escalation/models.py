@@ -274,6 +274,8 @@ class PlatformFiling(models.Model):
         WEBSITE = "website", _("On the platform's website")
         PHONE = "phone", _("By phone")
         OTHER = "other", _("Other")
+        # Delivered to the platform's own queue on Tousu (actions.respondents.deliver).
+        TOUSU = "tousu", _("Delivered on Tousu")
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="platform_filings")
     channel = models.CharField(_("how"), max_length=10, choices=Channel.choices)

@@ -16,6 +16,9 @@ class AccessLog(models.Model):
         PACKET = "packet", _("escalation packet")
         EVIDENCE_ZIP = "evidence_zip", _("packet ZIP with the evidence")
         PACKET_PDF = "packet_pdf", _("paperwork PDF with the evidence")
+        # A respondent's member (respondents) opened the delivered complaint or its evidence.
+        RESPONDENT_OPENED = "respondent_opened", _("opened by the respondent")
+        RESPONDENT_EVIDENCE = "respondent_evidence", _("evidence opened by the respondent")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")

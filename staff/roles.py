@@ -20,6 +20,13 @@ REVIEWER_PERMISSIONS = [
     ("complaints", "view_evidence"),
     ("complaints", "view_timelineevent"),
     ("complaints", "add_timelineevent"),
+    # Respondents (respondents): see organisations and deliveries, invite at a trusted
+    # domain, record an answer a platform gave off Tousu.
+    ("respondents", "view_organisation"),
+    ("respondents", "view_delivery"),
+    ("respondents", "view_answer"),
+    ("respondents", "add_invitation"),
+    ("respondents", "add_answer"),
 ]
 # Apps whose every model permission supervisors get: the contact directory, deadline
 # policies, clocks and holiday overrides.
@@ -29,6 +36,10 @@ SUPERVISOR_EXTRA = [
     ("notifications", "view_outboundemail"),
     # Delete a consumer's account and erase their data on their request (actions.erasure).
     ("accounts", "erase_personal_data"),
+    # Invite an address the directory does not vouch for, having seen the documents.
+    ("respondents", "verify_documents"),
+    ("respondents", "change_organisation"),
+    ("respondents", "add_organisation"),
 ]
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actions.evidence import add_evidence
+from actions.replies import add_evidence
 from complaints import evidence_pipeline
 from staff.roles import REVIEWER, create_staff_groups
 

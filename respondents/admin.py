@@ -1,0 +1,141 @@
+"""Staff's view of respondents: organisations, invitations (made through
+actions.respondents.invite, the link shown once), deliveries and answers (read only:
+the actions layer writes them)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from actions.respondents import DocumentsChecked, invite
+
+from . import directory
+from .models import Answer, Delivery, Invitation, Member, Organisation, WebhookEndpoint
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ("user", "role", "joined_at")
+    readonly_fields = ("user", "joined_at")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "platform", "joined_at")
+    list_filter = ("kind", "platform")
+    search_fields = ("name", "slug", "operator_name")
+    readonly_fields = ("joined_at", "created_at")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MemberInline]
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ("organisation", "email", "role", "documents_checked", "documents_checked_on")
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """The rule of actions.respondents.invite, checked here so a refusal shows next
+        to the field with what staff typed kept."""
+        data = super().clean()
+        if data.get("documents_checked") and not data.get("documents_checked_on"):
+            self.add_error("documents_checked_on", _("Say when the documents were checked."))
+        organisation, email = data.get("organisation"), data.get("email")
+        if organisation and email and not directory.domain_is_trusted(organisation, email):
+            if not data.get("documents_checked"):
+                self.add_error(
+                    "documents_checked",
+                    _("This address is not at a domain the directory trusts: record the documents you checked."),
+                )
+            elif self.request and not self.request.user.has_perm("respondents.verify_documents"):
+                self.add_error("documents_checked", _("Only a supervisor may record the documents checked."))
+        return data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Adding an invitation is the admin's way to invite: the link is shown once, in
+    the confirmation message, and emailed to the address."""
+
+    form = InvitationForm
+    list_display = ("organisation", "email", "role", "domain_trusted", "created_at", "expires_at", "accepted_at")
+    readonly_fields = (
+        "domain_trusted",
+        "documents_checked_by",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class WithRequest(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, request=request, **inner)
+
+        return WithRequest
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        documents = None
+        if data.get("documents_checked"):
+            documents = DocumentsChecked(
+                seen=data["documents_checked"], on=data["documents_checked_on"], by=request.user
+            )
+        invitation, link = invite(
+            data["organisation"], email=data["email"], role=data["role"], invited_by=request.user, documents=documents
+        )
+        obj.pk, obj.key_hash, obj.expires_at = invitation.pk, invitation.key_hash, invitation.expires_at
+        messages.success(request, _("Invitation made. Its one-time link (valid 7 days, shown once): %s") % link)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("complaint", "organisation", "delivered_at", "first_opened_at", "first_answer_at")
+    list_filter = ("organisation",)
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("complaint", "organisation", "kind", "amount", "timely", "off_tousu", "created_at")
+    list_filter = ("kind", "timely", "off_tousu")
+    readonly_fields = [f.name for f in Answer._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "url", "enabled", "failures_in_a_row", "disabled_at")
+    readonly_fields = ("secret", "failures_in_a_row", "disabled_at", "created_at")
+    exclude = ("secret",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("failures_in_a_row", "disabled_at", "created_at")

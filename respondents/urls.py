@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "respondents"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("join/<str:key>/", views.accept, name="accept"),
+    path("c/<str:reference>/", views.complaint, name="complaint"),
+    path("c/<str:reference>/answer/", views.answer_complaint, name="answer"),
+    path("c/<str:reference>/acknowledge/", views.acknowledge_complaint, name="acknowledge"),
+    path("c/<str:reference>/evidence/<uuid:public_id>/", views.evidence, name="evidence"),
+]

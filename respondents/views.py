@@ -1,0 +1,192 @@
+"""The respondent portal: a member's queue, a delivered complaint, its answer.
+
+Thin callers of actions.respondents. Who may open what is complaints.access's
+(delivered_complaint_or_404); every page here needs a member with an authenticator
+app (`member_required`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions import respondents as actions
+from complaints import access
+from complaints.evidence_pipeline import EvidenceLimitReached
+from core.parties import Party
+from reading.sharing import shared_copy, shows_personal_data
+from staff.models import AccessLog
+
+from .forms import AcceptInvitationForm, AnswerForm
+from .models import Answer, Delivery
+from .two_factor import is_member, member_has_two_factor
+
+QUEUE_PAGE_SIZE = 50
+
+
+def member_required(view):
+    """Signed in, a member of an organisation, and with an authenticator app: a member
+    without one is sent to set it up first (respondents.two_factor)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        if not is_member(request.user):
+            raise Http404
+        if not member_has_two_factor(request.user):
+            messages.warning(request, _("Members sign in with a second step: set up an authenticator app to continue."))
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@member_required
+def queue(request):
+    deliveries = access.member_deliveries(request.user, Delivery.objects.all())
+    show = request.GET.get("show", "open")
+    if show == "unanswered":
+        deliveries = deliveries.filter(first_answer_at__isnull=True)
+    elif show == "open":
+        deliveries = deliveries.exclude(complaint__status__in=["resolved", "closed", "withdrawn", "rejected"])
+    deliveries = deliveries.select_related("complaint", "complaint__platform", "organisation").order_by(
+        "-updated_at", "-id"
+    )[:QUEUE_PAGE_SIZE]
+    member = request.user.respondent_member
+    return render(
+        request,
+        "respondents/queue.html",
+        {"deliveries": deliveries, "show": show, "organisation": member.organisation, "member": member},
+    )
+
+
+def _complaint_context(request, delivery: Delivery, *, form=None, file_errors=None):
+    complaint = delivery.complaint
+    evidence = list(complaint.evidence.ready().order_by("created_at", "id"))
+    return {
+        "delivery": delivery,
+        "complaint": complaint,
+        "evidence": evidence,
+        "answers": list(Answer.objects.filter(complaint=complaint)),
+        "timeline": complaint.events.filter(staff_only=False).order_by("created_at", "id"),
+        # The consumer's contact details go only where they chose to show them to the platform.
+        "contact_shown": shows_personal_data(complaint.pk, Party.PLATFORM),
+        "form": form or AnswerForm(),
+        "file_errors": file_errors or [],
+        "can_answer": complaint.status in ("forwarded", "platform_responded"),
+    }
+
+
+@member_required
+def complaint(request, reference):
+    delivery = access.delivered_complaint_or_404(request.user, reference)
+    actions.open_delivery(delivery, user=request.user)
+    return render(request, "respondents/complaint.html", _complaint_context(request, delivery))
+
+
+@member_required
+@require_POST
+def answer_complaint(request, reference):
+    delivery = access.delivered_complaint_or_404(request.user, reference)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        context = _complaint_context(request, delivery, form=form)
+        return render(request, "respondents/complaint.html", context, status=400)
+    data = form.cleaned_data
+    values = actions.AnswerValues(
+        kind=data["kind"],
+        message=data["message"],
+        amount=data["amount"] if data["kind"] == Answer.Kind.REFUNDED else None,
+        expected_by=data["expected_by"] if data["kind"] == Answer.Kind.IN_PROGRESS else None,
+        redirect_to=data["redirect_to"] if data["kind"] == Answer.Kind.NOT_OURS else "",
+    )
+    try:
+        actions.answer(delivery, values, user=request.user, files=request.FILES.getlist("attachments"))
+    except (ValidationError, EvidenceLimitReached) as error:
+        context = _complaint_context(request, delivery, form=form, file_errors=error.messages)
+        return render(request, "respondents/complaint.html", context, status=400)
+    except actions.AnswerRefused as error:
+        form.add_error(None, str(error))
+        context = _complaint_context(request, delivery, form=form)
+        return render(request, "respondents/complaint.html", context, status=409)
+    messages.success(request, _("Your answer was sent to the consumer."))
+    return redirect("respondents:complaint", reference)
+
+
+@member_required
+@require_POST
+def acknowledge_complaint(request, reference):
+    delivery = access.delivered_complaint_or_404(request.user, reference)
+    actions.acknowledge(delivery, user=request.user)
+    messages.success(request, _("Marked as received."))
+    return redirect("respondents:complaint", reference)
+
+
+@member_required
+def evidence(request, reference, public_id):
+    """The copy of an evidence file the platform may have: blurred unless the consumer
+    chose to show. A screenshot not read yet is not served (no OCR in a web request);
+    its page says it is being checked."""
+    delivery, item = access.delivered_evidence_or_404(request.user, reference, public_id)
+    content = shared_copy(item, Party.PLATFORM, read_now=False)
+    if content is None:
+        raise Http404
+    actions.open_delivery(delivery, user=request.user, field=AccessLog.Field.RESPONDENT_EVIDENCE)
+    response = HttpResponse(content, content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def accept(request, key):
+    """Accept an invitation: a new member sets a password here (the invitation's
+    address is theirs: the link was sent to it); a signed-in account with that address
+    accepts with one button. Either way the next stop is the authenticator set-up."""
+    invitation = actions.usable_invitation(key)
+    if invitation is None:
+        return render(request, "respondents/invitation_invalid.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    form = None
+    if request.method == "POST":
+        if user is None and existing is None:
+            form = AcceptInvitationForm(request.POST, email=invitation.email)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        user = get_user_model().objects.create_user(
+                            username=invitation.email, email=invitation.email, password=form.cleaned_data["password1"]
+                        )
+                        # The link reached this address: that verifies it.
+                        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+                except IntegrityError:
+                    form.add_error(None, _("An account with this address already exists: sign in first."))
+                    user = None
+        if user is not None:
+            try:
+                actions.accept_invitation(key, user=user)
+            except actions.InvitationRefused as error:
+                messages.error(request, str(error))
+                return render(request, "respondents/accept.html", {"invitation": invitation, "form": form}, status=400)
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("You now answer for %(name)s. Set up your authenticator app to open its complaints.")
+                % {"name": invitation.organisation.name},
+            )
+            return redirect("respondents:queue")
+    elif user is None and existing is None:
+        form = AcceptInvitationForm(email=invitation.email)
+    context = {"invitation": invitation, "form": form, "needs_sign_in": user is None and existing is not None}
+    return render(request, "respondents/accept.html", context, status=400 if form and form.errors else 200)
