@@ -18,6 +18,7 @@ urlpatterns = [
     path("escalation/", include("escalation.urls")),
     path("reading/", include("reading.urls")),
     path("api/channels/", include("channels.api_urls")),
+    path("stats/respondents/", include("respondents.public_urls")),
     path("stats/", include("staff.urls")),
     path("respond/", include("respondents.urls")),
     path("admin/", admin.site.urls),

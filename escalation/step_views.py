@@ -79,7 +79,9 @@ def answer_solved(request, reference):
         return redirect(complaint.get_absolute_url() + "#ladder")
     is_solved = request.POST["solved"] == "yes"
     try:
-        message_actions.answer_solved(complaint, solved=is_solved, actor=request.user)
+        # The reason goes to the respondent with the dispute; only with "no".
+        reason = "" if is_solved else request.POST.get("reason", "").strip()[:500]
+        message_actions.answer_solved(complaint, solved=is_solved, actor=request.user, reason=reason)
     except (TransitionNotAllowed, ComplaintChanged):
         messages.error(request, _("The complaint changed meanwhile; please check it and try again."))
         return redirect(complaint)

@@ -272,3 +272,25 @@ def deadline(start: dt.date, n: int) -> Deadline:
 
 def known_until() -> dt.date:
     return get_calendar().known_until
+
+
+def working_hours_between(start: dt.datetime, end: dt.datetime, *, is_working=None) -> float:
+    """Hours of (start, end] that fall on working days, counted in Beijing time: a reply
+    on Monday morning to a complaint delivered on Friday evening took the hours of
+    Friday evening and Monday morning, not the weekend. Calendar hours of a working
+    day all count (platforms answer around the clock on working days).
+    `is_working` (a date -> bool) is for tests; the official calendar by default."""
+    if end <= start:
+        return 0.0
+    is_working = is_working or is_working_day
+    tz = dt.timezone(dt.timedelta(hours=8))
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    total = 0.0
+    day = start.date()
+    while day <= end.date():
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+        lo, hi = max(start, midnight), min(end, midnight + dt.timedelta(days=1))
+        if hi > lo and is_working(day):
+            total += (hi - lo).total_seconds() / 3600
+        day += dt.timedelta(days=1)
+    return total

@@ -156,18 +156,13 @@ def _disable_if_failing(endpoint_id: int, now: dt.datetime) -> None:
             )
 
 
-def resend_due(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """The sweep: queue every pending message whose next attempt is due (a worker died,
-    a retry came due). Returns how many were queued."""
-    from .tasks import send_webhook
-
+def due_message_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """The sweep's list: pending messages whose next attempt is due (a worker died, a
+    retry came due), oldest first; respondents.tasks queues each."""
     now = now or timezone.now()
-    due = list(
+    return list(
         WebhookMessage.objects.filter(status=WebhookMessage.Status.PENDING, next_attempt_at__lte=now)
         .exclude(locked_until__gt=now)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for pk in due:
-        send_webhook.delay(pk)
-    return len(due)

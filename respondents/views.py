@@ -190,3 +190,17 @@ def accept(request, key):
         form = AcceptInvitationForm(email=invitation.email)
     context = {"invitation": invitation, "form": form, "needs_sign_in": user is None and existing is not None}
     return render(request, "respondents/accept.html", context, status=400 if form and form.errors else 200)
+
+
+def public_page(request, slug):
+    """A respondent's public figures (respondents.stats); 404 for one not on Tousu."""
+    from django.shortcuts import get_object_or_404
+
+    from staff import conf as staff_conf
+
+    from .models import Organisation
+    from .stats import figures_for
+
+    organisation = get_object_or_404(Organisation, slug=slug, joined_at__isnull=False)
+    context = {"figures": figures_for(organisation), "minimum": staff_conf.PUBLIC_STATS_MIN_COMPLAINTS}
+    return render(request, "respondents/public_page.html", context)

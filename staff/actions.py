@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.forwarding import forward, record_platform_response
 from actions.messages import post_message
+from actions.respondents import AnswerValues, record_off_tousu_answer
 from actions.routes import record_step
 from actions.staff import assign, confirm_platform_filing, take
 from actions.status import transition
@@ -116,6 +117,15 @@ ACTIONS = [
         ),
     ),
     StaffAction(
+        "off_tousu_answer",
+        _("Record an answer the platform gave outside Tousu"),
+        forms.OffTousuAnswerForm,
+        offered=lambda complaint, user: complaint.status in (Status.FORWARDED, Status.PLATFORM_RESPONDED),
+        run=lambda action, complaint, user, data: record_off_tousu_answer(
+            complaint, off_tousu_values(data), staff_user=user
+        ),
+    ),
+    StaffAction(
         "route_step",
         _("Record a step on the escalation ladder"),
         forms.RouteStepForm,
@@ -155,6 +165,17 @@ def route_step_choices(complaint) -> list[tuple[str, str]]:
         for step in ladder.STEPS[route]
         if not ladder.refusal(complaint, route, step)
     ]
+
+
+def off_tousu_values(data: dict) -> AnswerValues:
+    kind = data["kind"]
+    return AnswerValues(
+        kind=kind,
+        message=data["message"],
+        amount=data.get("amount") if kind == "refunded" else None,
+        expected_by=data.get("expected_by") if kind == "in_progress" else None,
+        redirect_to=data.get("redirect_to", "") if kind == "not_ours" else "",
+    )
 
 
 def make_form(action: StaffAction, complaint, data=None, files=None):

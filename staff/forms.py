@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from complaints import access
+from respondents.forms import AnswerForm
 
 
 def staff_members():
@@ -105,6 +106,11 @@ class ConfirmFilingForm(forms.Form):
             "platform at the time they gave."
         )
     )
+
+
+class OffTousuAnswerForm(AnswerForm):
+    """The platform's answer by phone or letter, recorded by staff: the same structured
+    answer a respondent gives on Tousu, marked as recorded from outside."""
 
 
 class EmptyForm(forms.Form):

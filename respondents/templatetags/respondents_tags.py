@@ -10,3 +10,20 @@ def respondent_panel(complaint):
     """At the top of the consumer's complaint page: whether the complaint reached the
     platform on Tousu, and its latest answer."""
     return {"complaint": complaint, "respondent": respondent_status(complaint)}
+
+
+@register.inclusion_tag("respondents/_public_table.html")
+def respondents_table():
+    """The respondents' table on /stats/ (respondents.stats.public_table)."""
+    from ..stats import public_table
+
+    return {"table": public_table()}
+
+
+@register.inclusion_tag("respondents/_staff_panel.html")
+def respondent_staff_panel(complaint):
+    """On the staff complaint page: the delivery, every answer (the respondent's own or
+    recorded by staff from outside Tousu) and whether the consumer disputed one."""
+    status = respondent_status(complaint)
+    question = getattr(complaint, "solved_question", None)
+    return {"complaint": complaint, "respondent": status, "disputed": bool(question and question.solved is False)}
