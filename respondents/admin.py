@@ -4,7 +4,9 @@ the actions layer writes them)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
 
 from actions.respondents import DocumentsChecked, invite
 
@@ -75,6 +77,14 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @method_decorator(csrf_protect)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's own changeform_view wraps the save in transaction.atomic; the actions
+        # layer runs its own durable transaction (actions.respondents.invite), which
+        # cannot be nested, so call the unwrapped view (the form validates first, and
+        # the invitation is one action).
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

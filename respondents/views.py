@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -180,6 +181,10 @@ def accept(request, key):
                 return render(request, "respondents/accept.html", {"invitation": invitation, "form": form}, status=400)
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # The member has just typed their new password on this page: that counts as
+                # allauth's password (re)authentication, so it is not asked for again a
+                # second later before the authenticator set-up.
+                record_authentication(request, user, method="password", reauthenticated=True)
             messages.success(
                 request,
                 _("You now answer for %(name)s. Set up your authenticator app to open its complaints.")
