@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,13 +26,26 @@ from django.utils.translation import gettext_lazy
 
 from complaints import evidence_pipeline
 from complaints.consents import has_consent
+from complaints.images import inspect_image
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
+from config.publishing import publish_by_name
 from core.parties import Party
 from escalation.models import Clock, ClockKind
 from notifications.services import queue_message
 from respondents import directory, webhooks
-from respondents.models import RESOLVING, Answer, Delivery, Invitation, Member, Organisation, hash_secret, new_secret
+from respondents.models import (
+    RESOLVING,
+    Answer,
+    Delivery,
+    Invitation,
+    Member,
+    Organisation,
+    ShopApplication,
+    ShopConsent,
+    hash_secret,
+    new_secret,
+)
 from staff.models import AccessLog
 from staff.services import log_access
 
@@ -472,3 +486,103 @@ def _tell_respondent(delivery: Delivery, event: str, *, at: dt.datetime) -> None
             dedupe_key=f"respondent:{event}:{delivery.pk}:{member.pk}:{at.timestamp()}",
         )
     webhooks.queue_event(delivery, event, at=at)
+
+
+# --- Shops -----------------------------------------------------------------------------
+
+SHOP_CONSENT_VERSION = "shop-2026-12-v1"
+
+
+def shop_consent_text(organisation: Organisation) -> str:
+    return _(
+        "I agree that Tousu delivers this complaint, with my name, mobile phone number, order details, "
+        "what happened and my evidence images (personal data in them blurred unless I choose to show it), "
+        "to the shop %(shop)s on %(platform)s, so that it can handle my complaint."
+    ) % {"shop": organisation.name, "platform": organisation.platform.name}
+
+
+@action
+def consent_to_shop(complaint: Complaint, organisation: Organisation, *, user, now: dt.datetime | None = None):
+    """The consumer names a shop that is on Tousu and agrees to share the complaint with
+    it (a consent of its own, PIPL art. 23): record it with its text, then deliver."""
+    if organisation.kind != Organisation.Kind.SHOP or organisation.platform_id != complaint.platform_id:
+        raise ValueError("not a shop of this complaint's platform")
+    if not organisation.has_joined:
+        raise ValueError("the shop has not joined")
+    now = now or timezone.now()
+    ShopConsent.objects.get_or_create(
+        complaint=complaint,
+        organisation=organisation,
+        defaults={
+            "user": user,
+            "text_version": SHOP_CONSENT_VERSION,
+            "text": shop_consent_text(organisation),
+            "given_at": now,
+        },
+    )
+    return deliver(complaint, organisation, now=now)
+
+
+@action
+def apply_as_shop(*, applicant, platform, name: str, shop_page: str, licence) -> ShopApplication:
+    """A shop's application: the licence image is checked by its header now
+    (complaints.images.inspect_image) and sanitised by the images worker
+    (respondents.tasks.sanitise_licence) before staff see it. Raises ValidationError
+    for an image refused at once; nothing is stored then."""
+    data = licence.read()
+    inspect_image(data)  # by content, never by name; raises ValidationError
+    application = ShopApplication(applicant=applicant, platform=platform, name=name, shop_page=shop_page)
+    application.licence_upload.save("upload.raw", ContentFile(data), save=False)
+    application.save()
+    transaction.on_commit(lambda: publish_by_name("respondents.tasks.sanitise_licence", application.pk))
+    return application
+
+
+@action
+def decide_shop_application(
+    application: ShopApplication, *, approve: bool, reason: str, staff_user, now: dt.datetime | None = None
+) -> ShopApplication:
+    """Staff approve (the shop becomes an organisation that has joined, the applicant
+    its manager) or refuse, with a reason either way, told to the applicant."""
+    now = now or timezone.now()
+    claimed = ShopApplication.objects.filter(pk=application.pk, state=ShopApplication.State.WAITING).update(
+        state=ShopApplication.State.APPROVED if approve else ShopApplication.State.REFUSED,
+        reason=reason,
+        decided_by=staff_user,
+        decided_at=now,
+    )
+    if claimed != 1:
+        raise InvitationRefused(_("This application was already decided, or its image is still being checked."))
+    application.refresh_from_db()
+    if approve:
+        organisation = Organisation.objects.create(
+            slug=_free_slug(application),
+            kind=Organisation.Kind.SHOP,
+            name=application.name,
+            platform=application.platform,
+            shop_page=application.shop_page,
+            joined_at=now,
+        )
+        Member.objects.update_or_create(
+            user=application.applicant, defaults={"organisation": organisation, "role": Member.Role.MANAGER}
+        )
+        ShopApplication.objects.filter(pk=application.pk).update(organisation=organisation)
+        application.organisation = organisation
+    address = EmailAddress.objects.filter(user=application.applicant, verified=True).order_by("-primary").first()
+    if address:
+        queue_message(
+            transport="email",
+            template="respondent_shop_decided",
+            to=address.email,
+            language=settings.LANGUAGE_CODE,
+            context={"application": application, "approved": approve},
+            dedupe_key=f"shop_decided:{application.pk}",
+        )
+    return application
+
+
+def _free_slug(application: ShopApplication) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(application.name) or "shop"
+    return f"{application.platform.slug}-{base}-{application.public_id.hex[:6]}"

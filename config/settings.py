@@ -307,6 +307,8 @@ CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_e
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 # Webhooks to respondents' systems wait on the network, like SMTP: the `email` queue.
 CELERY_TASK_ROUTES["respondents.tasks.send_webhook"] = {"queue": "email"}
+# A shop's licence image is sanitised like evidence: the `images` queue.
+CELERY_TASK_ROUTES["respondents.tasks.sanitise_licence"] = {"queue": "images"}
 # How often the escalation sweep looks for due deadline reminders.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 # Periodic work, every app's here; each entry names the function it runs.
@@ -347,6 +349,8 @@ CELERY_BEAT_SCHEDULE = {
     "reading-unread-evidence": {"task": "reading.read_unread_evidence", "schedule": 120.0},
     # respondents.sending.resend_due: webhook messages whose retry is due or whose worker died.
     "respondents-resend-webhooks": {"task": "respondents.tasks.resend_due_webhooks", "schedule": 60.0},
+    # respondents.licences: shop licence images whose sanitising was never handed out.
+    "respondents-pending-licences": {"task": "respondents.tasks.sanitise_pending_licences", "schedule": 300.0},
 }
 # Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of

@@ -4,14 +4,17 @@ the actions layer writes them)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from actions.respondents import DocumentsChecked, invite
+from actions.respondents import DocumentsChecked, decide_shop_application, invite
 
 from . import directory
-from .models import Answer, Delivery, Invitation, Member, Organisation, WebhookEndpoint
+from .models import Answer, Delivery, Invitation, Member, Organisation, ShopApplication, WebhookEndpoint
 
 
 class MemberInline(admin.TabularInline):
@@ -149,3 +152,81 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("failures_in_a_row", "disabled_at", "created_at")
+
+
+class ShopDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    class Meta:
+        model = ShopApplication
+        fields = ()
+
+
+@admin.register(ShopApplication)
+class ShopApplicationAdmin(admin.ModelAdmin):
+    """Staff approve or refuse a shop with a reason (actions.respondents.decide_shop_application),
+    after looking at its sanitised licence."""
+
+    form = ShopDecisionForm
+    list_display = ("name", "platform", "state", "created_at", "decided_at")
+    list_filter = ("state", "platform")
+    readonly_fields = ("name", "platform", "shop_page", "licence_image", "state", "reason", "applicant", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Business licence"))
+    def licence_image(self, obj):
+        if not obj.licence:
+            return _("being checked") if obj.state == ShopApplication.State.CHECKING else "—"
+        url = reverse("admin:respondents_shopapplication_licence", args=[obj.pk])
+        return format_html('<a href="{0}" target="_blank" rel="noopener"><img src="{0}" width="240" alt=""></a>', url)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/licence/",
+                self.admin_site.admin_view(self.licence_view),
+                name="respondents_shopapplication_licence",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def licence_view(self, request, pk):
+        application = ShopApplication.objects.filter(pk=pk).first()
+        if application is None or not application.licence or not self.has_view_permission(request, application):
+            raise Http404
+        with application.licence.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj and obj.state == ShopApplication.State.WAITING and self.has_change_permission(request, obj):
+            fields += ["decision", "decision_reason"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    @method_decorator(csrf_protect)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The decision is an action with its own durable transaction (see InvitationAdmin).
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if "decision" in data:
+            decide_shop_application(
+                obj, approve=data["decision"] == "approve", reason=data["decision_reason"], staff_user=request.user
+            )

@@ -67,3 +67,21 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class ShopApplicationForm(forms.Form):
+    platform = forms.ModelChoiceField(label=_("Platform"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Shop name, exactly as on the platform"), max_length=120)
+    shop_page = forms.URLField(
+        label=_("Link to the shop's page on the platform"), max_length=200, assume_scheme="https"
+    )
+    licence = forms.FileField(
+        label=_("Business licence (营业执照), a photo or screenshot"),
+        help_text=_("JPEG, PNG, WebP or iPhone HEIC, up to 10 MB. Staff check it before the shop can answer."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from complaints.models import Platform
+
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = Platform.objects.filter(active=True).order_by("sort_order")

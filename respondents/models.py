@@ -13,6 +13,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -316,3 +317,70 @@ class WebhookMessage(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.endpoint_id}"
+
+
+class ShopConsent(models.Model):
+    """The consumer agreed to share a complaint with a shop on Tousu (PIPL art. 23):
+    separate from the platform's consent, asked when they name the shop. Stored with
+    the text shown and its version, like complaints.Consent."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="shop_consents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="consents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_consents")
+    text_version = models.CharField(_("text version"), max_length=40)
+    text = models.TextField(_("text shown"))
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent to share with a shop")
+        verbose_name_plural = _("consents to share with a shop")
+        constraints = [models.UniqueConstraint(fields=["complaint", "organisation"], name="shop_consent_once")]
+
+    def __str__(self):
+        return f"{self.complaint} → {self.organisation}"
+
+
+def private_storage():
+    return storages["evidence"]
+
+
+def _licence_path(instance, filename):
+    return f"respondents/licences/{instance.public_id.hex}/{filename}"
+
+
+class ShopApplication(models.Model):
+    """A shop asks to answer on Tousu: its name, its page on the platform and its
+    营业执照, checked and sanitised like evidence (the images worker), then approved or
+    refused by staff with a reason."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("image being checked")
+        WAITING = "waiting", _("waiting for staff")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        IMAGE_REFUSED = "image_refused", _("licence image could not be used")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_applications")
+    platform = models.ForeignKey("complaints.Platform", on_delete=models.PROTECT, verbose_name=_("platform"))
+    name = models.CharField(_("shop name"), max_length=120)
+    shop_page = models.URLField(_("shop page on the platform"))
+    # Private, like evidence: never under a public URL; staff open it through a view.
+    licence_upload = models.FileField(storage=private_storage, upload_to=_licence_path, max_length=200, blank=True)
+    licence = models.FileField(storage=private_storage, upload_to=_licence_path, max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.CHECKING)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shop application")
+        verbose_name_plural = _("shop applications")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name

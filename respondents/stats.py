@@ -15,11 +15,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from complaints.models import Complaint, Platform
-from complaints.states import Status
+from complaints.models import Complaint, Platform, TimelineEvent
+from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind
 from escalation.workdays import working_hours_between
 from staff import conf as staff_conf
@@ -139,9 +139,15 @@ def public_table(now: dt.datetime | None = None) -> dict:
     joined_platforms = {o.platform_id for o in joined}
     not_joined = []
     for platform in Platform.objects.filter(active=True).exclude(pk__in=joined_platforms).order_by("sort_order"):
+        # Only complaints staff have reviewed (moved at least once): filing costs an
+        # account nothing, so unreviewed ones would let anyone inflate the count.
+        reviewed = TimelineEvent.objects.filter(
+            complaint=OuterRef("pk"), kind=TimelineEvent.Kind.STATUS_CHANGED, actor_role=Actor.STAFF
+        )
         count = (
             Complaint.objects.filter(platform=platform, created_at__gte=now - WINDOW, deliveries__isnull=True)
             .exclude(status__in=NEVER_COUNTED)
+            .filter(Exists(reviewed))
             .count()
         )
         not_joined.append(NotJoined(platform, count))

@@ -24,3 +24,22 @@ def resend_due_webhooks() -> int:
     for pk in due:
         send_webhook.delay(pk)
     return len(due)
+
+
+@shared_task(name="respondents.tasks.sanitise_licence", ignore_result=True)
+def sanitise_licence(application_id: int) -> str:
+    """Check and sanitise a shop's 营业执照 image like evidence; safe to run twice."""
+    from .licences import sanitise_licence as run
+
+    return run(application_id)
+
+
+@shared_task(name="respondents.tasks.sanitise_pending_licences", ignore_result=True)
+def sanitise_pending_licences() -> int:
+    """Licences whose sanitising was never handed out (broker down) or whose worker died."""
+    from .licences import pending_licence_ids
+
+    due = pending_licence_ids()
+    for pk in due:
+        sanitise_licence.delay(pk)
+    return len(due)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("c/<str:reference>/answer/", views.answer_complaint, name="answer"),
     path("c/<str:reference>/acknowledge/", views.acknowledge_complaint, name="acknowledge"),
     path("c/<str:reference>/evidence/<uuid:public_id>/", views.evidence, name="evidence"),
+    path("apply/", views.apply_as_shop, name="apply"),
+    path("share/<str:reference>/<slug:slug>/", views.share_with_shop, name="share_with_shop"),
 ]

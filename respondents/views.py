@@ -13,6 +13,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
@@ -27,7 +28,7 @@ from core.parties import Party
 from reading.sharing import shared_copy, shows_personal_data
 from staff.models import AccessLog
 
-from .forms import AcceptInvitationForm, AnswerForm
+from .forms import AcceptInvitationForm, AnswerForm, ShopApplicationForm
 from .models import Answer, Delivery
 from .two_factor import is_member, member_has_two_factor
 
@@ -209,3 +210,45 @@ def public_page(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, joined_at__isnull=False)
     context = {"figures": figures_for(organisation), "minimum": staff_conf.PUBLIC_STATS_MIN_COMPLAINTS}
     return render(request, "respondents/public_page.html", context)
+
+
+@login_required
+def apply_as_shop(request):
+    """A shop applies to answer on Tousu; the licence is checked by content."""
+    form = ShopApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.apply_as_shop(
+                applicant=request.user,
+                platform=data["platform"],
+                name=data["name"].strip(),
+                shop_page=data["shop_page"],
+                licence=data["licence"],
+            )
+        except ValidationError as error:
+            form.add_error("licence", error)
+        else:
+            messages.success(request, _("Thank you: staff will check your application and tell you by email."))
+            return redirect("home")
+    return render(request, "respondents/apply.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def share_with_shop(request, reference, slug):
+    """The consumer agrees to share their complaint with a shop on Tousu (its own
+    consent), which delivers it; only a shop offered on their page."""
+    from .presentation import shops_to_offer
+
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    shop = next((s for s in shops_to_offer(complaint, _named_in_answers(complaint)) if s.slug == slug), None)
+    if shop is None:
+        raise Http404
+    actions.consent_to_shop(complaint, shop, user=request.user)
+    messages.success(request, _("Delivered to %(shop)s.") % {"shop": shop.name})
+    return redirect(complaint)
+
+
+def _named_in_answers(complaint) -> list[str]:
+    return [name for name in Answer.objects.filter(complaint=complaint).values_list("redirect_to", flat=True) if name]

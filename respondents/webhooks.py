@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.db import transaction
+
+from config.publishing import publish_by_name
+
 from .models import Delivery, WebhookEndpoint, WebhookMessage
 
 
@@ -42,11 +46,8 @@ def queue_event(delivery: Delivery, event: str, *, at: dt.datetime) -> list[Webh
         )
         for endpoint in endpoints
     ]
-    if messages:
-        from django.db import transaction
-
-        from .tasks import send_webhook
-
-        for message in messages:
-            transaction.on_commit(lambda pk=message.pk: send_webhook.delay(pk))
+    for message in messages:
+        # Published by name after commit; with the broker down the sweep
+        # (respondents.tasks.resend_due_webhooks) sends it later.
+        transaction.on_commit(lambda pk=message.pk: publish_by_name("respondents.tasks.send_webhook", pk))
     return messages

@@ -39,6 +39,8 @@ SUPERVISOR_EXTRA = [
     # Invite an address the directory does not vouch for, having seen the documents.
     ("respondents", "verify_documents"),
     ("respondents", "change_organisation"),
+    ("respondents", "view_shopapplication"),
+    ("respondents", "change_shopapplication"),
     ("respondents", "add_organisation"),
 ]
 

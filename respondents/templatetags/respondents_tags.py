@@ -9,7 +9,12 @@ register = template.Library()
 def respondent_panel(complaint):
     """At the top of the consumer's complaint page: whether the complaint reached the
     platform on Tousu, and its latest answer."""
-    return {"complaint": complaint, "respondent": respondent_status(complaint)}
+    from actions.respondents import shop_consent_text
+
+    status = respondent_status(complaint)
+    for shop in status.shops_to_offer:
+        shop.consent_text = shop_consent_text(shop)
+    return {"complaint": complaint, "respondent": status}
 
 
 @register.inclusion_tag("respondents/_public_table.html")

@@ -77,16 +77,21 @@ def test_the_public_page_shows_figures_only_from_the_minimum(client, answered_th
     assert answered_three[0].description not in page  # no complaint text is public
 
 
-def test_the_stats_table_lists_platforms_not_on_tousu_with_what_could_not_be_delivered(
-    client, make_complaint, taobao, settings
+def test_the_stats_table_lists_platforms_not_on_tousu_with_what_staff_reviewed_and_could_not_deliver(
+    client, make_complaint, taobao, staff_user
 ):
+    from actions.status import transition
+    from complaints.states import Actor, Status
+
     cache.clear()
-    make_complaint(platform=taobao)
+    reviewed = make_complaint(platform=taobao)
+    transition(reviewed, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    make_complaint(platform=taobao, order_number="261123000099")  # not reviewed: not counted
     table = public_table(now=None)
     by_slug = {row.platform.slug: row.undeliverable for row in table["not_joined"]}
     assert by_slug["taobao"] == 1 and by_slug["pinduoduo"] == 0  # nobody filed with pinduoduo
     page = client.get(reverse("staff:public_stats")).content.decode()
-    assert 'id="not-joined"' in page and "未入驻" in page
+    assert 'data-not-joined="taobao"' in page and "未入驻" in page
 
 
 def test_a_respondent_that_has_not_joined_has_no_public_page(client, pinduoduo):
