@@ -93,6 +93,7 @@ def invite(
     invited_by,
     role: str = Member.Role.MANAGER,
     documents: DocumentsChecked | None = None,
+    vouched_by_manager: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[Invitation, str]:
     """A one-time invitation for `email` to join `organisation`; returns it and the
@@ -112,7 +113,7 @@ def invite(
             )
             % {"email": email, "name": organisation.name}
         )
-    if documents is not None and not documents.by.has_perm("respondents.verify_documents"):
+    if documents is not None and not vouched_by_manager and not documents.by.has_perm("respondents.verify_documents"):
         raise InvitationRefused(_("Only a supervisor may record the documents checked."))
     key = new_secret("inv")
     invitation = Invitation.objects.create(
@@ -586,3 +587,54 @@ def _free_slug(application: ShopApplication) -> str:
 
     base = slugify(application.name) or "shop"
     return f"{application.platform.slug}-{base}-{application.public_id.hex[:6]}"
+
+
+# --- A manager's team ----------------------------------------------------------------
+
+
+def _domain_of(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower()
+
+
+@action
+def invite_colleague(manager: Member, *, email: str, role: str) -> tuple[Invitation, str]:
+    """A manager invites a colleague: at a domain the directory trusts for the
+    organisation, or at the manager's own verified domain (the manager vouches for
+    their colleagues, as they answer for the organisation); anything else needs Tousu
+    staff and the documentary check."""
+    if not manager.is_manager:
+        raise InvitationRefused(_("Only a manager may invite members."))
+    own_domains = {
+        _domain_of(address)
+        for address in EmailAddress.objects.filter(user=manager.user, verified=True).values_list("email", flat=True)
+    }
+    if not directory.domain_is_trusted(manager.organisation, email) and _domain_of(email) not in own_domains:
+        raise InvitationRefused(
+            _("Invite colleagues at your own address's domain; for any other address ask Tousu staff.")
+        )
+    return invite(
+        manager.organisation,
+        email=email,
+        invited_by=manager.user,
+        role=role,
+        documents=DocumentsChecked(
+            seen=_("invited by a manager at the same domain"), on=timezone.localdate(), by=manager.user
+        )
+        if not directory.domain_is_trusted(manager.organisation, email)
+        else None,
+        vouched_by_manager=True,
+    )
+
+
+@action
+def change_member(manager: Member, member: Member, *, role: str | None = None, remove: bool = False) -> None:
+    """A manager changes a colleague's role or removes them; never themself, so an
+    organisation always keeps a manager."""
+    if not manager.is_manager or member.organisation_id != manager.organisation_id:
+        raise InvitationRefused(_("Only a manager of this organisation may change its members."))
+    if member.pk == manager.pk:
+        raise InvitationRefused(_("You cannot change or remove yourself."))
+    if remove:
+        member.delete()
+    elif role:
+        Member.objects.filter(pk=member.pk).update(role=role)

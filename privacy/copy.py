@@ -24,6 +24,7 @@ from complaints.models import Complaint, Consent, Evidence
 from escalation.models import Clock
 from notifications.models import OutboundEmail
 from reading.models import ScreenshotReading
+from respondents.models import ShopConsent
 
 from .addresses import account_addresses, sent_to_any, unlinked_emails_to
 
@@ -50,7 +51,13 @@ def build_data_copy(user):
         "profile": _profile(user),
         "complaints": [_complaint(c, paths, readings) for c in _complaints(user)],
         "unfiled_evidence": [_evidence(e, paths, readings) for e in evidence if e.complaint_id is None],
-        "consents": [_consent(c) for c in Consent.objects.filter(user=user).select_related("complaint")],
+        "consents": [
+            *[_consent(c) for c in Consent.objects.filter(user=user).select_related("complaint")],
+            *[
+                _shop_consent(c)
+                for c in ShopConsent.objects.filter(user=user).select_related("complaint", "organisation")
+            ],
+        ],
         "emails": [_email(e) for e in _emails_to(user)],
     }
     # Returned open: the FileResponse streams it and closes it.
@@ -186,6 +193,17 @@ def _consent(consent: Consent) -> dict:
     return {
         "complaint": consent.complaint.reference,
         "recipient": consent.recipient,
+        "text_version": consent.text_version,
+        "text": consent.text,
+        "given_at": _when(consent.given_at),
+    }
+
+
+def _shop_consent(consent: ShopConsent) -> dict:
+    """A consent to share with a shop on Tousu (respondents), in the same shape."""
+    return {
+        "complaint": consent.complaint.reference,
+        "recipient": f"shop:{consent.organisation.name}",
         "text_version": consent.text_version,
         "text": consent.text,
         "given_at": _when(consent.given_at),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import manager_views, views
 
 app_name = "respondents"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("c/<str:reference>/acknowledge/", views.acknowledge_complaint, name="acknowledge"),
     path("c/<str:reference>/evidence/<uuid:public_id>/", views.evidence, name="evidence"),
     path("apply/", views.apply_as_shop, name="apply"),
+    path("team/", manager_views.team, name="team"),
+    path("team/<int:pk>/", manager_views.change_member, name="change_member"),
     path("share/<str:reference>/<slug:slug>/", views.share_with_shop, name="share_with_shop"),
 ]
