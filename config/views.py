@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from complaints.models import Platform
+from platforms.models import Platform
 
 
 def home(request):
