@@ -21,8 +21,8 @@ from actions.filing import file_complaint
 from actions.messages import post_message
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
-from config.private_responses import private_image
 from core.parties import Party
+from core.private_responses import private_image
 from platforms.models import Platform
 from platforms.orders import example_for
 from reading import fill, sharing
