@@ -41,8 +41,8 @@ compile-messages: install
 
 # Extract strings (needs GNU gettext): one catalogue per app, one for templates/ and config/.
 messages: install
-	$(BIN)/python manage.py makemessages --no-location -l zh_Hans -l en --ignore=.venv --ignore=var --ignore="channels/*" --ignore="escalation/*" --ignore="accounts/*" --ignore="complaints/*" --ignore="notifications/*" --ignore="tests/*" --ignore="bench/*" --ignore="respondents/*"
-	for app in accounts complaints notifications channels escalation respondents; do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/django-admin makemessages --no-location -l zh_Hans -l en); done
+	$(BIN)/python manage.py makemessages --no-location -l zh_Hans -l en --ignore=.venv --ignore=var --ignore="channels/*" --ignore="escalation/*" --ignore="accounts/*" --ignore="complaints/*" --ignore="notifications/*" --ignore="platforms/*" --ignore="tests/*" --ignore="bench/*" --ignore="respondents/*"
+	for app in accounts complaints notifications channels escalation platforms respondents; do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/django-admin makemessages --no-location -l zh_Hans -l en); done
 
 lint:
 	$(BIN)/ruff check .

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin_search import SearchByPostMixin
+from core.admin_search import SearchByPostMixin
 
 from .models import Profile
 

@@ -29,8 +29,8 @@ from complaints.consents import has_consent
 from complaints.images import inspect_image
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
-from config.publishing import publish_by_name
 from core.parties import Party
+from core.publishing import publish_by_name
 from escalation.models import Clock, ClockKind
 from notifications.services import queue_message
 from respondents import directory, webhooks

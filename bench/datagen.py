@@ -19,7 +19,7 @@ million rows. What it builds:
 - complaints on the platforms of the complaints migration, created over the last
   `span_days` days at Beijing-time hours, with a status that fits their age (new ones
   submitted or in review, old ones resolved or closed), the order number's shape of
-  their platform (complaints.orders), references TS-YYYYMMDD-NNNN continuing
+  their platform (platforms.orders), references TS-YYYYMMDD-NNNN continuing
   complaints_referencecounter;
 - for each complaint that reached a platform with deadline policies, its first-response
   and resolution clocks (`clocks_per_complaint` of them) started when it was forwarded,

@@ -21,10 +21,10 @@ def _kind_rank(kind: str) -> int:
 
 def reference_tables(cursor, now: dt.datetime, span_days: int, platform_weights: Mapping[str, float]):
     """The app's deadline rules as small tables keyed by day, computed by the app's code."""
-    from complaints.models import Platform
     from core.parties import Party
     from escalation import clocks, conf, workdays
     from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS, DeadlinePolicy, Unit
+    from platforms.models import Platform
 
     by_slug = dict(Platform.objects.values_list("slug", "id"))
     missing = set(platform_weights) - set(by_slug)

@@ -197,7 +197,7 @@ INSERT INTO complaints_complaint (id, reference, owner_id, platform_id, category
     language, status, status_changed_at, assignee_id, next_deadline_at, next_deadline_provisional,
     submission_token, created_at, updated_at)
 SELECT p.id, p.reference, c.user_id, p.platform_id, p.category,
-    -- The shapes complaints.orders accepts: Pinduoduo YYMMDD-15 digits, Taobao/Tmall 19 digits.
+    -- The shapes platforms.orders accepts: Pinduoduo YYMMDD-15 digits, Taobao/Tmall 19 digits.
     CASE p.order_number_kind
         WHEN 'pinduoduo' THEN to_char(p.order_date, 'YYMMDD') || '-'
             || lpad(mod(p.order_hash, 1000000000000000)::text, 15, '0')

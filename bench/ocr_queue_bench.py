@@ -48,7 +48,8 @@ from django.db import connections  # noqa: E402
 
 from actions.filing import file_complaint  # noqa: E402
 from complaints import evidence_pipeline  # noqa: E402
-from complaints.models import Evidence, Platform  # noqa: E402
+from complaints.models import Evidence  # noqa: E402
+from platforms.models import Platform  # noqa: E402
 from reading.models import ScreenshotReading  # noqa: E402
 from tests import screenshotgen  # noqa: E402
 from tests.conftest import complaint_data  # noqa: E402

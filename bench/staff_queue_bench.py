@@ -117,7 +117,7 @@ def main():
     slowest = (0, None, None)
     for name, params in pages().items():
         if "q" in params:
-            # A search is POSTed once; the list is then read by its opaque key (config.admin_search).
+            # A search is POSTed once; the list is then read by its opaque key (core.admin_search).
             location = client.post(url + "search/", {"q": params["q"]})["Location"]
             params = {"qs": parse_qs(urlsplit(location).query)["qs"][0]}
         p50, p95, queries = measure(client, url, params, repeats)

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from complaints.models import Platform
+from platforms.models import Platform
 
 from . import levels
 from .levels import Level

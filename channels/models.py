@@ -39,7 +39,7 @@ class Body(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     platform = models.OneToOneField(
-        "complaints.Platform",
+        "platforms.Platform",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.publishing import publish_by_name
+from core.publishing import publish_by_name
 
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import format_cn_mobile, normalise_cn_mobile
 from core.parties import Party
+from platforms.models import Platform
+from platforms.orders import example_for, normalise_order_number
 
 from .categories import Category, DesiredOutcome
 from .consents import consent_text, recipient_name
-from .models import Platform
-from .orders import example_for, normalise_order_number
 
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "　": " "})
 MAX_AMOUNT = Decimal("10000000")

@@ -6,41 +6,15 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import parties
+from platforms.models import Platform
 
 from .categories import Category, DesiredOutcome
 from .images import refusal_message
-from .orders import OrderNumberKind
 from .states import TERMINAL, Status
-
-
-class Platform(models.Model):
-    """A platform consumers complain about. Staff add more in the admin."""
-
-    slug = models.SlugField(_("slug"), unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
-    name_en = models.CharField(_("name (English)"), max_length=60)
-    order_number_kind = models.CharField(
-        _("order number format"), max_length=20, choices=OrderNumberKind.choices, default=OrderNumberKind.GENERIC
-    )
-    website = models.URLField(_("website"), blank=True)
-    active = models.BooleanField(_("accepting complaints"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
-
-    class Meta:
-        ordering = ["sort_order", "slug"]
-        verbose_name = _("platform")
-        verbose_name_plural = _("platforms")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_zh if translation.get_language() in ("zh-hans", "zh") else self.name_en
 
 
 def evidence_storage():

@@ -21,15 +21,16 @@ from actions.messages import post_message
 from actions.replies import add_evidence
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
-from config.private_responses import private_image
 from core.parties import Party
+from core.private_responses import private_image
+from platforms.models import Platform
+from platforms.orders import example_for
 from reading import fill, sharing
 
 from . import access, evidence_pipeline, recipients
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
-from .models import Complaint, Evidence, Platform
-from .orders import example_for
+from .models import Complaint, Evidence
 from .states import TERMINAL, Actor
 
 

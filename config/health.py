@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.http import JsonResponse
 
@@ -69,9 +69,9 @@ def check_cache() -> None:
 def check_evidence_storage() -> None:
     """A local folder must be writable (or creatable); a bucket must answer a HEAD with
     our credentials. Nothing is written or read."""
-    from complaints.models import Evidence
-
-    storage = Evidence._meta.get_field("file").storage
+    # The storage as settings define it (STORAGES["evidence"]), the one Evidence files use:
+    # the wiring needs no app's model to find it.
+    storage = storages["evidence"]
     if isinstance(storage, FileSystemStorage):
         folder = Path(storage.location)
         while not folder.exists() and folder != folder.parent:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "notifications",
+    "platforms",
     "complaints",
     "channels",
     "escalation",

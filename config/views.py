@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from complaints.models import Platform
+from accounts.models import remember_language
+from platforms.models import Platform
 
 
 def home(request):
@@ -19,8 +20,6 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language:
-        from accounts.models import remember_language
-
         remember_language(request.user, language)
     return response
 

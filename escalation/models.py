@@ -94,7 +94,7 @@ class DeadlinePolicy(models.Model):
     slug = models.SlugField(_("key"), unique=True)
     body = models.CharField(_("body"), max_length=20, choices=Party.choices)
     platform = models.ForeignKey(
-        "complaints.Platform",
+        "platforms.Platform",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

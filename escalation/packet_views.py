@@ -15,9 +15,9 @@ from actions.routes import record_step
 from complaints import access
 from complaints.consents import record_consent
 from complaints.states import Actor, ComplaintChanged
-from config.private_responses import private_download
 from core import parties
 from core.parties import Party
+from core.private_responses import private_download
 from reading import sharing
 
 from . import ladder

@@ -139,7 +139,7 @@ def load_policies(*, update: bool = False) -> tuple[int, int, list[str]]:
     """Create the missing policies (and rewrite figures when `update`).
 
     Returns (created, updated, skipped slugs whose platform does not exist)."""
-    from complaints.models import Platform
+    from platforms.models import Platform
 
     platforms = {p.slug: p for p in Platform.objects.all()}
     created = updated = 0

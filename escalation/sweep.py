@@ -12,7 +12,7 @@ import logging
 
 from django.utils import timezone
 
-from config.publishing import publish_many_by_name
+from core.publishing import publish_many_by_name
 
 from . import conf
 from .models import Reminder

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin_search import SearchByPostMixin
+from core.admin_search import SearchByPostMixin
 
 from .models import EmailAttachment, OutboundEmail
 from .services import enqueue_delivery

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.publishing import publish_by_name
+from core.publishing import publish_by_name
 
 from .models import EmailAttachment, OutboundEmail
 from .signals import email_finished

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from actions.erasure import erase_account
-from config.private_responses import private
+from core.private_responses import private
 
 from .copy import build_data_copy
 from .forms import DeleteAccountForm

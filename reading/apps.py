@@ -8,5 +8,5 @@ class ReadingConfig(AppConfig):
 
     def ready(self):
         # Register the task in every process, so a publisher that names it (complaints,
-        # through config.publishing.publish_by_name) finds it, also when run eagerly.
+        # through core.publishing.publish_by_name) finds it, also when run eagerly.
         from . import tasks  # noqa: F401

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from complaints.orders import OrderNumberKind, normalise_order_number
+from platforms.orders import OrderNumberKind, normalise_order_number
 
 from .engine import TextBox
 

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from complaints.models import Platform
+from platforms.models import Platform
 
 from .models import FACT_LABELS, ScreenshotReading
 

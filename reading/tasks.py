@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from config.publishing import publish
+from core.publishing import publish
 
 from . import services
 

@@ -12,9 +12,9 @@ from PIL import Image
 from complaints import access
 from complaints.evidence_pipeline import unclaimed_evidence
 from complaints.forms import ComplaintForm
-from config.private_responses import private_image
 from core import parties
 from core.parties import Party
+from core.private_responses import private_image
 
 from . import fill, sharing
 from .forms import SharingChoiceForm

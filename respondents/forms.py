@@ -81,7 +81,7 @@ class ShopApplicationForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from complaints.models import Platform
+        from platforms.models import Platform
 
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = Platform.objects.filter(active=True).order_by("sort_order")

@@ -42,7 +42,7 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=120)
     # The platform itself, or the platform the shop sells on.
     platform = models.ForeignKey(
-        "complaints.Platform", on_delete=models.PROTECT, related_name="respondents", verbose_name=_("platform")
+        "platforms.Platform", on_delete=models.PROTECT, related_name="respondents", verbose_name=_("platform")
     )
     shop_page = models.URLField(_("shop page on the platform"), blank=True)
     # The legal respondent behind the name: each fact with where it comes from and how
@@ -362,7 +362,7 @@ class ShopApplication(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_applications")
-    platform = models.ForeignKey("complaints.Platform", on_delete=models.PROTECT, verbose_name=_("platform"))
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, verbose_name=_("platform"))
     name = models.CharField(_("shop name"), max_length=120)
     shop_page = models.URLField(_("shop page on the platform"))
     # Private, like evidence: never under a public URL; staff open it through a view.

@@ -18,10 +18,11 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from complaints.models import Complaint, Platform, TimelineEvent
+from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 from escalation.models import Clock, ClockKind
 from escalation.workdays import working_hours_between
+from platforms.models import Platform
 from staff import conf as staff_conf
 
 from .models import RESOLVING, Answer, Delivery, Organisation

@@ -12,7 +12,7 @@ import uuid
 
 from django.db import transaction
 
-from config.publishing import publish_by_name
+from core.publishing import publish_by_name
 
 from .models import Delivery, WebhookEndpoint, WebhookMessage
 

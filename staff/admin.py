@@ -18,8 +18,8 @@ from actions.staff import assign
 from complaints import access, evidence_pipeline
 from complaints.models import Complaint
 from complaints.states import ComplaintChanged, TransitionNotAllowed
-from config.admin_search import SearchByPostMixin
 from core import parties
+from core.admin_search import SearchByPostMixin
 from core.parties import Party
 from escalation import ladder
 from privacy.admin import ERASE_PERMISSION, erase_accounts

@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from complaints import access
-from config.private_responses import private_download
 from core import parties
 from core.parties import Party
+from core.private_responses import private_download
 from escalation import packet as assembly
 from escalation.paperwork import documents as paperwork
 from escalation.paperwork.views import filename_for, pdf_response

@@ -16,7 +16,7 @@ REVIEWER_PERMISSIONS = [
     ("complaints", "view_complaint"),
     ("complaints", "change_complaint"),
     ("complaints", "reveal_contact"),
-    ("complaints", "view_platform"),
+    ("platforms", "view_platform"),
     ("complaints", "view_evidence"),
     ("complaints", "view_timelineevent"),
     ("complaints", "add_timelineevent"),

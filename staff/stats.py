@@ -21,9 +21,10 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 
-from complaints.models import Complaint, Platform
+from complaints.models import Complaint
 from complaints.states import Status
 from escalation.clocks import local_day
+from platforms.models import Platform
 
 from . import conf
 

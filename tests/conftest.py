@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import profile_for
 from actions.filing import file_complaint
 from complaints import evidence_pipeline
-from complaints.models import Platform
+from platforms.models import Platform
 
 from .imagegen import image_bytes
 

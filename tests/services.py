@@ -334,7 +334,7 @@ def ocr_backlog(evidence, count: int) -> list[int]:
     Sanitising a hundred uploads first would take a minute of the images worker; the
     reading is what is measured. Returns the new rows' ids, in publishing order."""
     from complaints.models import Evidence
-    from config.publishing import publish_by_name
+    from core.publishing import publish_by_name
 
     rows = Evidence.objects.bulk_create(
         Evidence(

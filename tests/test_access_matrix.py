@@ -66,7 +66,7 @@ EXPECTED = {
     # "Was it solved?" with nothing asked: the owner is sent back to the complaint.
     "escalation:answer_solved": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     "admin:complaints_complaint_changelist": ("get", None, STAFF_PAGE),
-    # The list's search box (config.admin_search): remembers the term, back to the list.
+    # The list's search box (core.admin_search): remembers the term, back to the list.
     "admin:complaints_complaint_search": ("post", {"q": "x"}, (*STAFF_PAGE[:4], 302, 302, 302)),
     "admin:complaints_complaint_change": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_history": ("get", None, STAFF_PAGE),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Evidence
 from complaints.tasks import process_pending_evidence
-from config.publishing import forget_broker_failure
+from core.publishing import forget_broker_failure
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email
 from tests.services import Mailbox, Worker, celery_publishing_to, free_port, redis_server, smtp_server, wait_for

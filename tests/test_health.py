@@ -6,10 +6,8 @@ import socket
 import time
 
 import pytest
-from django.core.files.storage import storages
 from django.test import Client
 
-from complaints.models import Evidence
 from config.evidence_storage import evidence_storage_settings
 from tests.conftest import require_postgresql_and_redis
 from tests.services import S3_TEST_CREDENTIALS, free_port, redis_server, s3_server
@@ -101,7 +99,7 @@ def test_readyz_names_the_cache_when_its_redis_is_gone(redis_services, settings)
     assert body["failed"] == ["cache"]
 
 
-def test_readyz_checks_the_evidence_bucket_without_writing_to_it(redis_services, monkeypatch):
+def test_readyz_checks_the_evidence_bucket_without_writing_to_it(redis_services, monkeypatch, settings):
     import boto3
 
     with s3_server("tousu-evidence-ready") as endpoint:
@@ -114,8 +112,11 @@ def test_readyz_checks_the_evidence_bucket_without_writing_to_it(redis_services,
 
         def use_bucket(name):
             monkeypatch.setenv("EVIDENCE_S3_BUCKET", name)
-            storage = storages.create_storage(evidence_storage_settings(default_root="/nonexistent"))
-            monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+            # Through the settings, as a deployment sets it: /readyz checks STORAGES["evidence"].
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "evidence": evidence_storage_settings(default_root="/nonexistent"),
+            }
 
         use_bucket("tousu-evidence-ready")
         response, body, _elapsed = probe("/readyz")

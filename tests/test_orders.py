@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from complaints.orders import OrderNumberKind, normalise_order_number
+from platforms.orders import OrderNumberKind, normalise_order_number
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -23,7 +23,7 @@ from complaints import evidence_pipeline
 from complaints.models import Evidence
 from complaints.states import Actor, Status
 from complaints.tasks import process_pending_evidence
-from config.publishing import forget_broker_failure
+from core.publishing import forget_broker_failure
 from escalation.models import Reminder
 from notifications.models import OutboundEmail
 from notifications.tasks import resend_pending_email

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
 from complaints import access
-from config.private_responses import private_download
+from core.private_responses import private_download
 
 from .. import ladder
 from . import documents

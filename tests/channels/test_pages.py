@@ -7,7 +7,7 @@ from django.template import Context, Template
 from channels.levels import Level
 from channels.models import Body, Channel
 from channels.services import set_verification
-from complaints.models import Platform
+from platforms.models import Platform
 
 BADGE = re.compile(r'class="badge level-badge [^"]*" data-level="(\w+)">([^<]+)<')
 

@@ -63,7 +63,7 @@ def test_overdue_deadlines_show_the_escalation_packet_link_to_the_owner(forwarde
 
 
 def test_platform_policy_include_states_the_figures_and_their_source(policies):
-    from complaints.models import Platform
+    from platforms.models import Platform
 
     with translation.override("en"):
         html = Template('{% include "escalation/_platform_policy.html" %}').render(

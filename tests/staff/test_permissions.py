@@ -22,7 +22,7 @@ def _urls(complaint):
         "reveal": ("post", reverse("admin:complaints_complaint_reveal", args=[pk, "phone"]), 200, 200),
         "packet": ("get", reverse("admin:complaints_complaint_packet", args=[pk, "12315"]), 200, 200),
         "packet zip": ("get", reverse("admin:complaints_complaint_packet_zip", args=[pk, "12315"]), 200, 200),
-        "platforms": ("get", reverse("admin:complaints_platform_changelist"), 200, 200),
+        "platforms": ("get", reverse("admin:platforms_platform_changelist"), 200, 200),
         # Every email, platform ones included, with whole contact details: supervisors only.
         "outbox": ("get", reverse("admin:notifications_outboundemail_changelist"), 403, 200),
         "access log": ("get", reverse("admin:staff_accesslog_changelist"), 403, 200),

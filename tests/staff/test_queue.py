@@ -54,7 +54,7 @@ def _refs(client, **params):
     if term is None:
         response = client.get(QUEUE, params)
     else:
-        # The search box POSTs the term; the list's URL names it only by a key (config.admin_search).
+        # The search box POSTs the term; the list's URL names it only by a key (core.admin_search).
         response = client.post(QUEUE + "search/", {"q": term, **params}, follow=True)
     assert response.status_code == 200
     return [obj.reference for obj in response.context["cl"].result_list]

@@ -1,6 +1,6 @@
 """Staff search complaints and emails by a consumer's email or phone, and the term
 never enters a URL: the box POSTs it, the session keeps it, the list URL carries an
-opaque key (config.admin_search). Access logs, history and Referer stay clean."""
+opaque key (core.admin_search). Access logs, history and Referer stay clean."""
 
 import re
 from urllib.parse import parse_qs, urlsplit

@@ -2,8 +2,6 @@ from django.contrib import admin
 
 from .models import Platform
 
-# The complaint queue (list, complaint page, action buttons) lives in staff.admin.
-
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):

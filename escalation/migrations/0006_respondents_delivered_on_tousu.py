@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("escalation", "0004_solved_question"),
+        ("escalation", "0005_layers_platform_fk"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0013_consent_recipient_from_parties"),
+        ("complaints", "0014_layers_move_platform"),
     ]
 
     operations = [
