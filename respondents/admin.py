@@ -1,5 +1,5 @@
 """Staff's view of respondents: organisations, invitations (made through
-actions.respondents.invite, the link shown once), deliveries and answers (read only:
+actions.membership.invite, the link shown once), deliveries and answers (read only:
 the actions layer writes them)."""
 
 from django import forms
@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from actions.respondents import DocumentsChecked, decide_shop_application, invite
+from actions.membership import DocumentsChecked, decide_shop_application, invite
 
 from . import directory
 from .models import Answer, Delivery, Invitation, Member, Organisation, ShopApplication, WebhookEndpoint
@@ -44,7 +44,7 @@ class InvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        """The rule of actions.respondents.invite, checked here so a refusal shows next
+        """The rule of actions.membership.invite, checked here so a refusal shows next
         to the field with what staff typed kept."""
         data = super().clean()
         if data.get("documents_checked") and not data.get("documents_checked_on"):
@@ -84,7 +84,7 @@ class InvitationAdmin(admin.ModelAdmin):
     @method_decorator(csrf_protect)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Django's own changeform_view wraps the save in transaction.atomic; the actions
-        # layer runs its own durable transaction (actions.respondents.invite), which
+        # layer runs its own durable transaction (actions.membership.invite), which
         # cannot be nested, so call the unwrapped view (the form validates first, and
         # the invitation is one action).
         return self._changeform_view(request, object_id, form_url, extra_context)
@@ -169,7 +169,7 @@ class ShopDecisionForm(forms.ModelForm):
 
 @admin.register(ShopApplication)
 class ShopApplicationAdmin(admin.ModelAdmin):
-    """Staff approve or refuse a shop with a reason (actions.respondents.decide_shop_application),
+    """Staff approve or refuse a shop with a reason (actions.membership.decide_shop_application),
     after looking at its sanitised licence."""
 
     form = ShopDecisionForm

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from actions import respondents as actions
+from actions import membership as actions
 
 from .models import Invitation, Member
 from .views import member_required

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actions import membership
 from actions import respondents as actions
 from complaints import access
 from complaints.evidence_pipeline import EvidenceLimitReached
@@ -154,7 +155,7 @@ def accept(request, key):
     """Accept an invitation: a new member sets a password here (the invitation's
     address is theirs: the link was sent to it); a signed-in account with that address
     accepts with one button. Either way the next stop is the authenticator set-up."""
-    invitation = actions.usable_invitation(key)
+    invitation = membership.usable_invitation(key)
     if invitation is None:
         return render(request, "respondents/invitation_invalid.html", status=404)
     user = request.user if request.user.is_authenticated else None
@@ -176,8 +177,8 @@ def accept(request, key):
                     user = None
         if user is not None:
             try:
-                actions.accept_invitation(key, user=user)
-            except actions.InvitationRefused as error:
+                membership.accept_invitation(key, user=user)
+            except membership.InvitationRefused as error:
                 messages.error(request, str(error))
                 return render(request, "respondents/accept.html", {"invitation": invitation, "form": form}, status=400)
             if not request.user.is_authenticated:
@@ -219,7 +220,7 @@ def apply_as_shop(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.apply_as_shop(
+            membership.apply_as_shop(
                 applicant=request.user,
                 platform=data["platform"],
                 name=data["name"].strip(),

@@ -80,7 +80,8 @@ DIRECT_OUTBOX_CALLERS = {
     "complaints/recipients.py": "the one link that asks an unconfirmed contact address to confirm",
     "channels/services.py": "staff's weekly list of stale directory entries",
     "escalation/digest.py": "staff's daily digest",
-    "actions/respondents.py": "a respondent's members (a link, no personal data) and the invited address",
+    "actions/respondents.py": "a respondent's members (a link, no personal data)",
+    "actions/membership.py": "the invited address, and a shop applicant told the decision",
     "respondents/sending.py": "a respondent's managers, when their webhook endpoint is switched off",
 }
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from actions.membership import accept_invitation, invite
 from actions.messages import answer_solved
-from actions.respondents import AnswerRefused, AnswerValues, accept_invitation, answer, invite
+from actions.respondents import AnswerRefused, AnswerValues, answer
 from complaints.models import TimelineEvent
 from complaints.states import Status
 from escalation.models import Clock, ClockKind, PlatformFiling, SolvedQuestion

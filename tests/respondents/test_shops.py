@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actions.respondents import consent_to_shop, decide_shop_application
+from actions.membership import decide_shop_application
+from actions.respondents import consent_to_shop
 from respondents.models import Delivery, Member, Organisation, ShopApplication, ShopConsent
 
 from ..conftest import png_upload

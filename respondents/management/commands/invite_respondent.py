@@ -11,7 +11,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.respondents import DocumentsChecked, InvitationRefused, invite
+from actions.membership import DocumentsChecked, InvitationRefused, invite
 from channels.models import Body
 from respondents.directory import platform_organisation
 from respondents.models import Member
