@@ -132,10 +132,11 @@ def deliver_waiting(organisation: Organisation, *, now: dt.datetime | None = Non
 
 
 @action
-def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESPONDENT_OPENED) -> None:
-    """A member opened the complaint (or its evidence): one access-log row each time,
-    as a staff reveal writes, and the first opening is kept on the delivery."""
-    log_access(delivery.complaint, field, user=user)
+def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESPONDENT_OPENED, via: str = "") -> None:
+    """A member (or, with `via`, an API token) opened the complaint or its evidence:
+    one access-log row each time, as a staff reveal writes, and the first opening is
+    kept on the delivery."""
+    log_access(delivery.complaint, field, user=user, via=via)
     Delivery.objects.filter(pk=delivery.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
 
 
@@ -191,6 +192,7 @@ def answer(
     user,
     files=(),
     idempotency_key: str = "",
+    token=None,
     now: dt.datetime | None = None,
 ) -> tuple[Answer, bool]:
     """A member's answer (portal or API). Returns the answer and whether it is new:
@@ -215,6 +217,7 @@ def answer(
                 delivery=delivery,
                 staged=staged,
                 idempotency_key=idempotency_key,
+                token=token,
                 now=now,
             )
         except IntegrityError:
@@ -249,6 +252,7 @@ def _record_answer(
     idempotency_key: str = "",
     off_tousu: bool = False,
     role: str = Actor.RESPONDENT,
+    token=None,
     now: dt.datetime | None = None,
 ) -> Answer:
     """1. Lock the complaint; refuse an answer to one that can take none.
@@ -281,6 +285,7 @@ def _record_answer(
         off_tousu=off_tousu,
         timely=timely,
         idempotency_key=idempotency_key,
+        api_token=token,
         created_at=now,
     )
     record_event(locked, TimelineEvent.Kind.ANSWERED, actor=user, role=role, text=answer_summary(answer), at=now)

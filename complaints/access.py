@@ -98,16 +98,19 @@ def respondent_organisation_id(user) -> int | None:
     return member.organisation_id if member else None
 
 
-def _visible_to_member(user):
-    """Lookups (from a delivery) of what a member may open: deliveries to their
-    organisation, and for a platform's members also to the shops on that platform."""
+def _visible_to_organisation(organisation):
+    """Lookups (from a delivery) of what an organisation may open: deliveries to it,
+    and for a platform also to the shops on that platform."""
     from django.db.models import Q
 
-    organisation = user.respondent_member.organisation
     visible = Q(organisation_id=organisation.pk)
     if organisation.kind == "platform":
         visible |= Q(organisation__platform_id=organisation.platform_id, organisation__kind="shop")
     return visible
+
+
+def _visible_to_member(user):
+    return _visible_to_organisation(user.respondent_member.organisation)
 
 
 def delivered_complaint_or_404(user, reference: str):
@@ -115,11 +118,24 @@ def delivered_complaint_or_404(user, reference: str):
     that does not exist, one not delivered to them, and anyone not a member."""
     if respondent_organisation_id(user) is None:
         raise Http404
+    return organisation_delivery_or_404(user.respondent_member.organisation, reference)
+
+
+def organisation_delivery_or_404(organisation, reference: str):
+    """The delivery of `reference` an organisation may open (its members in the portal,
+    its API tokens); the same 404 otherwise."""
     complaint = get_object_or_404(Complaint.objects.select_related("platform"), reference=reference)
-    delivery = complaint.deliveries.select_related("organisation").filter(_visible_to_member(user)).first()
+    delivery = (
+        complaint.deliveries.select_related("organisation").filter(_visible_to_organisation(organisation)).first()
+    )
     if delivery is None:
         raise Http404
     return delivery
+
+
+def organisation_deliveries(organisation, deliveries):
+    """`deliveries` (a Delivery queryset) narrowed to what an organisation may open."""
+    return deliveries.filter(_visible_to_organisation(organisation))
 
 
 def member_deliveries(user, deliveries):

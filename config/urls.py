@@ -21,5 +21,6 @@ urlpatterns = [
     path("stats/respondents/", include("respondents.public_urls")),
     path("stats/", include("staff.urls")),
     path("respond/", include("respondents.urls")),
+    path("api/v1/", include("respondents.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -202,6 +202,8 @@ class Answer(models.Model):
     # Answered after the clock it answers had run out.
     timely = models.BooleanField(_("on time"), default=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # Given through the API with this token (author is then None: no person signed in).
+    api_token = models.ForeignKey("ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

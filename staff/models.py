@@ -20,9 +20,17 @@ class AccessLog(models.Model):
         RESPONDENT_OPENED = "respondent_opened", _("opened by the respondent")
         RESPONDENT_EVIDENCE = "respondent_evidence", _("evidence opened by the respondent")
 
+    # Who opened it: a staff member or a respondent's member; for a respondent's own
+    # systems (respondents.api) no person, and `via` names the API token.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
     )
+    via = models.CharField(_("through"), max_length=120, blank=True)
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("complaint")
     )
