@@ -19,6 +19,9 @@ email is sent is reported too.
 
 Filing is rate-limited per user (RATE_LIMIT_FILING, 10/h, left at its default): the
 filings are spread round-robin over enough accounts that none files more than 8.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 1 warm-up and 4 timed filings at 2 clients,
+every check as above.
 """
 
 import argparse
@@ -38,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 from harness import bench_stack, busy_cpu, export_commit, screenshot_files
+from smoke import sized
 
 PER_USER = 8  # filings per account over the whole run, under RATE_LIMIT_FILING's 10/h
 FILES_PER_COMPLAINT = 3
@@ -178,8 +182,11 @@ def wait_drained(stack, references: list, timeout: float) -> dict:
                 evidence_done = time.perf_counter() - started
         if email_done is None:
             unsent = stack.scalar(
-                "SELECT count(*) FROM notifications_outboundemail m JOIN complaints_complaint c"
-                " ON c.id = m.complaint_id WHERE c.reference = ANY(%s) AND m.template = 'complaint_submitted'"
+                # The outbox names what a message is about generically (about_type, about_id).
+                "SELECT count(*) FROM notifications_outboundemail m"
+                " JOIN django_content_type t ON t.id = m.about_type_id AND (t.app_label, t.model) = ('complaints', 'complaint')"
+                " JOIN complaints_complaint c ON c.id = m.about_id"
+                " WHERE c.reference = ANY(%s) AND m.template = 'complaint_submitted'"
                 " AND m.status <> 'sent'",
                 [references],
             )
@@ -267,9 +274,13 @@ def _seconds(value) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Filing over HTTP: latency and complaints per second.")
-    parser.add_argument("--requests", type=int, default=200, help="filings per concurrency level (default 200)")
-    parser.add_argument("--clients", default="2,1,4", help="concurrency levels, comma-separated (default 2,1,4)")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed filings first (default 10)")
+    parser.add_argument(
+        "--requests", type=int, default=sized(200, 4), help="filings per concurrency level (default 200)"
+    )
+    parser.add_argument(
+        "--clients", default=sized("2,1,4", "2"), help="concurrency levels, comma-separated (default 2,1,4)"
+    )
+    parser.add_argument("--warmup", type=int, default=sized(10, 1), help="untimed filings first (default 10)")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's logs and files (temp dir)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
@@ -284,7 +295,7 @@ def main() -> int:
     if args.requests > 2000 or total > 10000:
         parser.error("keep it bounded: at most 2,000 requests per level")
     users = max(math.ceil(total / PER_USER), 2 * max(levels))
-    shots = screenshot_files(max(3 * args.requests, 30))
+    shots = screenshot_files(max(3 * args.requests, sized(30, 3)))
 
     stores = args.evidence.split(",")
     results = {}  # evidence store -> (reports, tracebacks, files on disk, objects in bucket)

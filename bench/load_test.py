@@ -18,6 +18,9 @@ It prints requests/s, p50/p95/p99 per request name, failures, and how long the C
 worker took after the test to finish the evidence still pending.
 
 The load generator runs on the same machine as the stack, so it takes CPU from it.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 3 users for 20 s, 10 screenshots, the same
+checks (the users sign in, look around and file before it ends).
 """
 
 import argparse
@@ -33,6 +36,7 @@ import time
 from pathlib import Path
 
 from harness import BIN, ROOT, bench_stack, busy_cpu, export_commit, screenshot_files
+from smoke import sized
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 SUBMIT = "complaint submit"
@@ -132,10 +136,10 @@ def _percentile(values: list, p: float) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Locust load test against the production-like stack.")
-    parser.add_argument("--users", type=int, default=200, help="simulated consumers (default 200)")
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
-    parser.add_argument("--duration", type=int, default=60, help="seconds, ramp-up included (default 60)")
-    parser.add_argument("--stop-timeout", type=int, default=120, help="seconds users get to finish a step")
+    parser.add_argument("--users", type=int, default=sized(200, 3), help="simulated consumers (default 200)")
+    parser.add_argument("--spawn-rate", type=float, default=sized(10, 3), help="users started per second (default 10)")
+    parser.add_argument("--duration", type=int, default=sized(60, 20), help="seconds, ramp-up included (default 60)")
+    parser.add_argument("--stop-timeout", type=int, default=sized(120, 20), help="seconds users get to finish a step")
     parser.add_argument("--drain-timeout", type=int, default=600, help="seconds to wait for pending evidence")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's and locust's files (temp dir)")
@@ -144,7 +148,7 @@ def main() -> int:
     if not (1 <= args.users <= 1000 and 1 <= args.duration <= 900):
         parser.error("keep it bounded: at most 1,000 users and 900 s")
 
-    shots = screenshot_files(300)
+    shots = screenshot_files(sized(300, 10))
     with contextlib.ExitStack() as exits:
         app_dir = None
         if args.commit:
