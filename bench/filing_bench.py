@@ -5,8 +5,8 @@ three 1170x2532 phone screenshots. Target: p95 under 300 ms.
     .venv/bin/python bench/filing_bench.py                 # 200 filings at 2 clients, then 1 and 4
     .venv/bin/python bench/filing_bench.py --commit HEAD   # the committed app, not the working tree
 
-Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, Celery
-worker, gunicorn --workers 2, DEBUG off), then, outside the timed part: generates distinct
+Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, every
+process of the Procfile: gunicorn --workers 2, the worker, images, ocr and beat; DEBUG off), then, outside the timed part: generates distinct
 screenshots (cached under the temp dir), signs each account in through allauth's login
 form, reads the CSRF token from the complaint form and builds every request (all form
 fields, a fresh submission_token, three different screenshots in `evidence_files`,
@@ -283,7 +283,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=sized(10, 1), help="untimed filings first (default 10)")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's logs and files (temp dir)")
-    parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument(
+        "--worker-concurrency", type=int, default=2, help="WORKER_CONCURRENCY and IMAGES_CONCURRENCY (default 2)"
+    )
     parser.add_argument(
         "--evidence",
         default="local",

@@ -1,5 +1,5 @@
 """Lighthouse (mobile, the default simulated slow 4G and mid-range phone) on every
-public and consumer page, against the production-like stack of bench/harness.py:
+public and consumer page, against the Procfile's stack of bench/harness.py:
 gunicorn, DEBUG off, WhiteNoise with compressed, hashed static files.
 
     make bench-install && (cd bench/lighthouse && npm ci)   # Lighthouse 12.8.2, pinned
