@@ -301,7 +301,7 @@ def _pg_command(name: str, *args: str) -> list:
 
 
 def procfile_commands(
-    app_dir: Path, env: dict, web_port: int, tmp: Path, web_workers: int, worker_concurrency: int
+    app_dir: Path, env: dict, web_port: int, tmp: Path, web_workers: int, worker_concurrency: int, wsgi: str
 ) -> dict[str, list[str]]:
     """The Procfile's processes as the stack runs them: the Procfile's own commands, from
     .venv/bin, with the loopback changes the module docstring lists."""
@@ -319,6 +319,7 @@ def procfile_commands(
         args[0] = str(BIN / args[0])
         if name == "web":
             args[args.index("--bind") + 1] = f"127.0.0.1:{web_port}"
+            args[args.index("config.wsgi")] = wsgi
             # Our own control socket (the default is one per machine user, shared with any
             # other gunicorn), and the access log in a file: its %(M)s is the time each
             # request spent in its worker, to tell it from time spent queueing.
@@ -345,6 +346,7 @@ def bench_stack(
     keep_dir: bool = False,
     evidence: str = "local",
     omit: tuple[str, ...] = (),
+    wsgi: str = "config.wsgi",
     say=print,
 ):
     """Bring the stack up, yield a Stack, tear everything down (also on errors).
@@ -352,7 +354,8 @@ def bench_stack(
     evidence="s3" puts evidence in a bucket of moto's S3 server (its own process on a free
     port), configured through EVIDENCE_S3_* as a deployment would; "local" keeps it under
     the temporary TOUSU_VAR_DIR. `worker_concurrency` is the Procfile's WORKER_CONCURRENCY
-    and IMAGES_CONCURRENCY; `omit` names Procfile processes not to start."""
+    and IMAGES_CONCURRENCY; `omit` names Procfile processes not to start; `wsgi` is the
+    module gunicorn serves instead of the Procfile's config.wsgi (a profiling wrapper)."""
     if evidence not in ("local", "s3"):
         raise ValueError(evidence)
     app_dir = Path(app_dir or ROOT).resolve()
@@ -426,7 +429,9 @@ def bench_stack(
             assert int(created.strip().splitlines()[-1]) == users, created
             stack.users = [(f"bench{i:05d}@bench.tousu.test", USER_PASSWORD) for i in range(users)]
 
-        for name, args in procfile_commands(app_dir, stack_env, web_port, tmp, web_workers, worker_concurrency).items():
+        for name, args in procfile_commands(
+            app_dir, stack_env, web_port, tmp, web_workers, worker_concurrency, wsgi
+        ).items():
             if name not in omit:
                 processes.start(name, args, log=log_dir / f"{name}.log", env=stack_env, cwd=app_dir)
         for name in CELERY_WORKERS:
