@@ -49,6 +49,7 @@ BENCHMARKS = {
     "staff_queue": (["bench/staff_queue_bench.py"], True),
     "ocr_queue": (["bench/ocr_queue_bench.py"], False),
     "filing": (["bench/filing_bench.py"], False),
+    "filing_profile": (["bench/filing_profile.py"], False),
     "load": (["bench/load_test.py"], False),
     "lighthouse": (["bench/lighthouse_bench.py"], False),
 }
