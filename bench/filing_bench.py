@@ -291,6 +291,8 @@ def main() -> int:
         default="local",
         help="where evidence lives, one stack each in turn: local, s3 (moto's S3 server) or local,s3 (default local)",
     )
+    parser.add_argument("--omit", default="", help="Procfile processes not to start, comma-separated (e.g. ocr)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for the stack")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
     total = args.warmup + args.requests * len(levels)
@@ -309,7 +311,8 @@ def main() -> int:
     print()
     print(
         f"Filing, 3 screenshots 1170x2532 PNG per complaint, gunicorn --workers 2, "
-        f"celery --concurrency={args.worker_concurrency}, app: {app_name}"
+        f"celery --concurrency={args.worker_concurrency}, app: {app_name}, "
+        f"without: {args.omit or 'nothing'}, settings: {args.set or 'defaults'}"
     )
     print(
         "| evidence | clients | filings | p50 ms | p95 ms | p99 ms | max ms | complaints/s | in worker p50/p95 ms "
@@ -351,6 +354,8 @@ def run_stack(args, store: str, levels: list[int], users: int, shots) -> tuple:
                 keep_dir=args.keep_logs,
                 worker_concurrency=args.worker_concurrency,
                 evidence=store,
+                omit=tuple(name for name in args.omit.split(",") if name),
+                env=dict(item.split("=", 1) for item in args.set),
             )
         )
         platforms = stack.sql(

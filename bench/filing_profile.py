@@ -112,6 +112,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=1, help="concurrent clients (default 1)")
     parser.add_argument("--warmup", type=int, default=sized(10, 1), help="filings first, not profiled (default 10)")
     parser.add_argument("--omit", default="", help="Procfile processes not to start, comma-separated (e.g. ocr)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for the stack")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     args = parser.parse_args()
     total = args.warmup + args.requests
@@ -129,7 +130,11 @@ def main() -> int:
                 app_dir=app_dir,
                 wsgi="profiling_wsgi",
                 omit=tuple(name for name in args.omit.split(",") if name),
-                env={"PYTHONPATH": f"{app_dir}:{BENCH}", "BENCH_PROFILE_DIR": str(profiles)},
+                env={
+                    "PYTHONPATH": f"{app_dir}:{BENCH}",
+                    "BENCH_PROFILE_DIR": str(profiles),
+                    **dict(item.split("=", 1) for item in args.set),
+                },
             )
         )
         platforms = stack.sql(
@@ -156,7 +161,8 @@ def main() -> int:
     totals, sql, whole = parts_of(session)
     n = len(files)
     print(
-        f"\n{n} filings, {args.clients} client(s), stack without: {args.omit or 'nothing'}; app: {args.commit or 'tree'}"
+        f"\n{n} filings, {args.clients} client(s), stack without: {args.omit or 'nothing'}, settings: "
+        f"{args.set or 'defaults'}; app: {args.commit or 'tree'}"
     )
     print(
         f"time in the gunicorn worker (access log): p50 {report['worker_p50']} ms, p95 {report['worker_p95']} ms;"
