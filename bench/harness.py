@@ -175,6 +175,7 @@ class Stack:
     app_dir: Path
     env: dict
     users: list = field(default_factory=list)
+    pids: dict = field(default_factory=dict)  # Procfile process name -> pid (its process group)
     _conn: object = None
 
     def sql(self, query: str, params=None) -> list:
@@ -433,7 +434,9 @@ def bench_stack(
             app_dir, stack_env, web_port, tmp, web_workers, worker_concurrency, wsgi
         ).items():
             if name not in omit:
-                processes.start(name, args, log=log_dir / f"{name}.log", env=stack_env, cwd=app_dir)
+                stack.pids[name] = processes.start(
+                    name, args, log=log_dir / f"{name}.log", env=stack_env, cwd=app_dir
+                ).pid
         for name in CELERY_WORKERS:
             if name not in omit:
                 log = log_dir / f"{name}.log"
