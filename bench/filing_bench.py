@@ -213,8 +213,10 @@ def run(stack, accounts: list, platforms: list, shots: list, *, count: int, clie
     served_before = len(stack.served())
     background = busy_cpu()  # the stack is idle here (previous run drained): this is other work
     cpu_before = time.process_time()
+    web_cpu_before = stack.cpu_seconds("web")
     results = send_all(prepared, clients)
     client_cpu = time.process_time() - cpu_before
+    web_cpu = stack.cpu_seconds("web") - web_cpu_before
 
     wall = max(r.end for r in results) - min(r.start for r in results)
     in_worker = [ms for method, path, _status, ms in stack.served()[served_before:] if method == "POST"]
@@ -262,6 +264,7 @@ def run(stack, accounts: list, platforms: list, shots: list, *, count: int, clie
         "worker_p50": percentile(in_worker, 50) if in_worker else None,
         "worker_p95": percentile(in_worker, 95) if in_worker else None,
         "client_cpu": client_cpu,
+        "web_cpu_ms": web_cpu / count * 1000,
     }
 
 
@@ -391,7 +394,7 @@ def run_stack(args, store: str, levels: list[int], users: int, shots) -> tuple:
                 f"clients={clients}: {report['count']} filings in {report['wall']:.1f} s = "
                 f"{report['rate']:.2f} complaints/s | p50 {report['p50']:.0f} ms, p95 {report['p95']:.0f} ms, "
                 f"p99 {report['p99']:.0f} ms, max {report['max']:.0f} ms (inside gunicorn: p50 {report['worker_p50']} ms, "
-                f"p95 {report['worker_p95']} ms) | evidence drained "
+                f"p95 {report['worker_p95']} ms; gunicorn CPU {report['web_cpu_ms']:.0f} ms per filing) | evidence drained "
                 f"{_seconds(drain['evidence_s']) if drain['has_state'] else 'n/a (no state field)'} after the last "
                 f"answer, emails sent {_seconds(drain['email_s'])} | client CPU {report['client_cpu']:.1f} s, CPU busy "
                 f"with other work just before: {report['background']:.0f}% | problems: {report['problems'] or 'none'}",

@@ -235,6 +235,19 @@ class Stack:
             return 0
         return sum(path.read_bytes().count(b"\nMessage-ID: ") for path in mail_dir.iterdir())
 
+    def cpu_seconds(self, name: str) -> float:
+        """CPU seconds (user + system) used so far by the live processes of one Procfile
+        process's group (gunicorn's master and workers, a Celery master and its pool):
+        unlike wall time, it hardly moves with other work on the machine."""
+        group, tick = self.pids.get(name), os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ..., utime at 11, stime at 12
+                    total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def served(self) -> list[tuple[str, str, int, int]]:
         """(method, path, status, milliseconds inside a gunicorn worker) per request so far,
         from the access log: time in the worker, without time queued for a free worker."""
