@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 LOCALE_DIRS := locale $(wildcard */locale)
 
-.PHONY: run test install messages compile-messages lint format bench bench-install clean
+.PHONY: run test install messages compile-messages lint format bench bench-install bench-smoke clean
 
 run: install compile-messages
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
@@ -61,6 +61,20 @@ BENCH_REPEATS ?= 10
 bench: install
 	$(BIN)/python bench/workdays_bench.py
 	$(BIN)/python bench/image_bench.py $(BENCH_REPEATS)
+
+# Every benchmark at its smoke size (BENCH_SMOKE=1: tiny counts, the same code path and
+# checks), one after another: bench/smoke.py. Needs PostgreSQL on 127.0.0.1:5432, redis-server,
+# the CJK fonts, chromium and Lighthouse's Node packages (installed here with npm ci);
+# BENCH_SMOKE_SKIP=lighthouse,... leaves some out. .ci/run runs it after the suite.
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed-$(shell cksum < bench/lighthouse/package-lock.json | cut -d' ' -f1)
+
+bench-smoke: bench-install compile-messages
+	@case ",$(BENCH_SMOKE_SKIP)," in *,lighthouse,*) ;; *) $(MAKE) --no-print-directory $(LIGHTHOUSE_STAMP);; esac
+	$(BIN)/python bench/smoke.py
+
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Load-test and HTTP client tools for bench/ (locust, requests), on top of `make install`.
 bench-install: install

@@ -147,10 +147,10 @@ def insert_filings(cursor) -> int:
 
 
 def insert_solved_questions(cursor, now: dt.datetime) -> int:
-    from escalation.solved import ASK_AGAIN_AFTER
+    from escalation.solved import ask_again_after
 
     cursor.execute(
         INSERT_SOLVED_QUESTIONS,
-        {"now": now, "ask_again": ASK_AGAIN_AFTER, "answered": SOLVED_ANSWERED, "yes": SOLVED_YES},
+        {"now": now, "ask_again": ask_again_after(), "answered": SOLVED_ANSWERED, "yes": SOLVED_YES},
     )
     return cursor.rowcount

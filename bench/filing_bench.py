@@ -5,8 +5,8 @@ three 1170x2532 phone screenshots. Target: p95 under 300 ms.
     .venv/bin/python bench/filing_bench.py                 # 200 filings at 2 clients, then 1 and 4
     .venv/bin/python bench/filing_bench.py --commit HEAD   # the committed app, not the working tree
 
-Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, Celery
-worker, gunicorn --workers 2, DEBUG off), then, outside the timed part: generates distinct
+Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, every
+process of the Procfile: gunicorn --workers 2, the worker, images, ocr and beat; DEBUG off), then, outside the timed part: generates distinct
 screenshots (cached under the temp dir), signs each account in through allauth's login
 form, reads the CSRF token from the complaint form and builds every request (all form
 fields, a fresh submission_token, three different screenshots in `evidence_files`,
@@ -19,12 +19,16 @@ email is sent is reported too.
 
 Filing is rate-limited per user (RATE_LIMIT_FILING, 10/h, left at its default): the
 filings are spread round-robin over enough accounts that none files more than 8.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 1 warm-up and 4 timed filings at 2 clients,
+every check as above.
 """
 
 import argparse
 import contextlib
 import datetime as dt
 import math
+import os
 import re
 import sys
 import tempfile
@@ -38,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 from harness import bench_stack, busy_cpu, export_commit, screenshot_files
+from smoke import sized
 
 PER_USER = 8  # filings per account over the whole run, under RATE_LIMIT_FILING's 10/h
 FILES_PER_COMPLAINT = 3
@@ -178,8 +183,11 @@ def wait_drained(stack, references: list, timeout: float) -> dict:
                 evidence_done = time.perf_counter() - started
         if email_done is None:
             unsent = stack.scalar(
-                "SELECT count(*) FROM notifications_outboundemail m JOIN complaints_complaint c"
-                " ON c.id = m.complaint_id WHERE c.reference = ANY(%s) AND m.template = 'complaint_submitted'"
+                # The outbox names what a message is about generically (about_type, about_id).
+                "SELECT count(*) FROM notifications_outboundemail m"
+                " JOIN django_content_type t ON t.id = m.about_type_id AND (t.app_label, t.model) = ('complaints', 'complaint')"
+                " JOIN complaints_complaint c ON c.id = m.about_id"
+                " WHERE c.reference = ANY(%s) AND m.template = 'complaint_submitted'"
                 " AND m.status <> 'sent'",
                 [references],
             )
@@ -205,8 +213,10 @@ def run(stack, accounts: list, platforms: list, shots: list, *, count: int, clie
     served_before = len(stack.served())
     background = busy_cpu()  # the stack is idle here (previous run drained): this is other work
     cpu_before = time.process_time()
+    web_cpu_before = stack.cpu_seconds("web")
     results = send_all(prepared, clients)
     client_cpu = time.process_time() - cpu_before
+    web_cpu = stack.cpu_seconds("web") - web_cpu_before
 
     wall = max(r.end for r in results) - min(r.start for r in results)
     in_worker = [ms for method, path, _status, ms in stack.served()[served_before:] if method == "POST"]
@@ -254,6 +264,7 @@ def run(stack, accounts: list, platforms: list, shots: list, *, count: int, clie
         "worker_p50": percentile(in_worker, 50) if in_worker else None,
         "worker_p95": percentile(in_worker, 95) if in_worker else None,
         "client_cpu": client_cpu,
+        "web_cpu_ms": web_cpu / count * 1000,
     }
 
 
@@ -267,16 +278,30 @@ def _seconds(value) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Filing over HTTP: latency and complaints per second.")
-    parser.add_argument("--requests", type=int, default=200, help="filings per concurrency level (default 200)")
-    parser.add_argument("--clients", default="2,1,4", help="concurrency levels, comma-separated (default 2,1,4)")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed filings first (default 10)")
+    parser.add_argument(
+        "--requests", type=int, default=sized(200, 4), help="filings per concurrency level (default 200)"
+    )
+    parser.add_argument(
+        "--clients", default=sized("2,1,4", "2"), help="concurrency levels, comma-separated (default 2,1,4)"
+    )
+    parser.add_argument("--warmup", type=int, default=sized(10, 1), help="untimed filings first (default 10)")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's logs and files (temp dir)")
-    parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument(
+        "--worker-concurrency", type=int, default=2, help="WORKER_CONCURRENCY and IMAGES_CONCURRENCY (default 2)"
+    )
     parser.add_argument(
         "--evidence",
         default="local",
         help="where evidence lives, one stack each in turn: local, s3 (moto's S3 server) or local,s3 (default local)",
+    )
+    parser.add_argument("--omit", default="", help="Procfile processes not to start, comma-separated (e.g. ocr)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for the stack")
+    parser.add_argument(
+        "--nice-background",
+        type=int,
+        default=0,
+        help="renice the images and ocr processes by this much once up, so gunicorn wins the cores (default 0)",
     )
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
@@ -284,7 +309,7 @@ def main() -> int:
     if args.requests > 2000 or total > 10000:
         parser.error("keep it bounded: at most 2,000 requests per level")
     users = max(math.ceil(total / PER_USER), 2 * max(levels))
-    shots = screenshot_files(max(3 * args.requests, 30))
+    shots = screenshot_files(max(3 * args.requests, sized(30, 3)))
 
     stores = args.evidence.split(",")
     results = {}  # evidence store -> (reports, tracebacks, files on disk, objects in bucket)
@@ -296,7 +321,8 @@ def main() -> int:
     print()
     print(
         f"Filing, 3 screenshots 1170x2532 PNG per complaint, gunicorn --workers 2, "
-        f"celery --concurrency={args.worker_concurrency}, app: {app_name}"
+        f"celery --concurrency={args.worker_concurrency}, app: {app_name}, "
+        f"without: {args.omit or 'nothing'}, settings: {args.set or 'defaults'}, images/ocr niced by {args.nice_background}"
     )
     print(
         "| evidence | clients | filings | p50 ms | p95 ms | p99 ms | max ms | complaints/s | in worker p50/p95 ms "
@@ -338,8 +364,13 @@ def run_stack(args, store: str, levels: list[int], users: int, shots) -> tuple:
                 keep_dir=args.keep_logs,
                 worker_concurrency=args.worker_concurrency,
                 evidence=store,
+                omit=tuple(name for name in args.omit.split(",") if name),
+                env=dict(item.split("=", 1) for item in args.set),
             )
         )
+        for name in ("images", "ocr") if args.nice_background else ():
+            if name in stack.pids:  # the whole process group: the Celery master and its pool
+                os.setpriority(os.PRIO_PGRP, stack.pids[name], args.nice_background)
         platforms = stack.sql(
             "SELECT id, order_number_kind FROM complaints_platform WHERE slug IN ('pinduoduo', 'taobao') ORDER BY slug"
         )
@@ -363,7 +394,7 @@ def run_stack(args, store: str, levels: list[int], users: int, shots) -> tuple:
                 f"clients={clients}: {report['count']} filings in {report['wall']:.1f} s = "
                 f"{report['rate']:.2f} complaints/s | p50 {report['p50']:.0f} ms, p95 {report['p95']:.0f} ms, "
                 f"p99 {report['p99']:.0f} ms, max {report['max']:.0f} ms (inside gunicorn: p50 {report['worker_p50']} ms, "
-                f"p95 {report['worker_p95']} ms) | evidence drained "
+                f"p95 {report['worker_p95']} ms; gunicorn CPU {report['web_cpu_ms']:.0f} ms per filing) | evidence drained "
                 f"{_seconds(drain['evidence_s']) if drain['has_state'] else 'n/a (no state field)'} after the last "
                 f"answer, emails sent {_seconds(drain['email_s'])} | client CPU {report['client_cpu']:.1f} s, CPU busy "
                 f"with other work just before: {report['background']:.0f}% | problems: {report['problems'] or 'none'}",

@@ -1,4 +1,4 @@
-"""A production-like Tousu stack on loopback, for benchmarks that go through HTTP.
+"""The Procfile's Tousu stack on loopback, for benchmarks that go through HTTP.
 
     with bench_stack(users=100) as stack:
         stack.base_url          # gunicorn, 2 sync workers, DEBUG off
@@ -9,13 +9,18 @@ What it brings up, all on 127.0.0.1 and all torn down at the end:
 
 - a fresh PostgreSQL database (dropdb --if-exists, createdb; dropped again at the end),
   migrated, `manage.py setup_tousu`, `collectstatic` (DEBUG off serves hashed static
-  names from a manifest, as in production);
+  names from a manifest, as in production; collected once per set of static sources and
+  copied from a cache under the temp dir after that);
 - its own `redis-server` on a free port (never the shared one on 6379): Celery broker
   on db 0, Django cache on db 1 (rate limits shared by the web workers, as in production);
-- a Celery worker, `celery -A config worker --concurrency=2` (prefork): the Procfile's
-  default (WORKER_CONCURRENCY=2) and one process per core, so work queued during a run
-  drains on both cores once the web workers are idle;
-- gunicorn, `gunicorn config.wsgi --workers 2` (the Procfile's default WEB_CONCURRENCY);
+- every process of the Procfile, each from its own line (devtools.processes.procfile), so
+  the stack is the one a deployment runs: `web` (gunicorn -c gunicorn.conf.py, the
+  Procfile's WEB_CONCURRENCY=2 workers), `worker` (queues celery and email), `images`
+  (sanitising screenshots), `ocr` (reading them) and `beat` (the periodic sweeps). Three
+  changes only, all to keep it on this machine's loopback: gunicorn binds 127.0.0.1 on a
+  free port with its own control socket and writes its access log (the Procfile's format,
+  with the time spent in the worker) to a file; beat keeps its schedule under the
+  temporary TOUSU_VAR_DIR. `omit=("ocr",)` leaves processes out, for profiling one part;
 - mail through Django's file backend (EMAIL_URL=filemail://...) under the temp dir;
 - DEBUG off with a random SECRET_KEY; SECURE_SSL_REDIRECT and SECURE_COOKIES off (the
   benchmark speaks plain HTTP on loopback; everything else is the production default);
@@ -37,18 +42,16 @@ accounts, and keep it up for at most that many seconds.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,30 +88,17 @@ print(len(users))
 """
 
 
+# gunicorn.conf.py's access_log_format: '... "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms ...'.
 _ACCESS_LINE = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
 
 
-# One home for these: the test suite's service helpers.
 sys.path.insert(0, str(ROOT))
 from screenshots import phone_screenshot  # noqa: E402  (bench/ is on sys.path: scripts run from it)
 
-from tests.services import free_port, wait_for  # noqa: E402
+from devtools.processes import Processes, accepts, free_port, http_ok, procfile, wait_for  # noqa: E402
 
-
-def _port_open(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except OSError:
-        return False
+# The Procfile's process names, and what each Celery process logs once it is up.
+CELERY_WORKERS = ("worker", "images", "ocr")
 
 
 def busy_cpu(seconds: float = 1.0) -> float:
@@ -185,6 +175,7 @@ class Stack:
     app_dir: Path
     env: dict
     users: list = field(default_factory=list)
+    pids: dict = field(default_factory=dict)  # Procfile process name -> pid (its process group)
     _conn: object = None
 
     def sql(self, query: str, params=None) -> list:
@@ -244,10 +235,23 @@ class Stack:
             return 0
         return sum(path.read_bytes().count(b"\nMessage-ID: ") for path in mail_dir.iterdir())
 
+    def cpu_seconds(self, name: str) -> float:
+        """CPU seconds (user + system) used so far by the live processes of one Procfile
+        process's group (gunicorn's master and workers, a Celery master and its pool):
+        unlike wall time, it hardly moves with other work on the machine."""
+        group, tick = self.pids.get(name), os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ..., utime at 11, stime at 12
+                    total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def served(self) -> list[tuple[str, str, int, int]]:
         """(method, path, status, milliseconds inside a gunicorn worker) per request so far,
         from the access log: time in the worker, without time queued for a free worker."""
-        log = self.log_dir / "gunicorn-access.log"
+        log = self.log_dir / "access.log"
         if not log.exists():
             return []
         return [
@@ -275,44 +279,6 @@ class Stack:
             self._conn.close()
 
 
-class _Processes:
-    """Processes we started, each in its own session, stopped in reverse order."""
-
-    def __init__(self):
-        self.running: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, args: list, *, log: Path, env: dict, cwd: Path) -> subprocess.Popen:
-        process = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        self.running.append((name, process))
-        return process
-
-    def stop_all(self) -> None:
-        for _name, process in reversed(self.running):
-            self._stop(process)
-        self.running.clear()
-
-    @staticmethod
-    def _stop(process: subprocess.Popen) -> None:
-        if process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 def _run(args: list, *, env: dict, cwd: Path, log: Path, timeout: float) -> str:
     with log.open("ab") as out:
         out.write(f"$ {' '.join(map(str, args))}\n".encode())
@@ -324,8 +290,62 @@ def _run(args: list, *, env: dict, cwd: Path, log: Path, timeout: float) -> str:
     return result.stdout.decode()
 
 
+def _collect_static(app_dir: Path, env: dict, log: Path) -> None:
+    """`collectstatic` into the stack's TOUSU_VAR_DIR, through a cache: compressing every
+    file takes 15 s of CPU, and its output depends only on the static sources and the
+    pinned packages (Django's admin, xstatic Bootstrap), so the same sources are collected
+    once under the temp dir and copied for every later stack."""
+    digest = hashlib.sha256((app_dir / "requirements.txt").read_bytes())
+    for path in sorted([*app_dir.glob("static/**/*"), *app_dir.glob("*/static/**/*")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(app_dir)).encode() + b"\0" + path.read_bytes())
+    cache = Path(tempfile.gettempdir()) / f"tousu-bench-static-{digest.hexdigest()[:16]}"
+    if not cache.exists():
+        staging = Path(tempfile.mkdtemp(prefix="tousu-bench-static-"))
+        manage = [str(BIN / "python"), "manage.py", "collectstatic", "--noinput"]
+        _run(manage, env={**env, "TOUSU_VAR_DIR": str(staging)}, cwd=app_dir, log=log, timeout=300)
+        with contextlib.suppress(OSError):  # another run filled the cache meanwhile
+            (staging / "staticfiles").rename(cache)
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(cache, Path(env["TOUSU_VAR_DIR"]) / "staticfiles")
+
+
 def _pg_command(name: str, *args: str) -> list:
     return [name, "-h", PG["host"], "-p", str(PG["port"]), "-U", PG["user"], *args]
+
+
+def procfile_commands(
+    app_dir: Path, env: dict, web_port: int, tmp: Path, web_workers: int, worker_concurrency: int, wsgi: str
+) -> dict[str, list[str]]:
+    """The Procfile's processes as the stack runs them: the Procfile's own commands, from
+    .venv/bin, with the loopback changes the module docstring lists."""
+    commands = procfile(
+        app_dir / "Procfile",
+        {
+            **env,
+            "PORT": str(web_port),
+            "WEB_CONCURRENCY": str(web_workers),
+            "WORKER_CONCURRENCY": str(worker_concurrency),
+            "IMAGES_CONCURRENCY": str(worker_concurrency),
+        },
+    )
+    for name, args in commands.items():
+        args[0] = str(BIN / args[0])
+        if name == "web":
+            args[args.index("--bind") + 1] = f"127.0.0.1:{web_port}"
+            args[args.index("config.wsgi")] = wsgi
+            # Our own control socket (the default is one per machine user, shared with any
+            # other gunicorn), and the access log in a file: its %(M)s is the time each
+            # request spent in its worker, to tell it from time spent queueing.
+            args += [
+                "--control-socket",
+                str(tmp / "gunicorn.ctl"),
+                "--access-logfile",
+                str(tmp / "logs" / "access.log"),
+            ]
+        if "--schedule" in args:
+            args[args.index("--schedule") + 1] = str(Path(env["TOUSU_VAR_DIR"]) / "celerybeat-schedule")
+    return commands
 
 
 @contextlib.contextmanager
@@ -339,13 +359,17 @@ def bench_stack(
     env: dict | None = None,
     keep_dir: bool = False,
     evidence: str = "local",
+    omit: tuple[str, ...] = (),
+    wsgi: str = "config.wsgi",
     say=print,
 ):
     """Bring the stack up, yield a Stack, tear everything down (also on errors).
 
     evidence="s3" puts evidence in a bucket of moto's S3 server (its own process on a free
     port), configured through EVIDENCE_S3_* as a deployment would; "local" keeps it under
-    the temporary TOUSU_VAR_DIR."""
+    the temporary TOUSU_VAR_DIR. `worker_concurrency` is the Procfile's WORKER_CONCURRENCY
+    and IMAGES_CONCURRENCY; `omit` names Procfile processes not to start; `wsgi` is the
+    module gunicorn serves instead of the Procfile's config.wsgi (a profiling wrapper)."""
     if evidence not in ("local", "s3"):
         raise ValueError(evidence)
     app_dir = Path(app_dir or ROOT).resolve()
@@ -384,7 +408,7 @@ def bench_stack(
         **(env or {}),
     }
     stack = Stack(base_url, database_url, broker_url, db_name, var_dir, log_dir, app_dir, stack_env)
-    processes = _Processes()
+    processes = Processes()
     db_created = False
     started = time.monotonic()
     try:
@@ -399,7 +423,7 @@ def bench_stack(
             env=stack_env,
             cwd=tmp,
         )
-        wait_for(lambda: _port_open(redis_port), 15, "redis-server")
+        wait_for(lambda: accepts(redis_port), 15, "redis-server")
         if evidence == "s3":
             stack_env.update(_start_s3(processes, log_dir, stack_env, tmp))
 
@@ -407,7 +431,7 @@ def bench_stack(
         setup_log = log_dir / "setup.log"
         _run([*manage, "migrate", "--noinput"], env=stack_env, cwd=app_dir, log=setup_log, timeout=600)
         _run([*manage, "setup_tousu"], env=stack_env, cwd=app_dir, log=setup_log, timeout=300)
-        _run([*manage, "collectstatic", "--noinput"], env=stack_env, cwd=app_dir, log=setup_log, timeout=300)
+        _collect_static(app_dir, stack_env, setup_log)
         if users:
             created = _run(
                 [*manage, "shell", "-c", _CREATE_USERS],
@@ -419,40 +443,27 @@ def bench_stack(
             assert int(created.strip().splitlines()[-1]) == users, created
             stack.users = [(f"bench{i:05d}@bench.tousu.test", USER_PASSWORD) for i in range(users)]
 
-        worker_log = log_dir / "celery-worker.log"
-        processes.start(
-            "celery worker",
-            # Every queue (images, email, celery): one worker does all the background work here.
-            [str(BIN / "celery"), "-A", "config", "worker", "-Q", "celery,email,images", "--loglevel=INFO"]
-            + [f"--concurrency={worker_concurrency}", "-n", f"bench-{web_port}@%h"],
-            log=worker_log,
-            env=stack_env,
-            cwd=app_dir,
-        )
-        processes.start(
-            "gunicorn",
-            [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(web_workers), "--bind", f"127.0.0.1:{web_port}"]
-            # Our own control socket (the default is one per machine user, shared with any other gunicorn),
-            # and the time each request spent in its worker, to tell it from time spent queueing.
-            + ["--control-socket", str(tmp / "gunicorn.ctl"), "--access-logfile", str(log_dir / "gunicorn-access.log")]
-            + [
-                "--access-logformat",
-                '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms',
-            ],  # no query strings, as in production
-            log=log_dir / "gunicorn.log",
-            env=stack_env,
-            cwd=app_dir,
-        )
-        wait_for(lambda: b" ready." in worker_log.read_bytes(), 90, f"the Celery worker ({worker_log})")
-        wait_for(lambda: _http_ok(base_url + "/"), 90, f"gunicorn ({log_dir / 'gunicorn.log'})", interval=0.25)
+        for name, args in procfile_commands(
+            app_dir, stack_env, web_port, tmp, web_workers, worker_concurrency, wsgi
+        ).items():
+            if name not in omit:
+                stack.pids[name] = processes.start(
+                    name, args, log=log_dir / f"{name}.log", env=stack_env, cwd=app_dir
+                ).pid
+        for name in CELERY_WORKERS:
+            if name not in omit:
+                log = log_dir / f"{name}.log"
+                wait_for(lambda log=log: b" ready." in log.read_bytes(), 90, f"the Celery {name} process ({log})")
+        if "web" not in omit:
+            wait_for(lambda: http_ok(base_url + "/"), 90, f"gunicorn ({log_dir / 'web.log'})", interval=0.25)
+        names = [name for name, _process in processes.running]
         say(
-            f"stack up in {time.monotonic() - started:.1f} s (CPU busy with other work: {busy_cpu():.0f}%): {base_url} (gunicorn --workers {web_workers}), "
-            f"PostgreSQL {db_name}, redis-server :{redis_port}, celery worker --concurrency={worker_concurrency}, "
-            f"{users} users, app {app_dir}, logs {log_dir}"
+            f"stack up in {time.monotonic() - started:.1f} s (CPU busy with other work: {busy_cpu():.0f}%): {base_url}, "
+            f"PostgreSQL {db_name}, processes {', '.join(names)} (gunicorn --workers {web_workers}, Celery "
+            f"worker and images --concurrency={worker_concurrency}), {users} users, app {app_dir}, logs {log_dir}"
         )
-        for name, process in processes.running:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}; logs in {log_dir}")
+        if processes.exited():
+            raise RuntimeError(f"exited: {processes.exited()}; logs in {log_dir}")
         yield stack
     finally:
         stack.close()
@@ -468,7 +479,7 @@ def bench_stack(
 S3_BUCKET = "tousu-bench-evidence"
 
 
-def _start_s3(processes: "_Processes", log_dir: Path, env: dict, cwd: Path) -> dict:
+def _start_s3(processes: Processes, log_dir: Path, env: dict, cwd: Path) -> dict:
     """moto's S3 server with an empty private bucket; returns the environment that points at it."""
     import boto3
 
@@ -480,7 +491,7 @@ def _start_s3(processes: "_Processes", log_dir: Path, env: dict, cwd: Path) -> d
         env=env,
         cwd=cwd,
     )
-    wait_for(lambda: _port_open(port), 30, "moto's S3 server")
+    wait_for(lambda: accepts(port), 30, "moto's S3 server")
     s3_env = {
         "EVIDENCE_S3_BUCKET": S3_BUCKET,
         "EVIDENCE_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",

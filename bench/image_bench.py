@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/image_bench.py [repeats]
 Prints the median and p95 wall time of complaints.images.sanitise_image for a phone
 screenshot (1170x2532 PNG) and a 12-megapixel camera photo (4000x3000 JPEG with EXIF GPS).
+Smoke size (BENCH_SMOKE=1): one run per image.
 """
 
 import io
@@ -21,6 +22,7 @@ django.setup()
 
 from PIL import Image  # noqa: E402
 from screenshots import phone_screenshot  # noqa: E402
+from smoke import sized  # noqa: E402
 
 from complaints.images import sanitise_image  # noqa: E402
 
@@ -55,7 +57,7 @@ def measure(label: str, data: bytes, repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else sized(20, 1)
     print(f"Pillow {Image.__version__}, {os.cpu_count()} cores")
     measure("phone screenshot 1170x2532 PNG", phone_screenshot(seed=1), repeats)
     measure("camera photo 4000x3000 JPEG", camera_photo(), repeats)

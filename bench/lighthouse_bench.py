@@ -1,5 +1,5 @@
 """Lighthouse (mobile, the default simulated slow 4G and mid-range phone) on every
-public and consumer page, against the production-like stack of bench/harness.py:
+public and consumer page, against the Procfile's stack of bench/harness.py:
 gunicorn, DEBUG off, WhiteNoise with compressed, hashed static files.
 
     make bench-install && (cd bench/lighthouse && npm ci)   # Lighthouse 12.8.2, pinned
@@ -9,6 +9,9 @@ Needs Debian's chromium. Prints one row per page (performance, accessibility, be
 practices and SEO scores, first contentful paint, bytes transferred) and writes all
 figures to var/lighthouse.json. Consumer pages are measured signed in (a real allauth
 login; the session cookie is passed to Lighthouse as a header). Not part of `make test`.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): only the filed complaint's page (signed in,
+after a filing with screenshots), one run, written to var/lighthouse-smoke.json.
 """
 
 import argparse
@@ -26,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import requests  # noqa: E402
 from filing_bench import COMPLAINT_LOCATION, filing_request, sign_in, wait_drained  # noqa: E402
 from harness import ROOT, bench_stack, screenshot_files  # noqa: E402
+from smoke import sized  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,8 +37,8 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
 )
-PUBLIC = ["/", "/channels/", "/channels/pinduoduo/", "/stats/", "/accounts/login/", "/accounts/signup/"]
-CONSUMER = ["/complaints/new/", "/complaints/", "/accounts/profile/"]
+PUBLIC = sized(["/", "/channels/", "/channels/pinduoduo/", "/stats/", "/accounts/login/", "/accounts/signup/"], [])
+CONSUMER = sized(["/complaints/new/", "/complaints/", "/accounts/profile/"], [])
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -122,7 +126,7 @@ def main() -> None:
                 f"  CLS {row['cls']}  {row['bytes'] / 1024:.0f} KB  {' '.join(row['failed'])}",
                 flush=True,
             )
-    out = ROOT / "var" / "lighthouse.json"
+    out = ROOT / "var" / sized("lighthouse.json", "lighthouse-smoke.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"written to {out}")

@@ -1,11 +1,11 @@
-"""Load test: 200 simulated consumers for 60 s against the production-like stack.
+"""Load test: 200 simulated consumers for 60 s against the Procfile's stack (bench/harness.py).
 
     make bench-install
     .venv/bin/python bench/load_test.py                      # 200 users, spawn 10/s, 60 s
     .venv/bin/python bench/load_test.py --users 50 --duration 30 --commit HEAD
 
-Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, Celery
-worker, gunicorn --workers 2, DEBUG off) with one verified account per simulated person,
+Brings up bench/harness.py's stack (fresh PostgreSQL database, own redis-server, every
+process of the Procfile: gunicorn --workers 2, the worker, images, ocr and beat; DEBUG off) with one verified account per simulated person,
 and runs locust headless (bench/load/locustfile.py) against it: each person signs in
 through allauth's login form, then loops over home, my complaints, a complaint of theirs,
 the channels directory, and filing a complaint with 1-3 phone screenshots.
@@ -18,6 +18,9 @@ It prints requests/s, p50/p95/p99 per request name, failures, and how long the C
 worker took after the test to finish the evidence still pending.
 
 The load generator runs on the same machine as the stack, so it takes CPU from it.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 3 users for 15 s, 10 screenshots, the same
+checks (the users sign in, look around and file before it ends).
 """
 
 import argparse
@@ -33,6 +36,7 @@ import time
 from pathlib import Path
 
 from harness import BIN, ROOT, bench_stack, busy_cpu, export_commit, screenshot_files
+from smoke import sized
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 SUBMIT = "complaint submit"
@@ -131,20 +135,22 @@ def _percentile(values: list, p: float) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Locust load test against the production-like stack.")
-    parser.add_argument("--users", type=int, default=200, help="simulated consumers (default 200)")
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
-    parser.add_argument("--duration", type=int, default=60, help="seconds, ramp-up included (default 60)")
-    parser.add_argument("--stop-timeout", type=int, default=120, help="seconds users get to finish a step")
+    parser = argparse.ArgumentParser(description="Locust load test against the Procfile's stack (bench/harness.py).")
+    parser.add_argument("--users", type=int, default=sized(200, 3), help="simulated consumers (default 200)")
+    parser.add_argument("--spawn-rate", type=float, default=sized(10, 3), help="users started per second (default 10)")
+    parser.add_argument("--duration", type=int, default=sized(60, 15), help="seconds, ramp-up included (default 60)")
+    parser.add_argument("--stop-timeout", type=int, default=sized(120, 20), help="seconds users get to finish a step")
     parser.add_argument("--drain-timeout", type=int, default=600, help="seconds to wait for pending evidence")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")
     parser.add_argument("--keep-logs", action="store_true", help="keep the stack's and locust's files (temp dir)")
-    parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument(
+        "--worker-concurrency", type=int, default=2, help="WORKER_CONCURRENCY and IMAGES_CONCURRENCY (default 2)"
+    )
     args = parser.parse_args()
     if not (1 <= args.users <= 1000 and 1 <= args.duration <= 900):
         parser.error("keep it bounded: at most 1,000 users and 900 s")
 
-    shots = screenshot_files(300)
+    shots = screenshot_files(sized(300, 10))
     with contextlib.ExitStack() as exits:
         app_dir = None
         if args.commit:

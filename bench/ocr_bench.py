@@ -9,6 +9,7 @@ reading.reader.read_screenshot, as the `ocr` worker does. Prints per field the
 exact-match accuracy over the screenshots where that field is visible, the phone boxes
 found, blurs that touch the order number, fields invented on pages that are not order
 pages, the median and p95 wall and CPU seconds per 1170x2532 screenshot, and the peak RSS.
+Smoke size (BENCH_SMOKE=1): 3 screenshots (the accuracy figures then mean nothing).
 """
 
 import argparse
@@ -27,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 import django  # noqa: E402
 
 django.setup()
+
+from smoke import sized  # noqa: E402
 
 from reading import engine  # noqa: E402
 from reading.extract import FIELDS  # noqa: E402
@@ -57,7 +60,7 @@ def percentile(values, share):
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=72)
+    parser.add_argument("--count", type=int, default=sized(72, 3))
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--misses", action="store_true", help="print each wrong field")
@@ -117,6 +120,8 @@ def main(argv=None):
     print(f"phone boxes found: {phones_found}/{phones} = {phones_found / phones if phones else float('nan'):.1%}")
     print(f"blurs touching the order number: {order_number_blurs}")
     print(f"fields invented on {non_order_pages} pages that are not order pages: {invented}")
+    if not wall:
+        sys.exit("no 1170x2532 screenshot in the set: nothing to time (use a larger --count)")
     print(
         f"1170x2532, one core (n={len(wall)}): wall median {statistics.median(wall):.2f} s, p95 "
         f"{percentile(wall, 0.95):.2f} s; CPU median {statistics.median(cpu):.2f} s, p95 {percentile(cpu, 0.95):.2f} s"

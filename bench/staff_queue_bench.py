@@ -10,6 +10,8 @@ requests each changelist page (the default list, every filter, the four kinds of
 search) `requests` times (default 30) with the Django test client as datagen's
 supervisor, and prints the p50 / p95 time and the number of queries of each, plus the
 plan of the slowest query.
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 300 complaints, one request per page.
 """
 
 import os
@@ -30,6 +32,7 @@ os.environ.setdefault("EMAIL_URL", "dummymail://")
 import datagen  # noqa: E402
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
+from smoke import sized  # noqa: E402
 
 # The production settings, made usable by the in-process test client.
 settings.ALLOWED_HOSTS = ["testserver"]
@@ -63,14 +66,16 @@ def ensure_data(n: int):
 
 
 def pages():
-    first = Complaint.objects.order_by("id").values("reference", "order_number", "contact_email", "contact_phone")[
-        12345
-    ]
+    # One complaint well inside the table, to search for (the middle one of a small table).
+    total = Complaint.objects.count()
+    row = min(12345, total // 2)
+    page = min(49, (total - 1) // 50)  # page 50, or the last of a small table
+    first = Complaint.objects.order_by("id").values("reference", "order_number", "contact_email", "contact_phone")[row]
     phone = first["contact_phone"].removeprefix("+86")
     platform_id = Complaint.objects.values_list("platform_id", flat=True).order_by("id").first()
     return {
         "list (default order)": {},
-        "page 50": {"p": "49"},
+        f"page {page + 1}": {"p": str(page)},
         "platform": {"platform__id__exact": platform_id},
         "status": {"status__exact": "forwarded"},
         "category": {"category__exact": "delivery"},
@@ -103,8 +108,8 @@ def measure(client, url, params, repeats):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else sized(1_000_000, 300)
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else sized(30, 1)
     datagen.prepare_database()  # refuses anything but PostgreSQL
     supervisor = ensure_data(n)
     setup_test_environment()  # the client records the template context (rows per page)

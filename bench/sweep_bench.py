@@ -23,10 +23,12 @@ still ahead. Then it measures:
 3. the "Was it solved?" catch-up with a full batch due (500 questions, one email each);
 4. the claim's cost against the number of due clocks (1,000 / 10,000) and the
    query plan (an index scan of clock_reminder_due_idx that reads only due rows).
+
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 3,000 open clocks, 600 due (above the
+fan-out threshold, so the dispatch path runs), one run.
 """
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,17 +36,18 @@ import time
 from pathlib import Path
 
 import datagen
+from smoke import sized
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.reminders import claim_due_reminders  # noqa: E402
-from actions.solved import ask_again_due  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from devtools.processes import accepts, free_port, start, stop, wait_for  # noqa: E402
 
-OPEN_CLOCKS = int(os.environ.get("BENCH_OPEN_CLOCKS", "1000000"))
-DUE_CLOCKS = int(os.environ.get("BENCH_DUE_CLOCKS", "10000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+OPEN_CLOCKS = int(os.environ.get("BENCH_OPEN_CLOCKS", sized("1000000", "3000")))
+DUE_CLOCKS = int(os.environ.get("BENCH_DUE_CLOCKS", sized("10000", "600")))
+RUNS = int(os.environ.get("BENCH_RUNS", sized("7", "1")))
+# The claim's cost at a tenth of the due clocks, measured once before the runs.
+FEW_DUE = DUE_CLOCKS // 10
 
 # The data set's shape (datagen.generate): forwarded complaints run both platform
 # clocks, escalated ones one route clock each (the four route stages below in equal
@@ -57,17 +60,8 @@ RUNNING_PER_COMPLAINT = (2 * STATUSES["forwarded"] + STATUSES["escalated"]) / su
 
 def start_redis() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process = start(["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+    wait_for(lambda: accepts(port), 15, "redis-server")
     return process, f"redis://127.0.0.1:{port}/0"
 
 
@@ -76,8 +70,9 @@ def setup_django(broker_url: str) -> None:
         sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tousu_bench (a database you created).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    # The production settings refuse an in-process cache and unset mail: name ones (unused here).
-    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+    # The production settings refuse an in-process cache and unset mail: name ones (unused
+    # here; the cache in our own redis-server, never the shared one).
+    os.environ.setdefault("CACHE_URL", broker_url.rsplit("/", 1)[0] + "/1")
     os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ["CELERY_BROKER_URL"] = broker_url
     os.environ.setdefault("TOUSU_VAR_DIR", "/tmp/tousu-bench-var")
@@ -150,6 +145,7 @@ def flush_queue(broker_url: str) -> None:
 
 
 def timed_sweep() -> tuple[float, int]:
+    from actions.reminders import claim_due_reminders
 
     started = time.perf_counter()
     claimed = claim_due_reminders()
@@ -196,8 +192,10 @@ def main() -> None:
         setup_django(broker_url)
         from django.db import connection
 
-        from escalation import sweep
+        from actions.reminders import sweep
+        from actions.solved import ask_again_due
         from escalation.models import Clock, SolvedQuestion
+        from escalation.sweep import FANOUT_CHUNK, FANOUT_THRESHOLD, enqueue_reminders
 
         generate(OPEN_CLOCKS)
         open_count = Clock.objects.filter(state="running").count()
@@ -211,7 +209,7 @@ def main() -> None:
         flush_queue(broker_url)
 
         results = {}
-        for due in (1_000, *[DUE_CLOCKS] * RUNS):
+        for due in (FEW_DUE, *[DUE_CLOCKS] * RUNS):
             make_due(due)
             flush_queue(broker_url)
             by_kind = running_by_kind(due_only=True)
@@ -219,7 +217,7 @@ def main() -> None:
             seconds, claimed = timed_sweep()
             messages = queue_length(broker_url)
             results.setdefault(due, []).append(seconds)
-            expected = -(-due // sweep.FANOUT_CHUNK) if due > sweep.FANOUT_THRESHOLD else due
+            expected = -(-due // FANOUT_CHUNK) if due > FANOUT_THRESHOLD else due
             print(
                 f"sweep with {due:>6,} due of {open_count:,} open: claimed {claimed:,} and enqueued them "
                 f"({messages:,} Celery messages) in {seconds * 1000:.0f} ms ({before}; due by kind {by_kind})",
@@ -238,8 +236,8 @@ def main() -> None:
         ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
         flush_queue(broker_url)
         started = time.perf_counter()
-        for i in range(0, len(ids), sweep.FANOUT_CHUNK):
-            sweep.enqueue_reminders(ids[i : i + sweep.FANOUT_CHUNK], fan_out=False)
+        for i in range(0, len(ids), FANOUT_CHUNK):
+            enqueue_reminders(ids[i : i + FANOUT_CHUNK], fan_out=False)
         fanout = time.perf_counter() - started
         print(
             f"fan-out of {len(ids):,} send_reminder messages by one worker process: {fanout * 1000:.0f} ms "
@@ -305,8 +303,7 @@ def main() -> None:
             "met" if verdict else "NOT met",
         )
     finally:
-        redis_process.kill()
-        redis_process.wait(timeout=10)
+        stop(redis_process)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     .venv/bin/python bench/workdays_bench.py
 
 No database needed (the staff overrides are not loaded; the table is the same shape).
+Smoke size (BENCH_SMOKE=1): 2,000 calls through the table, 50 through each library.
 """
 
 import datetime as dt
@@ -11,10 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from smoke import sized
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-CALLS = 200_000
-LIBRARY_CALLS = 2_000
+CALLS = sized(200_000, 2_000)
+LIBRARY_CALLS = sized(2_000, 50)
 
 
 def cases(count: int) -> list[tuple[dt.date, int]]:

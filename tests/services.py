@@ -4,33 +4,17 @@ keeps what it receives, and a Celery worker process on the test database."""
 import contextlib
 import os
 import re
-import signal
-import socket
-import subprocess
 import threading
-import time
 from pathlib import Path
 
 from django.db import connection
 
+# The process helpers live in devtools.processes (no Django there), shared with bench/;
+# tests import free_port and wait_for from here as before.
+from devtools.processes import accepts, free_port, kill, start, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Mailbox:
@@ -88,11 +72,7 @@ def redis_server(port=None):
     import redis
 
     port = port or free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start(["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
     client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
 
     def ping():
@@ -103,8 +83,7 @@ def redis_server(port=None):
         wait_for(ping, 15, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        process.kill()
-        process.wait(timeout=10)
+        kill(process)
 
 
 S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "tousu-test-key", "AWS_SECRET_ACCESS_KEY": "tousu-test-secret"}
@@ -118,13 +97,9 @@ def s3_server(bucket: str, region: str = "us-east-1"):
 
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start([ROOT / ".venv" / "bin" / "python", "-m", "moto.server", "-H", "127.0.0.1", "-p", port])
     try:
-        wait_for(lambda: _accepts(port), 30, "moto's S3 server")
+        wait_for(lambda: accepts(port), 30, "moto's S3 server")
         client = boto3.client(
             "s3",
             endpoint_url=endpoint,
@@ -135,14 +110,7 @@ def s3_server(bucket: str, region: str = "us-east-1"):
         client.create_bucket(Bucket=bucket, ACL="private")
         yield endpoint
     finally:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def _accepts(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        kill(process)
 
 
 def shared_database_url() -> str:
@@ -182,22 +150,18 @@ class Worker:
     def start(self):
         # What earlier (killed) runs logged is not this run's work.
         self._log_start = self.log.stat().st_size if self.log.exists() else 0
-        self.process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+        self.process = start(
+            [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
             + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
             + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
             cwd=self.cwd,
             env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log=self.log,
         )
         wait_for(lambda: b"ready." in self.log.read_bytes(), 60, f"the celery worker ({self.log})")
 
     def kill(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        kill(self.process)
 
     def task_log(self) -> dict[str, tuple[str, str]]:
         """{task id: (its last event, what it returned)} for the tasks this run of the
@@ -305,14 +269,12 @@ class Web:
     def start(self):
         import urllib.request
 
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "1"]
-            + ["--bind", f"127.0.0.1:{self.port}", "--control-socket", str(self.directory / "gunicorn.ctl")],
+        self.process = start(
+            [ROOT / ".venv" / "bin" / "gunicorn", "config.wsgi", "--workers", "1"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--control-socket", self.directory / "gunicorn.ctl"],
             cwd=self.directory,
             env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log=self.log,
         )
 
         def healthy():
@@ -322,9 +284,7 @@ class Web:
         wait_for(healthy, 60, f"gunicorn {self.name} ({self.log})", interval=0.25)
 
     def kill(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        kill(self.process)
 
 
 def ocr_backlog(evidence, count: int) -> list[int]:
