@@ -13,6 +13,7 @@ pointing at nothing.
 """
 
 import datetime as dt
+import logging
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from complaints.states import TERMINAL, Actor
 from escalation.models import EscalationFiling, PlatformFiling
 from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
+from privacy.retention import expired_complaint_ids
 
 from . import action, clocks
 
@@ -141,3 +143,19 @@ def _erase_emails(which: Q) -> None:
         **{**ERASED_EMAIL_FIELDS, "last_error": NOT_SENT_ERASED}, status=OutboundEmail.Status.FAILED, locked_until=None
     )
     OutboundEmail.objects.filter(which).exclude(pk__in=unsent).update(**ERASED_EMAIL_FIELDS)
+
+
+def erase_expired(now: dt.datetime | None = None) -> int:
+    """Erase every complaint retention says is expired (privacy.retention), a batch per
+    transaction; safe to run twice (an erased complaint is never selected again). Logs
+    counts only, never who."""
+    now = now or timezone.now()
+    erased = 0
+    while ids := expired_complaint_ids(now):
+        erased += erase_complaints(ids, now=now)
+    retention_log.info("retention: erased personal data of %d closed complaint(s)", erased)
+    return erased
+
+
+# The retention task's counts keep their logger name (operations read it).
+retention_log = logging.getLogger("privacy.retention")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.publishing import publish_by_name
 
+from . import extensions
 from .images import display_name, inspect_image, refusal, sanitise_image
 from .models import Complaint, Evidence
 
@@ -168,7 +169,9 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         storage.delete(file_name)
         storage.delete(thumbnail_name)
         return "deleted"
-    publish_by_name("reading.read_evidence", evidence_id)  # OCR, on its own queue
+    # What apps above register for a clean image (the screenshot reading, on its own queue).
+    for task_name in extensions.evidence_ready_tasks():
+        publish_by_name(task_name, evidence_id)
     return "ready"
 
 

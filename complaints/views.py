@@ -21,13 +21,11 @@ from actions.messages import post_message
 from actions.replies import add_evidence
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
-from core.parties import Party
 from core.private_responses import private_image
 from platforms.models import Platform
 from platforms.orders import example_for
-from reading import fill, sharing
 
-from . import access, evidence_pipeline, recipients
+from . import access, evidence_pipeline, extensions, recipients
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence
@@ -55,8 +53,9 @@ def complaint_new(request):
     ]
     file_errors = _stage_uploads(request, staged)
     file_errors += _drop_rejected(staged)
-    if action == "fill":  # "Fill in from the screenshot": only the empty order fields
-        data, filled = fill.fill_empty(request.POST, fill.screenshot_facts(staged))
+    aid = extensions.filing_aid()
+    if action == "fill" and aid:  # "Fill in from the screenshot": only the empty order fields
+        data, filled = aid.fill(request.POST, staged)
         return _render_form(request, ComplaintForm(initial=data), staged, file_errors, filled=filled)
     form = ComplaintForm(request.POST)
     form_ok = form.is_valid()
@@ -64,7 +63,7 @@ def complaint_new(request):
     if action == "edit" or not form_ok or file_errors:
         return _render_form(request, form, staged, file_errors)
     if action != "submit":
-        notes = fill.disagreements(form.cleaned_data, fill.screenshot_facts(staged))
+        notes = aid.notes(form.cleaned_data, staged) if aid else []
         context = {"form": form, "staged": staged, "rows": form.review_rows(), "screenshot_notes": notes}
         return render(request, "complaints/review.html", context)
 
@@ -146,11 +145,12 @@ def _drop_rejected(staged: list) -> list:
 
 def _render_form(request, form, staged, file_errors, status=200, filled=None):
     platforms = Platform.objects.filter(active=True)
+    aid = extensions.filing_aid()
     for name in filled or ():
         form.fields[name].widget.attrs["class"] = "filled-from-screenshot"
     context = {
         "filled_from_screenshot": None if filled is None else [form.fields[name].label for name in filled],
-        "still_reading": filled == [] and fill.still_reading(staged),
+        "still_reading": filled == [] and aid is not None and aid.still_reading(staged),
         "form": form,
         "staged": staged,
         "file_errors": file_errors,
@@ -189,8 +189,6 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
         "contact": recipients.contact_status(complaint),
-        # What the platform would get of the evidence if staff forward it (reading.sharing).
-        "platform_sharing": sharing.preview(complaint, Party.PLATFORM),
     }
     return render(request, "complaints/detail.html", context, status=status)
 

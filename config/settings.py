@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "respondents",
     "rest_framework",
     "drf_spectacular",
+    # Last: assembles the consumer's complaint pages from the apps above complaints.
+    "pages",
 ]
 
 MIDDLEWARE = [

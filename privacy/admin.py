@@ -2,46 +2,16 @@
 the same way the consumer's own deletion does (actions.erasure.erase_account), and an
 action lets whoever holds accounts.erase_personal_data run it."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.template.response import TemplateResponse
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actions.erasure import erase_account
 
+from .erase_action import ERASE_PERMISSION, erase_accounts
+
 User = get_user_model()
-ERASE_PERMISSION = "accounts.erase_personal_data"
-
-
-def erase_accounts(modeladmin, request, queryset, users, action: str):
-    """An admin action's two steps: a confirmation page naming how many accounts go,
-    then the erasure of each (reported as a count, never who)."""
-    users = list(users)
-    if not request.POST.get("confirm_erase"):
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.opts,
-            "title": gettext("Delete accounts and erase personal data"),
-            "accounts": len(users),
-            "selected": [obj.pk for obj in queryset],
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/privacy/confirm_erase.html", context)
-    erased = sum(erase_account(user) for user in users)
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(count)d account deleted and its personal data erased.",
-            "%(count)d accounts deleted and their personal data erased.",
-            erased,
-        )
-        % {"count": erased},
-        messages.SUCCESS,
-    )
-    return None
 
 
 class ErasingUserAdmin(UserAdmin):

@@ -1,8 +1,9 @@
 from celery import shared_task
 
-from . import retention
+from actions.erasure import erase_expired
 
 
 @shared_task
 def erase_expired_personal_data() -> int:
-    return retention.erase_expired()
+    """privacy.retention chooses, actions.erasure erases."""
+    return erase_expired()

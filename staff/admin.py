@@ -22,10 +22,10 @@ from core import parties
 from core.admin_search import SearchByPostMixin
 from core.parties import Party
 from escalation import ladder
-from privacy.admin import ERASE_PERMISSION, erase_accounts
+from privacy.erase_action import ERASE_PERMISSION, erase_accounts
 from reading import sharing
 
-from . import actions, conf, forms, packet_views, services
+from . import buttons, conf, forms, packet_views, services
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
 from .models import AccessLog
 from .queue import (
@@ -208,11 +208,11 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         evidence = list(complaint.evidence.select_related("reading").order_by("created_at", "id"))
         for item in evidence:
             item.viewable = access.can_view_evidence(request.user, item)
-        buttons = []
+        offered = []
         if can_act:
-            for action in actions.available(complaint, request.user):
-                form = bound[1] if bound and bound[0] == action.name else actions.make_form(action, complaint)
-                buttons.append({"action": action, "form": form, "open": bool(bound and bound[0] == action.name)})
+            for action in buttons.available(complaint, request.user):
+                form = bound[1] if bound and bound[0] == action.name else buttons.make_form(action, complaint)
+                offered.append({"action": action, "form": form, "open": bool(bound and bound[0] == action.name)})
         return {
             "show_save": False,
             "show_save_and_continue": False,
@@ -222,7 +222,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "evidence": evidence,
             "sharing_choices": sharing.choices_in_force(complaint),
             "timeline": list(complaint.events.select_related("actor").order_by("created_at", "id")),
-            "buttons": buttons,
+            "buttons": offered,
             "can_reveal": access.can_reveal_contact(request.user, complaint),
             "contact_fields": [(field, AccessLog.Field(field).label) for field in services.CONTACT_FIELDS],
             "packet_bodies": parties.PACKET_BODIES,
@@ -248,19 +248,19 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     def action_view(self, request, object_id, name):
         """POST one action button; the page again with the form's errors if it is invalid."""
         complaint = self._get_complaint(request, object_id)
-        action = actions.BY_NAME.get(name)
+        action = buttons.BY_NAME.get(name)
         if action is None:
             raise Http404
         change_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
         if request.method != "POST":
             return HttpResponseRedirect(change_url)
-        if action not in actions.available(complaint, request.user):
+        if action not in buttons.available(complaint, request.user):
             self.message_user(request, gettext("That action is not possible any more."), messages.WARNING)
             return HttpResponseRedirect(change_url)
-        form = actions.make_form(action, complaint, request.POST, request.FILES)
+        form = buttons.make_form(action, complaint, request.POST, request.FILES)
         if form.is_valid():
             try:
-                actions.perform(action, complaint, request.user, form.cleaned_data)
+                buttons.perform(action, complaint, request.user, form.cleaned_data)
             except evidence_pipeline.EvidenceLimitReached as exc:
                 if "files" not in form.fields:
                     raise
@@ -347,7 +347,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         platform = queryset.first().platform
         form = forms.ForwardForm(
             request.POST if "apply" in request.POST else None,
-            channels=actions.forwarding_channels(platform),
+            channels=buttons.forwarding_channels(platform),
             refusal=lambda channel: services.forwarding_refusal(queryset.first(), channel),
         )
         if form.is_bound and form.is_valid():

@@ -18,14 +18,13 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 
-from actions.erasure import NOT_SENT_ERASED, erase_account, erase_complaints
+from actions.erasure import NOT_SENT_ERASED, erase_account, erase_complaints, erase_expired
 from actions.messages import post_message
 from actions.status import transition, withdraw
 from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence
 from complaints.states import Actor, Status
 from notifications.models import OutboundEmail
-from privacy.retention import erase_expired
 from reading.models import ScreenshotReading
 from reading.sharing import choose
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
