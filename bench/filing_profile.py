@@ -23,7 +23,7 @@ images and ocr workers, other work on the machine), waiting for a core is counte
 whatever frame was running. `--omit ocr` leaves the ocr worker out to see the request on
 its own; say which was used when quoting figures.
 
-Smoke size (BENCH_SMOKE=1, bench/smoke.py): 1 warm-up and 3 profiled filings.
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 1 warm-up and 2 profiled filings.
 """
 
 import argparse
@@ -108,7 +108,7 @@ def combined(files: list[Path]):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="pyinstrument profile of filing inside gunicorn.")
-    parser.add_argument("--requests", type=int, default=sized(100, 3), help="profiled filings (default 100)")
+    parser.add_argument("--requests", type=int, default=sized(100, 2), help="profiled filings (default 100)")
     parser.add_argument("--clients", type=int, default=1, help="concurrent clients (default 1)")
     parser.add_argument("--warmup", type=int, default=sized(10, 1), help="filings first, not profiled (default 10)")
     parser.add_argument("--omit", default="", help="Procfile processes not to start, comma-separated (e.g. ocr)")

@@ -19,7 +19,7 @@ worker took after the test to finish the evidence still pending.
 
 The load generator runs on the same machine as the stack, so it takes CPU from it.
 
-Smoke size (BENCH_SMOKE=1, bench/smoke.py): 3 users for 15 s, 10 screenshots, the same
+Smoke size (BENCH_SMOKE=1, bench/smoke.py): 3 users for 10 s, 10 screenshots, the same
 checks (the users sign in, look around and file before it ends).
 """
 
@@ -138,7 +138,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Locust load test against the Procfile's stack (bench/harness.py).")
     parser.add_argument("--users", type=int, default=sized(200, 3), help="simulated consumers (default 200)")
     parser.add_argument("--spawn-rate", type=float, default=sized(10, 3), help="users started per second (default 10)")
-    parser.add_argument("--duration", type=int, default=sized(60, 15), help="seconds, ramp-up included (default 60)")
+    parser.add_argument("--duration", type=int, default=sized(60, 10), help="seconds, ramp-up included (default 60)")
     parser.add_argument("--stop-timeout", type=int, default=sized(120, 20), help="seconds users get to finish a step")
     parser.add_argument("--drain-timeout", type=int, default=600, help="seconds to wait for pending evidence")
     parser.add_argument("--commit", help="run the app as committed at this revision (git archive), not the tree")

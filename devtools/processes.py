@@ -111,9 +111,19 @@ class Processes:
         """(name, exit code) of each process that is no longer running."""
         return [(name, process.returncode) for name, process in self.running if process.poll() is not None]
 
-    def stop_all(self) -> None:
+    def stop_all(self, grace: float = 20) -> None:
+        """SIGTERM every process at once (each shuts down warm in parallel, not one after
+        another), newest first; SIGKILL whatever still runs after `grace` seconds."""
         for _name, process in reversed(self.running):
-            stop(process)
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for _name, process in reversed(self.running):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                kill(process)
         self.running.clear()
 
 
