@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 LOCALE_DIRS := locale $(wildcard */locale)
 
-.PHONY: run test install messages compile-messages lint format bench bench-install bench-smoke clean
+.PHONY: run test install messages compile-messages lint format bench bench-install bench-smoke clean typecheck
 
 run: install compile-messages
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
@@ -43,6 +43,14 @@ compile-messages: install
 messages: install
 	$(BIN)/python manage.py makemessages --no-location -l zh_Hans -l en --ignore=.venv --ignore=var --ignore="channels/*" --ignore="escalation/*" --ignore="accounts/*" --ignore="complaints/*" --ignore="notifications/*" --ignore="platforms/*" --ignore="tests/*" --ignore="bench/*" --ignore="respondents/*"
 	for app in accounts complaints notifications channels escalation platforms respondents; do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/django-admin makemessages --no-location -l zh_Hans -l en); done
+
+# Types (issue 19 part 5, in progress): mypy with django-stubs, strict on the actions
+# layer, the parties vocabulary and the notification seam (pyproject.toml). Not yet part
+# of `make test`: the whole tree still has errors to fix (bench/README.md has no figure;
+# the closing note of issue 19 has the count).
+typecheck: install
+	$(BIN)/python -m pip install --quiet -r requirements-types.txt
+	$(BIN)/mypy .
 
 lint:
 	$(BIN)/ruff check .

@@ -18,9 +18,17 @@ every write the suite makes and fails on one from anywhere else.
 import contextvars
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    # Who acted: a signed-in user, or None for the system (and an API token's call).
+    Person: TypeAlias = User | None
+else:
+    Person = Any
 
 P = ParamSpec("P")
 R = TypeVar("R")

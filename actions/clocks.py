@@ -6,6 +6,7 @@ actions (a status move, a route step, an erasure) inside their transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -24,12 +25,17 @@ from escalation.clocks import (
 )
 from escalation.models import Clock, DeadlinePolicy, Unit
 
-from . import action
+from . import Person, action
 
 
 @action
 def start_clock(
-    complaint: Complaint, policy: DeadlinePolicy, start_at: dt.datetime, *, actor=None, confirmed: bool = False
+    complaint: Complaint,
+    policy: DeadlinePolicy,
+    start_at: dt.datetime,
+    *,
+    actor: Person = None,
+    confirmed: bool = False,
 ) -> Clock | None:
     """Start `policy`'s clock for `complaint` unless one of that kind is already live.
     `confirmed`: staff stand behind the start time (see Clock.start_confirmed_at)."""
@@ -57,7 +63,7 @@ def start_clock(
 
 @action
 def start_platform_clocks(
-    complaint: Complaint, start_at: dt.datetime, *, actor=None, confirmed: bool = False
+    complaint: Complaint, start_at: dt.datetime, *, actor: Person = None, confirmed: bool = False
 ) -> list[Clock]:
     """The complaint reached the platform: its first-response and resolution clocks run."""
     started = [
@@ -68,7 +74,7 @@ def start_platform_clocks(
 
 
 @action
-def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *, actor=None) -> Clock | None:
+def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *, actor: Person = None) -> Clock | None:
     """A route after the platform starts its clock (escalation.ladder.EFFECTS): ODR
     negotiation, 12315 acceptance or mediation, the association check-in."""
     policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Party.PLATFORM).first()
@@ -78,7 +84,7 @@ def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *,
 
 
 @action
-def meet_clocks(complaint: Complaint, kinds, at: dt.datetime) -> int:
+def meet_clocks(complaint: Complaint, kinds: Iterable[str], at: dt.datetime) -> int:
     changed = Clock.objects.filter(complaint=complaint, kind__in=kinds, state__in=LIVE).update(
         state=Clock.State.MET, met_at=at, next_reminder_at=None
     )
@@ -87,7 +93,7 @@ def meet_clocks(complaint: Complaint, kinds, at: dt.datetime) -> int:
 
 
 @action
-def stop_clocks(complaint: Complaint, at: dt.datetime, kinds=None) -> int:
+def stop_clocks(complaint: Complaint, at: dt.datetime, kinds: Iterable[str] | None = None) -> int:
     """No more reminders: the complaint was escalated, withdrawn, rejected or closed."""
     clocks = Clock.objects.filter(complaint=complaint, state__in=LIVE)
     if kinds is not None:
@@ -154,7 +160,7 @@ def refresh_next_deadline(complaint_id: int) -> None:
 
 
 @action
-def confirm_platform_clock_starts(complaint: Complaint, *, actor, at: dt.datetime | None = None) -> int:
+def confirm_platform_clock_starts(complaint: Complaint, *, actor: Person, at: dt.datetime | None = None) -> int:
     """Staff checked the consumer's own complaint to the platform (ticket, screenshot):
     its clocks' start now counts in the public statistics. Returns how many changed."""
     return unconfirmed_platform_clocks(complaint).update(

@@ -14,6 +14,7 @@ pointing at nothing.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
 from privacy.retention import expired_complaint_ids
 
-from . import action, clocks
+from . import Person, action, clocks
 
 # What an erased complaint keeps blank. Everything else on the row (platform, category,
 # status, dates, amount, reference) is kept: it says nothing about the person.
@@ -58,7 +59,7 @@ NOT_SENT_ERASED = "erased before sending"
 
 
 @action
-def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
+def erase_complaints(complaint_ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
     """Erase the personal data of the given complaints; return how many were erased now.
 
     1. Lock the rows not erased yet (an erased one is skipped, so running twice is harmless).
@@ -95,7 +96,7 @@ def erase_complaints(complaint_ids, *, now: dt.datetime | None = None) -> int:
 
 
 @action
-def erase_account(user, *, now: dt.datetime | None = None) -> bool:
+def erase_account(user: Person, *, now: dt.datetime | None = None) -> bool:
     """Delete a consumer's account and erase everything we hold about them; False if
     the account is already gone.
 
@@ -120,7 +121,7 @@ def erase_account(user, *, now: dt.datetime | None = None) -> bool:
     return True
 
 
-def end_sessions(user) -> int:
+def end_sessions(user: Person) -> int:
     """Delete every live session signed in as `user`.
 
     Sessions are stored signed and encoded, so they are read one by one; this runs only

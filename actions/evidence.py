@@ -6,12 +6,14 @@ from complaints import evidence_pipeline
 from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor
 
-from . import action
+from . import Person, action
 from .timeline import record_event
 
 
 @action
-def attach_evidence(complaint: Complaint, evidence: list[Evidence], *, actor, role: str) -> TimelineEvent | None:
+def attach_evidence(
+    complaint: Complaint, evidence: list[Evidence], *, actor: Person, role: str
+) -> TimelineEvent | None:
     """Make staged evidence (uploaded by the complaint's owner, not yet filed) part of
     `complaint` and put it on the timeline: the one writer of Evidence.complaint after
     filing, for the consumer and for staff recording the platform's files alike.

@@ -1,6 +1,8 @@
 """Filing a complaint."""
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,7 +15,7 @@ from complaints.models import Complaint, Evidence, ReferenceCounter, TimelineEve
 from complaints.states import Actor, Status
 from core.parties import Party
 
-from . import action
+from . import Person, action
 from .notify import tell_consumer
 from .respondents import deliver_if_joined
 from .timeline import record_event
@@ -30,7 +32,9 @@ def next_reference(now: dt.datetime) -> str:
 
 
 @action
-def file_complaint(*, owner, data: dict, evidence: list[Evidence], submission_token, language: str) -> Complaint:
+def file_complaint(
+    *, owner: Person, data: dict[str, Any], evidence: list[Evidence], submission_token: uuid.UUID, language: str
+) -> Complaint:
     """Store a complaint whole, with its evidence, the consumer's consent to share it with
     the platform, first timeline event and confirmation email, or nothing at all. A
     replay of the same submission returns the first one. Callers ask for that consent

@@ -5,20 +5,24 @@ The rule of which channel may carry a complaint lives in staff.services
 """
 
 import logging
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels.models import Channel
 from complaints import evidence_pipeline
-from complaints.models import Complaint, Consent, TimelineEvent
+from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from complaints.states import Actor, Status
 from core.parties import Party
+from notifications.models import OutboundEmail
 from notifications.services import Attachment, queue_email
 from reading.sharing import shared_copy
 from staff.services import ForwardRefused, forwarding_refusal
 
-from . import action
+from . import Person, action
 from .evidence import attach_evidence
 from .staff import record_staff_event
 from .status import PlatformReached, transition
@@ -35,7 +39,7 @@ _FILING_CHANNEL = {"in_app": "app", "web_form": "website", "online_chat": "websi
 
 
 @action
-def forward(complaint: Complaint, *, channel, actor, text: str = "") -> Complaint:
+def forward(complaint: Complaint, *, channel: Channel, actor: Person, text: str = "") -> Complaint:
     """Forward to the platform through `channel` (a channels.Channel of its body).
 
     1. Move to FORWARDED through the state machine, saying which kind of channel
@@ -77,14 +81,14 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
     )
 
 
-def platform_attachments(evidence) -> list[Attachment]:
+def platform_attachments(evidence: Iterable[Evidence]) -> list[Attachment]:
     """Each evidence file as the platform may receive it (reading.sharing's copy for
     the platform), for the outbox to carry."""
     return [Attachment(item.original_name, item.content_type, shared_copy(item, Party.PLATFORM)) for item in evidence]
 
 
 @action
-def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwargs) -> None:
+def note_platform_email_outcome(*, email: OutboundEmail, status: str, attachments: int, **_kwargs: object) -> None:
     """Receiver of notifications.signals.email_finished: the outcome of an email to a
     platform goes on the complaint's staff timeline."""
     if email.template != PLATFORM_FORWARD_TEMPLATE or not email.about_id:
@@ -100,7 +104,9 @@ def note_platform_email_outcome(*, email, status: str, attachments: int, **_kwar
         record_staff_event(email.about, TimelineEvent.Kind.NOTE, actor=None, text=text)
 
 
-def record_platform_response(complaint: Complaint, *, actor, text: str, files=()) -> Complaint:
+def record_platform_response(
+    complaint: Complaint, *, actor: Person, text: str, files: Sequence[UploadedFile] = ()
+) -> Complaint:
     """The platform answered: move to PLATFORM_RESPONDED (this meets the first-response
     clock) with the answer as the timeline text, and attach its files to the complaint.
 
@@ -127,6 +133,6 @@ def record_platform_response(complaint: Complaint, *, actor, text: str, files=()
 
 
 @action
-def _respond(complaint: Complaint, *, actor, text: str, staged) -> None:
+def _respond(complaint: Complaint, *, actor: Person, text: str, staged: list[Evidence]) -> None:
     transition(complaint, Status.PLATFORM_RESPONDED, actor=actor, role=Actor.STAFF, text=text)
     attach_evidence(complaint, staged, actor=actor, role=Actor.STAFF)

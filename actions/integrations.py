@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Iterable
 
 from django.utils import timezone
 
 from respondents.models import ApiToken, Organisation, WebhookEndpoint, hash_secret, new_secret
 
-from . import action
+from . import Person, action
 
 
 @action
-def create_token(organisation: Organisation, *, purpose: str, scopes, created_by=None) -> tuple[ApiToken, str]:
+def create_token(
+    organisation: Organisation, *, purpose: str, scopes: Iterable[str], created_by: Person = None
+) -> tuple[ApiToken, str]:
     """A new token; returns it and the secret (only its hash is kept)."""
     scopes = sorted({ApiToken.Scope(scope).value for scope in scopes}) or [ApiToken.Scope.READ.value]
     key = new_secret("tsu")
@@ -56,7 +59,7 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
 @action
 def set_endpoint_enabled(endpoint: WebhookEndpoint, enabled: bool) -> None:
     """Switching an endpoint back on clears its run of failures."""
-    changes = {"enabled": enabled}
+    changes: dict[str, object] = {"enabled": enabled}
     if enabled:
         changes.update(failures_in_a_row=0, disabled_at=None)
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(**changes)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +24,11 @@ from django.utils.translation import gettext as _
 from complaints.images import inspect_image
 from core.publishing import publish_by_name
 from notifications.services import queue_message
+from platforms.models import Platform
 from respondents import directory
 from respondents.models import Invitation, Member, Organisation, ShopApplication, hash_secret, new_secret
 
-from . import action
+from . import Person, action
 from .respondents import deliver_waiting
 
 INVITATION_VALID_FOR = dt.timedelta(days=7)
@@ -45,7 +48,7 @@ class DocumentsChecked:
 
     seen: str  # what: 营业执照, authorisation letter, ...
     on: dt.date
-    by: object  # the supervisor
+    by: User  # the supervisor
 
 
 @action
@@ -53,7 +56,7 @@ def invite(
     organisation: Organisation,
     *,
     email: str,
-    invited_by,
+    invited_by: Person,
     role: str = Member.Role.MANAGER,
     documents: DocumentsChecked | None = None,
     vouched_by_manager: bool = False,
@@ -111,7 +114,7 @@ def usable_invitation(key: str, now: dt.datetime | None = None) -> Invitation | 
 
 
 @action
-def accept_invitation(key: str, *, user, now: dt.datetime | None = None) -> Member:
+def accept_invitation(key: str, *, user: Person, now: dt.datetime | None = None) -> Member:
     """`user` (signed in with the invited address) becomes a member. The claim is a
     conditional update, so a link used twice at once makes one member."""
     now = now or timezone.now()
@@ -139,7 +142,9 @@ def accept_invitation(key: str, *, user, now: dt.datetime | None = None) -> Memb
 
 
 @action
-def apply_as_shop(*, applicant, platform, name: str, shop_page: str, licence) -> ShopApplication:
+def apply_as_shop(
+    *, applicant: Person, platform: Platform, name: str, shop_page: str, licence: UploadedFile
+) -> ShopApplication:
     """A shop's application: the licence image is checked by its header now
     (complaints.images.inspect_image) and sanitised by the images worker
     (respondents.tasks.sanitise_licence) before staff see it. Raises ValidationError
@@ -155,7 +160,7 @@ def apply_as_shop(*, applicant, platform, name: str, shop_page: str, licence) ->
 
 @action
 def decide_shop_application(
-    application: ShopApplication, *, approve: bool, reason: str, staff_user, now: dt.datetime | None = None
+    application: ShopApplication, *, approve: bool, reason: str, staff_user: Person, now: dt.datetime | None = None
 ) -> ShopApplication:
     """Staff approve (the shop becomes an organisation that has joined, the applicant
     its manager) or refuse, with a reason either way, told to the applicant."""

@@ -12,7 +12,7 @@ from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status, TransitionNotAllowed
 from escalation.models import EscalationFiling, SolvedQuestion
 
-from . import action, respondents
+from . import Person, action, respondents
 from .notify import tell_consumer
 from .replies import consumer_replied
 from .status import transition
@@ -20,7 +20,7 @@ from .timeline import record_event
 
 
 @action
-def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> TimelineEvent:
+def record_route_step(complaint: Complaint, *, actor: Person, role: str, text: str) -> TimelineEvent:
     """A step on a route after the platform that does not change the status (12315's
     decision, the end of mediation, a second body): one timeline event. The caller
     (actions.routes.record_step) holds the complaint's row lock and checked the step."""
@@ -28,7 +28,9 @@ def record_route_step(complaint: Complaint, *, actor, role: str, text: str) -> T
 
 
 @action
-def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_only: bool = False) -> TimelineEvent:
+def post_message(
+    complaint: Complaint, *, actor: Person, role: str, text: str, staff_only: bool = False
+) -> TimelineEvent:
     """A message on the timeline: from the consumer, from staff to the consumer, or an
     internal note (staff_only) the consumer never sees."""
     if role == Actor.CONSUMER and staff_only:
@@ -48,7 +50,7 @@ def post_message(complaint: Complaint, *, actor, role: str, text: str, staff_onl
 
 @action
 def answer_solved(
-    complaint, *, solved: bool, actor, reason: str = "", now: dt.datetime | None = None
+    complaint: Complaint, *, solved: bool, actor: Person, reason: str = "", now: dt.datetime | None = None
 ) -> SolvedQuestion:
     """Keep the consumer's answer and write it on the timeline. "Not solved" on a
     resolved complaint reopens it: escalated again if a route was taken, otherwise

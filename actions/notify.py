@@ -9,6 +9,8 @@ and "Was it solved?" all call it; none of them builds a message of its own.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import translation
 
@@ -40,12 +42,12 @@ def consumer_addresses(complaint: Complaint) -> dict[str, str]:
 def tell_consumer(
     complaint: Complaint,
     message: str,
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     *,
     dedupe_key: str,
     language: str = "",
     headers: dict[str, str] | None = None,
-    build_context=None,
+    build_context: Callable[[], dict[str, Any]] | None = None,
 ) -> list[OutboundEmail]:
     """Tell the consumer `message` (a template name) about `complaint` on every
     transport they can be reached on; nothing when there is none. `build_context`, if

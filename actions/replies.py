@@ -8,13 +8,13 @@ from complaints import states
 from complaints.models import Complaint, Evidence
 from complaints.states import Actor, Status, TransitionNotAllowed
 
-from . import action, respondents
+from . import Person, action, respondents
 from .evidence import attach_evidence
 from .status import transition
 
 
 @action
-def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> None:
+def add_evidence(complaint: Complaint, *, actor: Person, evidence: list[Evidence]) -> None:
     """The consumer adds already-staged evidence to their open complaint."""
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if locked.status in states.TERMINAL:
@@ -24,7 +24,7 @@ def add_evidence(complaint: Complaint, *, actor, evidence: list[Evidence]) -> No
 
 
 @action
-def consumer_replied(complaint: Complaint, actor) -> None:
+def consumer_replied(complaint: Complaint, actor: Person) -> None:
     """A consumer answering a request for information puts the case back in review;
     the respondents it was delivered to are told of the change."""
     if complaint.status == Status.NEEDS_INFO:

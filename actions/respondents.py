@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import evidence_pipeline
 from complaints.consents import has_consent
-from complaints.models import Complaint, TimelineEvent
+from complaints.models import Complaint, Evidence, TimelineEvent
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation.models import Clock, ClockKind
@@ -33,6 +35,7 @@ from respondents import webhooks
 from respondents.models import (
     RESOLVING,
     Answer,
+    ApiToken,
     Delivery,
     Member,
     Organisation,
@@ -41,7 +44,7 @@ from respondents.models import (
 from staff.models import AccessLog
 from staff.services import log_access
 
-from . import action
+from . import Person, action
 from .evidence import attach_evidence
 from .notify import tell_consumer
 from .status import PlatformReached, transition
@@ -132,7 +135,9 @@ def deliver_waiting(organisation: Organisation, *, now: dt.datetime | None = Non
 
 
 @action
-def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESPONDENT_OPENED, via: str = "") -> None:
+def open_delivery(
+    delivery: Delivery, *, user: Person, field: str = AccessLog.Field.RESPONDENT_OPENED, via: str = ""
+) -> None:
     """A member (or, with `via`, an API token) opened the complaint or its evidence:
     one access-log row each time, as a staff reveal writes, and the first opening is
     kept on the delivery."""
@@ -141,7 +146,7 @@ def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESP
 
 
 @action
-def acknowledge(delivery: Delivery, *, user, now: dt.datetime | None = None) -> Delivery:
+def acknowledge(delivery: Delivery, *, user: Person, now: dt.datetime | None = None) -> Delivery:
     """The respondent says it has the complaint and is working on it (not an answer:
     no clock stops)."""
     now = now or timezone.now()
@@ -189,10 +194,10 @@ def answer(
     delivery: Delivery,
     values: AnswerValues,
     *,
-    user,
-    files=(),
+    user: Person,
+    files: Sequence[UploadedFile] = (),
     idempotency_key: str = "",
-    token=None,
+    token: ApiToken | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Answer, bool]:
     """A member's answer (portal or API). Returns the answer and whether it is new:
@@ -234,7 +239,7 @@ def answer(
 
 
 @action
-def record_off_tousu_answer(complaint: Complaint, values: AnswerValues, *, staff_user) -> Answer:
+def record_off_tousu_answer(complaint: Complaint, values: AnswerValues, *, staff_user: Person) -> Answer:
     """Staff record an answer the platform gave outside Tousu (a phone call): marked
     as such, and never counted as the respondent's own in its figures."""
     delivery = Delivery.objects.filter(complaint=complaint).first()
@@ -246,13 +251,13 @@ def _record_answer(
     complaint: Complaint,
     values: AnswerValues,
     *,
-    user,
+    user: Person,
     delivery: Delivery | None,
-    staged=(),
+    staged: Sequence[Evidence] = (),
     idempotency_key: str = "",
     off_tousu: bool = False,
     role: str = Actor.RESPONDENT,
-    token=None,
+    token: ApiToken | None = None,
     now: dt.datetime | None = None,
 ) -> Answer:
     """1. Lock the complaint; refuse an answer to one that can take none.
@@ -391,7 +396,9 @@ def shop_consent_text(organisation: Organisation) -> str:
 
 
 @action
-def consent_to_shop(complaint: Complaint, organisation: Organisation, *, user, now: dt.datetime | None = None):
+def consent_to_shop(
+    complaint: Complaint, organisation: Organisation, *, user: Person, now: dt.datetime | None = None
+) -> Delivery:
     """The consumer names a shop that is on Tousu and agrees to share the complaint with
     it (a consent of its own, PIPL art. 23): record it with its text, then deliver."""
     if organisation.kind != Organisation.Kind.SHOP or organisation.platform_id != complaint.platform_id:

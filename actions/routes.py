@@ -28,7 +28,7 @@ from escalation.ladder import (
 )
 from escalation.models import ClockKind, EscalationFiling, Route, StepKind
 
-from . import action, clocks, solved
+from . import Person, action, clocks, solved
 from .messages import record_route_step
 from .notify import tell_consumer
 from .status import transition
@@ -41,7 +41,7 @@ def record_step(
     step: str,
     *,
     on: dt.date,
-    actor,
+    actor: Person,
     role: str,
     reference: str = "",
     reason: str = "",
@@ -127,7 +127,7 @@ def email_step_recorded(complaint: Complaint, filing: EscalationFiling, *, ask_s
     )
 
 
-def apply_effect(complaint: Complaint, effect: Effect, *, on: dt.date, actor=None) -> None:
+def apply_effect(complaint: Complaint, effect: Effect, *, on: dt.date, actor: Person = None) -> None:
     # Filed, accepted or ended at some point of that day: count from the day, as the
     # regulator does (the working days start the day after).
     at = clock_rules.end_of_day(on) - dt.timedelta(hours=12)

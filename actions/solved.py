@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from complaints.models import Complaint
 from escalation.models import SolvedQuestion
 from escalation.solved import ask_again_after
 
@@ -14,7 +15,7 @@ from .notify import tell_consumer
 
 
 @action
-def ask(complaint, *, now: dt.datetime | None = None, email: bool = True) -> SolvedQuestion:
+def ask(complaint: Complaint, *, now: dt.datetime | None = None, email: bool = True) -> SolvedQuestion:
     """Ask (again from the start) whether it is solved: on the page, and by email unless
     the caller's own email asks it (actions.routes.email_step_recorded). Called inside
     the transaction that resolved the complaint or recorded the outcome."""
@@ -53,7 +54,7 @@ def _ask_again(question: SolvedQuestion) -> int:
     return claimed
 
 
-def _email(complaint, *, dedupe_key: str) -> None:
+def _email(complaint: Complaint, *, dedupe_key: str) -> None:
     tell_consumer(
         complaint, "solved_question", {"answer_url": complaint.get_absolute_url() + "#solved"}, dedupe_key=dedupe_key
     )

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import Actor, Status
 
-from . import action, clocks
+from . import Person, action, clocks
 from .status import transition
 from .timeline import record_event
 
 
 @action
-def assign(complaint: Complaint, *, assignee, actor) -> Complaint:
+def assign(complaint: Complaint, *, assignee: Person, actor: Person) -> Complaint:
     """Give the complaint to `assignee` (None: nobody) and note it on the staff timeline."""
     Complaint.objects.filter(pk=complaint.pk).update(assignee=assignee, updated_at=timezone.now())
     complaint.assignee = assignee
@@ -27,7 +27,7 @@ def assign(complaint: Complaint, *, assignee, actor) -> Complaint:
 
 
 @action
-def take(complaint: Complaint, *, actor) -> Complaint:
+def take(complaint: Complaint, *, actor: Person) -> Complaint:
     """Assign to oneself; a newly submitted complaint goes into review at the same time."""
     assign(complaint, assignee=actor, actor=actor)
     if complaint.status == Status.SUBMITTED:
@@ -35,7 +35,7 @@ def take(complaint: Complaint, *, actor) -> Complaint:
     return complaint
 
 
-def record_staff_event(complaint: Complaint, kind: str, *, actor, text: str) -> TimelineEvent:
+def record_staff_event(complaint: Complaint, kind: str, *, actor: Person, text: str) -> TimelineEvent:
     """A staff-only line on the timeline (assignment, platform email sent or failed)."""
     return record_event(
         complaint,
@@ -48,7 +48,7 @@ def record_staff_event(complaint: Complaint, kind: str, *, actor, text: str) -> 
 
 
 @action
-def confirm_platform_filing(complaint: Complaint, *, actor) -> int:
+def confirm_platform_filing(complaint: Complaint, *, actor: Person) -> int:
     """Staff checked the consumer's proof: the platform clocks' start is confirmed (and
     counts in the statistics), noted on the staff timeline. Returns the clocks changed."""
     changed = clocks.confirm_platform_clock_starts(complaint, actor=actor)

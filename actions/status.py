@@ -18,7 +18,7 @@ from complaints.states import TERMINAL, Actor, ComplaintChanged, Status, Transit
 from escalation import ladder
 from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS, ClockKind, PlatformFiling
 
-from . import action, clocks, solved
+from . import Person, action, clocks, solved
 from .notify import tell_consumer
 from .timeline import record_event
 
@@ -38,7 +38,7 @@ def transition(
     complaint: Complaint,
     target: str,
     *,
-    actor,
+    actor: Person,
     role: str,
     text: str = "",
     reached: PlatformReached | None = None,
@@ -92,11 +92,20 @@ def transition(
 
 
 @action
-def withdraw(complaint: Complaint, *, actor, reason: str = "") -> Complaint:
+def withdraw(complaint: Complaint, *, actor: Person, reason: str = "") -> Complaint:
     return transition(complaint, Status.WITHDRAWN, actor=actor, role=Actor.CONSUMER, text=reason)
 
 
-def _move_clocks(complaint, source, target, *, actor, role, at, reached: PlatformReached | None) -> None:
+def _move_clocks(
+    complaint: Complaint,
+    source: str,
+    target: str,
+    *,
+    actor: Person,
+    role: str,
+    at: dt.datetime,
+    reached: PlatformReached | None,
+) -> None:
     """Start, meet, pause, resume or stop the complaint's clocks for one move."""
     if target == Status.FORWARDED and source != Status.PLATFORM_RESPONDED:
         # Reached the platform: the clocks start from that time.

@@ -1,13 +1,26 @@
 """The complaint's timeline: the one writer of TimelineEvent. Every action that puts
 a line on it (a move, a message, evidence, a staff note) goes through record_event."""
 
+import datetime as dt
+
 from django.utils import timezone
 
-from complaints.models import TimelineEvent
+from complaints.models import Complaint, TimelineEvent
+
+from . import Person
 
 
 def record_event(
-    complaint, kind, *, actor, role, from_status="", to_status="", text="", staff_only=False, at=None
+    complaint: Complaint,
+    kind: str,
+    *,
+    actor: Person,
+    role: str,
+    from_status: str = "",
+    to_status: str = "",
+    text: str = "",
+    staff_only: bool = False,
+    at: dt.datetime | None = None,
 ) -> TimelineEvent:
     """Write one line of the complaint's timeline: the only writer of TimelineEvent.
     `actor` may be None (the system); `staff_only` hides it from the consumer."""

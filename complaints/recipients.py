@@ -59,15 +59,20 @@ class ContactStatus:
 # --- The rule ---------------------------------------------------------------------
 
 
-def verified_addresses(user_id: int) -> set[str]:
-    """The account's addresses allauth verified, in lower case."""
+def verified_addresses(user_id: int | None) -> set[str]:
+    """The account's addresses allauth verified, in lower case; none once the account
+    is gone (an erased complaint keeps no owner)."""
+    if user_id is None:
+        return set()
     addresses = EmailAddress.objects.filter(user_id=user_id, verified=True).values_list("email", flat=True)
     return {email.lower() for email in addresses}
 
 
-def account_address(user_id: int) -> str | None:
+def account_address(user_id: int | None) -> str | None:
     """The account's verified primary address (any verified one if none is primary);
-    None when the account has verified none: then nothing is sent at all."""
+    None when the account has verified none, or is gone: then nothing is sent at all."""
+    if user_id is None:
+        return None
     verified = EmailAddress.objects.filter(user_id=user_id, verified=True).order_by("-primary", "id")
     return verified.values_list("email", flat=True).first()
 

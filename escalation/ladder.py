@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +42,7 @@ ESCALATION_ROUTES = (Route.ODR, Route.REGULATOR, Route.ASSOCIATION, Route.COURT)
 ROUTE_ORDER = (Route.PLATFORM, *ESCALATION_ROUTES)
 
 # The body a route shares the complaint with: its consent (complaints.consents) and packet.
-BODY_OF_ROUTE = {
+BODY_OF_ROUTE: dict[str, str] = {
     Route.ODR: Party.REGULATOR,
     Route.REGULATOR: Party.REGULATOR,
     Route.ASSOCIATION: Party.ASSOCIATION,
@@ -53,7 +54,7 @@ NEEDS_CONSENT = frozenset({Route.ODR, Route.REGULATOR, Route.ASSOCIATION})
 CONSENT_BODIES = frozenset(BODY_OF_ROUTE[route] for route in NEEDS_CONSENT)
 
 # The steps each route knows, in order; a step needs the one before it.
-STEPS = {
+STEPS: dict[str, tuple[str, ...]] = {
     Route.ODR: (StepKind.FILED, StepKind.AGREEMENT, StepKind.NO_AGREEMENT),
     Route.REGULATOR: (
         StepKind.FILED,
@@ -66,7 +67,7 @@ STEPS = {
     Route.COURT: (StepKind.FILED,),
 }
 # What must be recorded before a step, and the steps that end a route.
-REQUIRES = {
+REQUIRES: dict[tuple[str, str], str] = {
     (Route.REGULATOR, StepKind.AGREEMENT): StepKind.ACCEPTED,
     (Route.REGULATOR, StepKind.NO_AGREEMENT): StepKind.ACCEPTED,
 }
@@ -84,7 +85,7 @@ class Effect:
     start: str | None = None
 
 
-EFFECTS = {
+EFFECTS: dict[tuple[str, str], Effect] = {
     (Route.ODR, StepKind.FILED): Effect(start=ClockKind.ODR),
     (Route.ODR, StepKind.AGREEMENT): Effect(meet=(ClockKind.ODR,)),
     (Route.ODR, StepKind.NO_AGREEMENT): Effect(meet=(ClockKind.ODR,)),
@@ -99,7 +100,7 @@ EFFECTS = {
     # A court now decides: the other bodies' clocks no longer mean anything.
     (Route.COURT, StepKind.FILED): Effect(stop=REGULATOR_KINDS),
 }
-ROUTE_OF_KIND = {
+ROUTE_OF_KIND: dict[str, str] = {
     ClockKind.FIRST_RESPONSE: Route.PLATFORM,
     ClockKind.RESOLUTION: Route.PLATFORM,
     ClockKind.ODR: Route.ODR,
@@ -109,7 +110,7 @@ ROUTE_OF_KIND = {
 }
 
 # What to do when a clock runs out: shown in the overdue reminder and on the panel.
-NEXT_WHEN_OVERDUE = {
+NEXT_WHEN_OVERDUE: dict[str, Promise] = {
     Route.PLATFORM: gettext_lazy(
         "The platform missed its deadline: you can file with 12315 (ODR or a regular complaint), "
         "a consumer association or a court."

@@ -22,7 +22,7 @@ from .muting import is_muted
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Clock.ReminderKind.DUE_TOMORROW: "reminder_due_tomorrow",
     Clock.ReminderKind.OVERDUE: "reminder_overdue",
     Clock.ReminderKind.STILL_OVERDUE: "reminder_overdue",

@@ -67,7 +67,7 @@ def has_unconfirmed_platform_filing(complaint: Complaint) -> bool:
 
 # --- Contact details ----------------------------------------------------------------
 
-CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
+CONTACT_FIELDS: dict[str, str] = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
 
 
 def log_access(complaint: Complaint, field: str, *, user, via: str = "") -> AccessLog:
