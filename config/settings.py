@@ -256,9 +256,10 @@ MFA_ADAPTER = "respondents.two_factor.MemberTwoFactorAdapter"
 # The key TOTP secrets are encrypted with (staff.two_factor): a Fernet key (32 bytes,
 # url-safe base64; `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
 # Without one, a key is derived from SECRET_KEY, so changing SECRET_KEY needs a new set-up.
-MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="") or base64.urlsafe_b64encode(
-    hashlib.sha256(("tousu-mfa:" + SECRET_KEY).encode()).digest()
-).decode()
+MFA_ENCRYPTION_KEY = (
+    env.str("MFA_ENCRYPTION_KEY", default="")
+    or base64.urlsafe_b64encode(hashlib.sha256(("tousu-mfa:" + SECRET_KEY).encode()).digest()).decode()
+)
 # Staff accounts (the admin, personal data of every consumer) must set up an authenticator
 # app before anything else, and keep it (staff.two_factor). Consumers are never asked.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)

@@ -19,7 +19,7 @@ from complaints import access, evidence_pipeline
 from complaints.models import Complaint
 from complaints.states import ComplaintChanged, TransitionNotAllowed
 from core import parties
-from core.admin_search import SearchByPostMixin
+from core.admin_search import SEARCH_KEY_VAR, SearchByPostMixin
 from core.parties import Party
 from escalation import ladder
 from privacy.erase_action import ERASE_PERMISSION, erase_accounts
@@ -36,6 +36,7 @@ from .queue import (
     DeadlineFilter,
     ProvisionalFilter,
     RelatedEqualityFilter,
+    declared_lookups,
     queue_order,
     search_filter,
 )
@@ -60,6 +61,13 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         ProvisionalFilter,
     )
     search_fields = ("reference",)  # shows the search box; get_search_results decides the query
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Only the declared filters. Django allows any lookup on the model's own fields,
+        # so ?contact_phone__startswith=139 let a role without reveal_contact recover a
+        # full phone number a digit at a time, with no access-log row.
+        return lookup == SEARCH_KEY_VAR or lookup in declared_lookups(self.list_filter)
+
     search_help_text = _("Reference, order number, consumer email or mobile number (exact)")
     list_select_related = ("platform", "assignee")
     paginator = CappedPaginator

@@ -154,3 +154,19 @@ def search_filter(term: str) -> Q | None:
         with contextlib.suppress(ValidationError):
             query |= Q(contact_phone=normalise_cn_mobile(term))
     return query
+
+
+def declared_lookups(list_filter) -> frozenset[str]:
+    """The query-string parameters the declared list filters read, and nothing else:
+    field filters (``field__exact``, ``field__id__exact`` and their ``__isnull``) and
+    the simple filters' parameter names."""
+    allowed: set[str] = set()
+    for entry in list_filter:
+        if isinstance(entry, tuple):
+            field = entry[0]
+            allowed |= {field, f"{field}__exact", f"{field}__isnull", f"{field}__id__exact", f"{field}__id__isnull"}
+        elif isinstance(entry, str):
+            allowed |= {entry, f"{entry}__exact", f"{entry}__isnull", f"{entry}__id__exact", f"{entry}__id__isnull"}
+        else:
+            allowed.add(entry.parameter_name)
+    return frozenset(allowed)

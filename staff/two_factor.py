@@ -7,9 +7,9 @@ account to set it up, and the adapter below keeps it from being switched off.
 """
 
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 

@@ -58,3 +58,18 @@ def test_totp_secrets_are_stored_encrypted_and_still_check(django_user_model):
 
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     assert TOTP(Authenticator.objects.get(user=user, type="totp")).validate_code(code)
+
+
+def test_the_queue_refuses_lookups_it_does_not_declare(client, django_user_model, make_complaint):
+    from staff.models import AccessLog
+    from staff.roles import REVIEWER
+
+    reviewer = django_user_model.objects.create_user("rev", "rev@tousu.example", "pw-Rev-2026", is_staff=True)
+    reviewer.groups.add(create_staff_groups()[REVIEWER])
+    make_complaint()
+    client.force_login(reviewer)
+    queue = reverse("admin:complaints_complaint_changelist")
+    assert client.get(queue + "?status__exact=submitted").status_code == 200
+    for probe in ("contact_phone__startswith=139", "contact_email__contains=@", "owner__email__startswith=a"):
+        assert client.get(f"{queue}?{probe}").status_code == 400
+    assert not AccessLog.objects.exists()
