@@ -8,6 +8,8 @@ cookies, headers with identities, user ids, IP addresses or local variables.
 import logging
 import time
 
+from core.logpaths import loggable_path
+
 log = logging.getLogger("tousu.requests")
 
 
@@ -15,7 +17,7 @@ def logging_config(*, level: str, log_format: str) -> dict:
     """settings.LOGGING: plain lines by default, one JSON object per line with LOG_FORMAT=json."""
     from pythonjsonlogger.core import RESERVED_ATTRS
 
-    handler = {"class": "logging.StreamHandler"}
+    handler = {"class": "logging.StreamHandler", "filters": ["redact_paths"]}
     if log_format == "json":
         handler["formatter"] = "json"
     return {
@@ -30,6 +32,7 @@ def logging_config(*, level: str, log_format: str) -> dict:
                 "reserved_attrs": [*RESERVED_ATTRS, "request"],
             },
         },
+        "filters": {"redact_paths": {"()": "config.observability.RedactPaths"}},
         "handlers": {"console": handler},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
@@ -38,6 +41,18 @@ def logging_config(*, level: str, log_format: str) -> dict:
             "django.db.backends": {"level": "WARNING"},
         },
     }
+
+
+class RedactPaths(logging.Filter):
+    """Django's own request log ("Not Found: /escalation/mute/<token>/") writes the path
+    as an argument: secret-shaped segments are redacted there too (core.logpaths)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                loggable_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg for arg in record.args
+            )
+        return True
 
 
 def init_sentry(dsn: str, *, environment: str, release: str = "") -> None:
@@ -75,12 +90,12 @@ class RequestLogMiddleware:
         log.info(
             "%s %s %s %sms",
             request.method,
-            request.path,
+            loggable_path(request.path),
             response.status_code,
             duration_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request.path),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
             },
