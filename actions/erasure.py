@@ -27,9 +27,10 @@ from complaints.states import TERMINAL, Actor
 from escalation.models import EscalationFiling, PlatformFiling
 from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
-from privacy.retention import expired_complaint_ids
+from privacy.retention import due_for_notice, erase_on, expired_complaint_ids
 
 from . import Person, action, clocks
+from .notify import tell_consumer
 
 # What an erased complaint keeps blank. Everything else on the row (platform, category,
 # status, dates, amount, reference) is kept: it says nothing about the person.
@@ -147,16 +148,34 @@ def _erase_emails(which: Q) -> None:
 
 
 def erase_expired(now: dt.datetime | None = None) -> int:
-    """Erase every complaint retention says is expired (privacy.retention), a batch per
-    transaction; safe to run twice (an erased complaint is never selected again). Logs
-    counts only, never who."""
+    """Tell the consumers whose complaints will go within 30 days, then erase every
+    complaint retention says is expired (privacy.retention), a batch per transaction;
+    safe to run twice (an erased complaint is never selected again). Logs counts only,
+    never who."""
     now = now or timezone.now()
+    send_retention_notices(now)
     erased = 0
     while ids := expired_complaint_ids(now):
         erased += erase_complaints(ids, now=now)
-    retention_log.info("retention: erased personal data of %d closed complaint(s)", erased)
+    retention_log.info("retention: erased personal data of %d inactive complaint(s)", erased)
     return erased
 
 
 # The retention task's counts keep their logger name (operations read it).
 retention_log = logging.getLogger("privacy.retention")
+
+
+@action
+def send_retention_notices(now: dt.datetime) -> int:
+    """One notice per complaint and period of inactivity (the last activity is in the
+    key): what will be erased, when, and that any activity keeps it."""
+    told = 0
+    for complaint, last_activity in due_for_notice(now):
+        rows = tell_consumer(
+            complaint,
+            "retention_notice",
+            {"erase_on": erase_on(last_activity)},
+            dedupe_key=f"retention_notice:{complaint.pk}:{last_activity:%Y%m%d%H%M%S}",
+        )
+        told += bool(rows)
+    return told

@@ -14,7 +14,7 @@ from platforms.models import Platform
 
 from .categories import Category, DesiredOutcome
 from .images import refusal_message
-from .states import TERMINAL, Status
+from .states import Status
 
 
 def evidence_storage():
@@ -113,10 +113,10 @@ class Complaint(models.Model):
             # compiles to UPPER(...) = UPPER(...)), or the E.164 mobile number.
             models.Index(Upper("contact_email"), name="complaint_contact_email_idx"),
             models.Index(fields=["contact_phone"], name="complaint_contact_phone_idx"),
-            # privacy.retention.erase_expired reads only closed rows not yet erased.
+            # privacy.retention.inactive_since reads only rows not yet erased, oldest first.
             models.Index(
-                fields=["status_changed_at"],
-                condition=models.Q(personal_data_erased_at__isnull=True, status__in=sorted(TERMINAL)),
+                fields=["created_at"],
+                condition=models.Q(personal_data_erased_at__isnull=True),
                 name="complaint_retention_due_idx",
             ),
         ]

@@ -364,7 +364,8 @@ CELERY_BEAT_SCHEDULE = {
     # respondents.licences: shop licence images whose sanitising was never handed out.
     "respondents-pending-licences": {"task": "respondents.tasks.sanitise_pending_licences", "schedule": 300.0},
 }
-# Days a closed complaint's personal data is kept, then privacy.retention erases it (PIPL
+# Days a complaint's personal data is kept after its last activity, whatever its status,
+# then it is erased, the consumer told 30 days before (privacy.retention; PIPL
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)

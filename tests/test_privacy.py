@@ -23,7 +23,7 @@ from actions.messages import post_message
 from actions.status import transition, withdraw
 from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence
-from complaints.states import Actor, Status
+from complaints.states import TERMINAL, Actor, Status
 from notifications.models import OutboundEmail
 from reading.models import ScreenshotReading
 from reading.sharing import choose
@@ -350,41 +350,58 @@ T0 = dt.datetime(2026, 4, 1, 10, 0, tzinfo=SH)
 
 @pytest.fixture
 def closed_long_ago(consumer, other_consumer, make_complaint):
-    """Built inside frozen time: one complaint withdrawn at T0, one closed ten days
-    later, one still open since T0."""
+    """Built inside frozen time: one complaint withdrawn at T0, one left open since T0
+    (resolved or not, nobody touched it), and one the consumer still wrote on ten days
+    before the retention period ran out."""
     with time_machine.travel(T0, tick=False):
         withdrawn = make_complaint(consumer)
         withdraw(withdrawn, actor=consumer)
-        still_open = make_complaint(other_consumer, contact_email="stranger@example.com")
-    with time_machine.travel(T0 + dt.timedelta(days=10), tick=False):
-        rejected = make_complaint(other_consumer, images=0, contact_email="stranger@example.com")
-        transition(rejected, Status.REJECTED, actor=None, role=Actor.STAFF)
-    return withdrawn, rejected, still_open
+        left_open = make_complaint(other_consumer, contact_email="stranger@example.com")
+        active = make_complaint(other_consumer, images=0, contact_email="stranger@example.com")
+    with time_machine.travel(T0 + dt.timedelta(days=1085), tick=False):
+        post_message(active, actor=other_consumer, role=Actor.CONSUMER, text="还没有退款")
+    return withdrawn, left_open, active
 
 
-def test_retention_erases_only_complaints_closed_more_than_retention_days_ago(
+def test_retention_erases_every_complaint_inactive_for_retention_days_whatever_its_status(
     closed_long_ago, settings, caplog, django_capture_on_commit_callbacks, consumer
 ):
-    withdrawn, rejected, still_open = closed_long_ago
+    withdrawn, left_open, active = closed_long_ago
     assert settings.RETENTION_DAYS == 1095
     caplog.set_level(logging.INFO, logger="privacy.retention")
     files = evidence_files(consumer)
     assert len(still_stored(files)) == 2
     with time_machine.travel(T0 + dt.timedelta(days=1095, seconds=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert erase_expired() == 1
+            assert erase_expired() == 2
         assert erase_expired() == 0  # safe to run twice
-    withdrawn.refresh_from_db()
-    assert withdrawn.status == Status.WITHDRAWN and withdrawn.owner is None
-    assert (withdrawn.contact_email, withdrawn.order_number, withdrawn.description) == ("", "", "")
+    for gone in (withdrawn, left_open):
+        gone.refresh_from_db()
+        assert gone.owner is None and (gone.contact_email, gone.order_number, gone.description) == ("", "", "")
+    assert left_open.status not in TERMINAL  # an open complaint nobody touched goes too
     assert still_stored(files) == []
-    for kept in (rejected, still_open):
-        kept.refresh_from_db()
-        assert kept.personal_data_erased_at is None and kept.contact_email == "stranger@example.com"
-    assert [r.getMessage() for r in caplog.records] == [
-        "retention: erased personal data of 1 closed complaint(s)",
-        "retention: erased personal data of 0 closed complaint(s)",
-    ]
+    active.refresh_from_db()
+    assert active.personal_data_erased_at is None and active.contact_email == "stranger@example.com"
+    messages = [r.getMessage() for r in caplog.records if r.name == "privacy.retention"]
+    assert messages[0] == "retention: erased personal data of 2 inactive complaint(s)"
+    assert not any("stranger@example.com" in m or consumer.email in m for m in messages)  # counts, never who
+
+
+def test_the_consumer_is_told_thirty_days_before_and_only_once(closed_long_ago, other_consumer):
+    from notifications.models import OutboundEmail
+
+    withdrawn, left_open, active = closed_long_ago
+    with time_machine.travel(T0 + dt.timedelta(days=1095 - 30, seconds=1), tick=False):
+        erase_expired()
+        erase_expired()
+    notices = OutboundEmail.objects.filter(template="retention_notice")
+    # Once each; the complaint the consumer wrote on recently is not due.
+    assert sorted(n.about_id for n in notices) == sorted([withdrawn.pk, left_open.pk])
+    from privacy.retention import erase_on
+
+    assert erase_on(T0).isoformat() in notices[0].subject  # the day it will go
+    left_open.refresh_from_db()
+    assert left_open.personal_data_erased_at is None  # told, not erased yet
 
 
 def test_retention_runs_daily_from_celery_beat(settings):
