@@ -352,7 +352,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_staff_digest",
         "schedule": 3600.0,
     },
-    # privacy.retention.erase_expired: personal data of complaints closed RETENTION_DAYS ago.
+    # actions.erasure.erase_expired: personal data of complaints inactive for RETENTION_DAYS.
     "privacy-erase-expired": {
         "task": "privacy.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
