@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,11 @@ from complaints import evidence_pipeline
 from complaints.models import Complaint, Consent, Evidence, TimelineEvent
 from complaints.states import Actor, Status
 from core.parties import Party
+from core.publishing import publish_by_name
 from notifications.models import OutboundEmail
 from notifications.services import Attachment, queue_email
-from reading.sharing import shared_copy
+from reading import sharing
+from reading.sharing import copy_or_wait
 from staff.services import ForwardRefused, forwarding_refusal
 
 from . import Person, action
@@ -55,9 +58,26 @@ def forward(complaint: Complaint, *, channel: Channel, actor: Person, text: str 
     kind = "phone" if channel.is_phone else _FILING_CHANNEL.get(channel.kind, "other")
     transition(complaint, Status.FORWARDED, actor=actor, role=Actor.STAFF, text=text, reached=PlatformReached(kind))
     event = complaint.events.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).order_by("-created_at", "-id").first()
-    if channel.is_email and channel.normalised:
-        _queue_platform_email(complaint, to=channel.normalised, forwarded_event=event)
+    if channel.is_email and channel.normalised and event is not None:
+        if sharing.waiting_for_reading(complaint, Party.PLATFORM):
+            # Nothing leaves unread, and no web process reads: the ocr worker reads what
+            # is left, then queues this email (reading.tasks.email_platform_when_read).
+            complaint_id, event_id, to = complaint.pk, event.pk, channel.normalised
+            transaction.on_commit(
+                lambda: publish_by_name("reading.email_platform_when_read", complaint_id, event_id, to)
+            )
+        else:
+            _queue_platform_email(complaint, to=channel.normalised, forwarded_event=event)
     return complaint
+
+
+@action
+def email_platform_after_reading(complaint_id: int, event_id: int, to: str) -> None:
+    """The forwarding email, once every screenshot is read (the ocr worker calls this
+    after reading them); one per forwarding move however often it runs."""
+    complaint = Complaint.objects.get(pk=complaint_id)
+    event = TimelineEvent.objects.get(pk=event_id)
+    _queue_platform_email(complaint, to=to, forwarded_event=event)
 
 
 def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: TimelineEvent) -> None:
@@ -84,7 +104,7 @@ def _queue_platform_email(complaint: Complaint, *, to: str, forwarded_event: Tim
 def platform_attachments(evidence: Iterable[Evidence]) -> list[Attachment]:
     """Each evidence file as the platform may receive it (reading.sharing's copy for
     the platform), for the outbox to carry."""
-    return [Attachment(item.original_name, item.content_type, shared_copy(item, Party.PLATFORM)) for item in evidence]
+    return [Attachment(item.original_name, item.content_type, copy_or_wait(item, Party.PLATFORM)) for item in evidence]
 
 
 @action

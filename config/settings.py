@@ -317,6 +317,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Merged into whatever routes are set above, so each app's routes stay one line.
 CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
+CELERY_TASK_ROUTES["reading.email_platform_when_read"] = {"queue": "ocr"}
 # Webhooks to respondents' systems wait on the network, like SMTP: the `email` queue.
 CELERY_TASK_ROUTES["respondents.tasks.send_webhook"] = {"queue": "email"}
 # A shop's licence image is sanitised like evidence: the `images` queue.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints import access
 from complaints.states import Status
-from reading.sharing import shared_copy
+from reading.sharing import copy_or_wait
 
 from . import conf, directory, display
 from .models import PlatformFiling
@@ -132,7 +132,7 @@ def evidence_zip(complaint, body: str, *, viewer, contact: access.Contact) -> by
         for number, evidence in enumerate(evidence_items, start=1):
             # The copy for this body (reading.sharing): personal data blurred unless the
             # consumer chose to show it; its hash and the upload's are both listed.
-            data = shared_copy(evidence, body)
+            data = copy_or_wait(evidence, body)
             extension = evidence.file.name.rsplit(".", 1)[-1]
             name = f"evidence/{number:02d}.{extension}"
             archive.writestr(name, data)

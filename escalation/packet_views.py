@@ -19,6 +19,7 @@ from core import parties
 from core.parties import Party
 from core.private_responses import private_download
 from reading import sharing
+from reading.views import being_checked
 
 from . import ladder
 from . import packet as assembly
@@ -105,6 +106,8 @@ def packet_zip(request, reference, body):
     complaint = access.owned_complaint_or_404(request.user, reference)
     if closed := _refused(request, complaint, body):
         return closed
+    if sharing.waiting_for_reading(complaint, body):
+        return being_checked(request, complaint)
     response = HttpResponse(
         assembly.evidence_zip(
             complaint, body, viewer=request.user, contact=access.contact_for(request.user, complaint)

@@ -19,6 +19,9 @@ _SAVE_AS = {
 PAD = 4
 # Pixel blocks ~ a third of the text height: no digit survives in one block.
 BLOCKS_PER_HEIGHT = 3
+# A box over everything (clamped to the image): for an image whose reading failed, so no
+# box is known, the whole copy is blurred rather than sent clear.
+WHOLE_IMAGE = (0, 0, 10**6, 10**6)
 
 
 def blur_boxes(image: Image.Image, boxes) -> Image.Image:

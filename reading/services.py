@@ -52,3 +52,13 @@ def unread_evidence_ids(now=None, *, older_than=dt.timedelta(minutes=2), within=
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def unread_ids_of(complaint_id: int) -> list[int]:
+    """The complaint's READY evidence not read yet."""
+    return list(
+        Evidence.objects.ready()
+        .filter(complaint_id=complaint_id, reading__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 from complaints.states import Status
 from core.parties import Party
 
-from .blur import blurred_bytes
+from .blur import WHOLE_IMAGE, blurred_bytes
 from .models import ScreenshotReading, SharingChoice
 
 # How a kind of reading.extract.PersonalBox is named in the note under a preview.
@@ -75,39 +75,44 @@ def choose(*, complaint, recipient: str, show: bool, user, at: dt.datetime | Non
     )
 
 
-def _reading_of(evidence) -> ScreenshotReading | None:
-    """The evidence's reading; an image not read yet (the ocr queue is behind) is read
-    now, so nothing leaves unchecked."""
-    from .services import read_evidence
-
-    reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
-    if reading is None:
-        read_evidence(evidence.pk)
-        reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
-    return reading
+class StillReading(Exception):
+    """A copy was asked for an image the ocr worker has not read yet: nothing leaves
+    unchecked, and no web process reads (callers answer "being checked" instead)."""
 
 
-def shared_copy(evidence, recipient: str, *, read_now: bool = True) -> bytes | None:
+def waiting_for_reading(complaint, recipient: str) -> list:
+    """The complaint's READY evidence whose copy for `recipient` cannot be made yet:
+    not read by the ocr worker, and the consumer did not choose to show it as it is."""
+    if shows_personal_data(complaint.pk, recipient):
+        return []
+    return list(complaint.evidence.ready().filter(reading__isnull=True).order_by("created_at", "id"))
+
+
+def shared_copy(evidence, recipient: str) -> bytes | None:
     """The bytes of a READY evidence file as they may go to `recipient`: the sanitised
     file itself if the consumer chose to show their personal data to that recipient,
-    otherwise with the personal-data boxes blurred. An image not read yet is read now
-    before it leaves; with `read_now=False` (a web page, which must not run OCR) it
-    gives None instead."""
+    otherwise with the personal-data boxes blurred, and wholly blurred if the reading
+    failed (it is never sent clear). Reads nothing itself: for an image the ocr worker
+    has not read yet it gives None, and the caller waits (waiting_for_reading)."""
     shown = shows_personal_data(evidence.complaint_id, recipient)
-    if shown:
-        reading = None
-    elif read_now:
-        reading = _reading_of(evidence)
-    else:
-        reading = ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
-        if reading is None:
-            return None
+    reading = None if shown else ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
+    if not shown and reading is None:
+        return None
     with evidence.file.open("rb") as handle:
         data = handle.read()
     if shown:
         return data
-    boxes = [item["box"] for item in reading.personal_data] if reading else []
-    return blurred_bytes(data, evidence.content_type, boxes)
+    if reading.status == ScreenshotReading.Status.UNREADABLE:
+        return blurred_bytes(data, evidence.content_type, [WHOLE_IMAGE])
+    return blurred_bytes(data, evidence.content_type, [item["box"] for item in reading.personal_data])
+
+
+def copy_or_wait(evidence, recipient: str) -> bytes:
+    """shared_copy for a path that sends: raises StillReading rather than send nothing."""
+    data = shared_copy(evidence, recipient)
+    if data is None:
+        raise StillReading(evidence.pk)
+    return data
 
 
 # --- What the consumer sees before sharing -------------------------------------------

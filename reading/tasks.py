@@ -19,3 +19,14 @@ def read_unread_evidence() -> int:
     for evidence_id in ids:
         publish(read_evidence, evidence_id)
     return len(ids)
+
+
+# On the `ocr` queue too, after the reads already queued: the forwarding email waits for
+# its screenshots to be read (actions.forwarding.forward), and reads what is still unread.
+@shared_task(name="reading.email_platform_when_read", acks_late=True)
+def email_platform_when_read(complaint_id: int, event_id: int, to: str) -> None:
+    from actions.forwarding import email_platform_after_reading
+
+    for evidence_id in services.unread_ids_of(complaint_id):
+        services.read_evidence(evidence_id)
+    email_platform_after_reading(complaint_id, event_id, to)

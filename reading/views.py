@@ -3,7 +3,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -60,7 +60,7 @@ def shared_preview(request, reference, recipient, public_id):
     if recipient not in Party.values:
         raise Http404
     evidence = access.owned_complaint_evidence_or_404(request.user, reference, public_id)
-    copy = sharing.shared_copy(evidence, recipient, read_now=False)
+    copy = sharing.shared_copy(evidence, recipient)
     if copy is None:  # not read yet: the ocr worker reads it, not this web process
         raise Http404
     with Image.open(io.BytesIO(copy)) as image:
@@ -97,3 +97,14 @@ def sharing_choice(request, reference, recipient):
     if back in parties.PACKET_BODIES:
         return redirect("escalation:packet", complaint.reference, back)
     return redirect(complaint)
+
+
+def being_checked(request, complaint, *, retry_in: int = 5):
+    """202 for a download whose screenshots the ocr worker has not read yet (a copy
+    leaves only once read: reading.sharing): the page says so and asks again by itself."""
+    return render(
+        request,
+        "reading/being_checked.html",
+        {"complaint": complaint, "retry_in": retry_in, "waiting": True},
+        status=202,
+    )

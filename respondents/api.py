@@ -298,7 +298,7 @@ class EvidenceFile(APIView):
         except Http404 as error:
             raise NotFound from error
         item = delivery.complaint.evidence.ready().filter(public_id=claim["e"]).first()
-        content = shared_copy(item, Party.PLATFORM, read_now=False) if item else None
+        content = shared_copy(item, Party.PLATFORM) if item else None
         if content is None:
             raise NotFound
         actions.open_delivery(delivery, user=None, field=AccessLog.Field.RESPONDENT_EVIDENCE, via="API evidence link")

@@ -141,7 +141,7 @@ def evidence(request, reference, public_id):
     chose to show. A screenshot not read yet is not served (no OCR in a web request);
     its page says it is being checked."""
     delivery, item = access.delivered_evidence_or_404(request.user, reference, public_id)
-    content = shared_copy(item, Party.PLATFORM, read_now=False)
+    content = shared_copy(item, Party.PLATFORM)
     if content is None:
         raise Http404
     actions.open_delivery(delivery, user=request.user, field=AccessLog.Field.RESPONDENT_EVIDENCE)

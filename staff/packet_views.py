@@ -18,6 +18,8 @@ from core.private_responses import private_download
 from escalation import packet as assembly
 from escalation.paperwork import documents as paperwork
 from escalation.paperwork.views import filename_for, pdf_response
+from reading import sharing
+from reading.views import being_checked
 
 from . import services
 from .models import AccessLog
@@ -52,6 +54,8 @@ def packet_zip(request, complaint, body: str) -> HttpResponse:
     _check_body(body)
     if not access.staff_may_view_evidence(request.user):
         raise PermissionDenied
+    if sharing.waiting_for_reading(complaint, body):
+        return being_checked(request, complaint)
     contact = services.open_packet(complaint, AccessLog.Field.EVIDENCE_ZIP, user=request.user)
     response = HttpResponse(
         assembly.evidence_zip(complaint, body, viewer=request.user, contact=contact), content_type="application/zip"
@@ -66,6 +70,8 @@ def paperwork_pdf(request, complaint, kind: str) -> HttpResponse:
         raise Http404
     if not access.staff_may_view_evidence(request.user):
         raise PermissionDenied
+    if sharing.waiting_for_reading(complaint, kind):
+        return being_checked(request, complaint)
     contact = services.open_packet(complaint, AccessLog.Field.PACKET_PDF, user=request.user)
     data = paperwork.render(kind, complaint, viewer=request.user, contact=contact)
     return pdf_response(data, filename_for(complaint, kind))

@@ -227,3 +227,34 @@ def platform_email_channel(platform_row, level=None, value="complaints@pdd.examp
         source="test",
         checked_on="2026-01-05",
     )
+
+
+@pytest.fixture
+def ocr_refused_in_requests(monkeypatch):
+    """The OCR engine raises whenever it is asked inside a web request (the test
+    client's requests included): a page or download that reads a screenshot in the
+    request fails the test. Outside requests (the fixtures' eager ocr tasks) it works."""
+    from django.core.signals import request_finished, request_started
+
+    from reading import engine
+
+    in_request = {"depth": 0}
+    real_engine = engine.engine
+
+    def started(**_kwargs):
+        in_request["depth"] += 1
+
+    def finished(**_kwargs):
+        in_request["depth"] -= 1
+
+    def guarded():
+        if in_request["depth"]:
+            raise AssertionError("OCR was run inside a web request")
+        return real_engine()
+
+    request_started.connect(started, weak=False, dispatch_uid="ocr-guard-start")
+    request_finished.connect(finished, weak=False, dispatch_uid="ocr-guard-finish")
+    monkeypatch.setattr(engine, "engine", guarded)
+    yield
+    request_started.disconnect(dispatch_uid="ocr-guard-start")
+    request_finished.disconnect(dispatch_uid="ocr-guard-finish")

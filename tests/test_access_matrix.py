@@ -23,7 +23,7 @@ from core.parties import Party
 from staff.models import AccessLog
 from staff.roles import REVIEWER, SUPERVISOR, create_staff_groups
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ocr_refused_in_requests")]
 
 PRIVATE_NAMESPACES = ("complaints", "escalation", "reading")
 ADMIN_PREFIX = "complaints_complaint_"

@@ -19,7 +19,7 @@ from complaints import access
 from complaints.categories import Category, DesiredOutcome
 from core import parties
 from core.parties import Party
-from reading.sharing import shared_copy
+from reading.sharing import copy_or_wait
 
 from .. import conf
 from .. import packet as assembly
@@ -80,7 +80,7 @@ def evidence_items(complaint, viewer, recipient: str) -> list[EvidenceItem]:
     for number, evidence in enumerate(viewable, start=1):
         # The copy that may go to `recipient`: the same bytes as the packet ZIP's
         # evidence/NN for that body, read through the storage.
-        data = shared_copy(evidence, recipient)
+        data = copy_or_wait(evidence, recipient)
         uploaded = timezone.localtime(evidence.created_at, conf.SHANGHAI)
         items.append(
             EvidenceItem(

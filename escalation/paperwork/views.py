@@ -14,6 +14,8 @@ from django.shortcuts import redirect
 
 from complaints import access
 from core.private_responses import private_download
+from reading import sharing
+from reading.views import being_checked
 
 from .. import ladder
 from . import documents
@@ -38,5 +40,7 @@ def download(request, reference, kind):
     if reason := ladder.consent_refusal(complaint, kind):
         messages.info(request, reason)
         return redirect("escalation:packet_start", complaint.reference)
+    if sharing.waiting_for_reading(complaint, kind):
+        return being_checked(request, complaint)
     data = documents.render(kind, complaint, viewer=request.user, contact=access.contact_for(request.user, complaint))
     return pdf_response(data, filename_for(complaint, kind))

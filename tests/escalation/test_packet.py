@@ -18,6 +18,7 @@ from core.parties import Party
 from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, StepKind
 from escalation.packet import warnings_for
+from reading.models import ScreenshotReading
 from tests.escalation.beijing import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
@@ -47,6 +48,8 @@ def overdue(policies, make_complaint, consumer):
     evidence.file.save("e.png", ContentFile(b"\x89PNG-sanitised"), save=False)
     evidence.thumbnail.save("t.jpg", ContentFile(b"thumb"), save=False)
     evidence.save()
+    # The ocr worker read it and found no personal data: its copy is the file itself.
+    ScreenshotReading.objects.create(evidence=evidence, status=ScreenshotReading.Status.NOTHING_FOUND, seconds=0.1)
     return complaint
 
 
@@ -81,6 +84,18 @@ def test_the_packet_zip_leaves_out_evidence_not_yet_checked(overdue_with_consent
     client.force_login(overdue.owner)
     response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
     assert "evidence/01.png" not in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+
+
+def test_the_packet_zip_waits_for_screenshots_not_read_yet(overdue_with_consent, client):
+    """No web request reads a screenshot: until the ocr worker has, the download says
+    they are being checked (202) and asks again by itself."""
+    ScreenshotReading.objects.filter(evidence__complaint=overdue_with_consent).delete()
+    client.force_login(overdue_with_consent.owner)
+    url = reverse("escalation:packet_zip", args=[overdue_with_consent.reference, "12315"])
+    response = client.get(url)
+    assert response.status_code == 202
+    assert '<meta http-equiv="refresh"' in response.content.decode()
+    assert not ScreenshotReading.objects.exists()  # nothing was read in the request
 
 
 def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue_with_consent, client):

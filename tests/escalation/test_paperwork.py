@@ -23,7 +23,11 @@ from staff.models import AccessLog
 from tests import test_evidence_s3 as s3_tests
 from tests.imagegen import screenshot_png
 
-pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.frozen_at("2026-11-20 09:00"),
+    pytest.mark.usefixtures("ocr_refused_in_requests"),
+]
 # The S3 tests' fixtures (moto's server on loopback and a bucket storage), by name.
 s3_env, bucket_storage, bucket = s3_tests.s3_env, s3_tests.bucket_storage, s3_tests.bucket
 

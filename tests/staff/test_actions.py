@@ -430,3 +430,38 @@ def test_a_complaint_without_the_platform_consent_is_not_forwarded(in_review, re
     with refused, translation.override("en"):
         forward(in_review, channel=email_channel, actor=reviewer)
     assert status_of(in_review) == Status.IN_REVIEW
+
+
+def test_forwarding_by_email_waits_for_the_screenshots_to_be_read_by_the_ocr_worker(
+    in_review, reviewer, email_channel, django_capture_on_commit_callbacks
+):
+    """The request that forwards reads nothing: with a screenshot not read yet, the email
+    is queued by the ocr worker's task after it has read it (eager here, after commit)."""
+    from reading.models import ScreenshotReading
+
+    ScreenshotReading.objects.filter(evidence__complaint=in_review).delete()
+    in_review.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        forward(in_review, channel=email_channel, actor=reviewer)
+    assert not OutboundEmail.objects.filter(template="platform_forward").exists()
+    assert not ScreenshotReading.objects.exists()  # nothing read in the forwarding request
+    for callback in callbacks:
+        callback()  # after commit: the task on the ocr queue (eager in tests)
+    assert ScreenshotReading.objects.filter(evidence__complaint=in_review).exists()
+    email = OutboundEmail.objects.get(template="platform_forward")
+    assert email.attachments.count() == in_review.evidence.count()
+
+
+def test_a_screenshot_whose_reading_failed_leaves_wholly_blurred(complaint):
+    from core.parties import Party
+    from reading.models import ScreenshotReading
+    from reading.sharing import shared_copy
+
+    evidence = complaint.evidence.first()
+    ScreenshotReading.objects.update_or_create(
+        evidence=evidence, defaults={"status": ScreenshotReading.Status.UNREADABLE, "seconds": 0, "personal_data": []}
+    )
+    with evidence.file.open("rb") as handle:
+        original = handle.read()
+    copy = shared_copy(evidence, Party.PLATFORM)
+    assert copy is not None and copy != original  # never sent clear
