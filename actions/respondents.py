@@ -234,10 +234,11 @@ def deliver_waiting(organisation: Organisation, *, now: dt.datetime | None = Non
 
 
 @action
-def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESPONDENT_OPENED) -> None:
-    """A member opened the complaint (or its evidence): one access-log row each time,
+def open_delivery(delivery: Delivery, *, user, field: str = AccessLog.Field.RESPONDENT_OPENED, api_token=None) -> None:
+    """A member opened the complaint (or its evidence), or the organisation's system did
+    through the API (`user` None, `api_token` the token): one access-log row each time,
     as a staff reveal writes, and the first opening is kept on the delivery."""
-    log_access(delivery.complaint, field, user=user)
+    log_access(delivery.complaint, field, user=user, api_token=api_token)
     Delivery.objects.filter(pk=delivery.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
 
 

@@ -98,16 +98,23 @@ def respondent_organisation_id(user) -> int | None:
     return member.organisation_id if member else None
 
 
-def _visible_to_member(user):
-    """Lookups (from a delivery) of what a member may open: deliveries to their
-    organisation, and for a platform's members also to the shops on that platform."""
+def _visible_to_organisation(organisation):
+    """Lookups (from a delivery) of what an organisation may open: deliveries to it, and
+    for a platform also those to the shops on that platform. The ids are read first, so
+    the delivery query is a plain `organisation_id IN (...)` its index can serve (one id
+    for most organisations) rather than a join over every delivery."""
     from django.db.models import Q
 
-    organisation = user.respondent_member.organisation
-    visible = Q(organisation_id=organisation.pk)
-    if organisation.kind == "platform":
-        visible |= Q(organisation__platform_id=organisation.platform_id, organisation__kind="shop")
-    return visible
+    if organisation.kind != "platform":
+        return Q(organisation_id=organisation.pk)
+    shops = organisation.__class__.objects.filter(platform_id=organisation.platform_id, kind="shop")
+    ids = [organisation.pk, *shops.values_list("pk", flat=True)]
+    return Q(organisation_id=ids[0]) if len(ids) == 1 else Q(organisation_id__in=ids)
+
+
+def _visible_to_member(user):
+    """Lookups of what a member may open: what their organisation may."""
+    return _visible_to_organisation(user.respondent_member.organisation)
 
 
 def delivered_complaint_or_404(user, reference: str):
@@ -115,11 +122,7 @@ def delivered_complaint_or_404(user, reference: str):
     that does not exist, one not delivered to them, and anyone not a member."""
     if respondent_organisation_id(user) is None:
         raise Http404
-    complaint = get_object_or_404(Complaint.objects.select_related("platform"), reference=reference)
-    delivery = complaint.deliveries.select_related("organisation").filter(_visible_to_member(user)).first()
-    if delivery is None:
-        raise Http404
-    return delivery
+    return organisation_delivery_or_404(user.respondent_member.organisation, reference)
 
 
 def member_deliveries(user, deliveries):
@@ -128,6 +131,36 @@ def member_deliveries(user, deliveries):
     if respondent_organisation_id(user) is None:
         return deliveries.none()
     return deliveries.filter(_visible_to_member(user))
+
+
+# An organisation's own systems (respondents.api, with its API token) see what its
+# members see: the same lookups, asked with the organisation instead of a member.
+
+
+def organisation_delivery_or_404(organisation, reference: str):
+    """The delivery of `reference` that `organisation` may open; the same 404 for a
+    reference that does not exist and one delivered to another organisation."""
+    complaint = get_object_or_404(Complaint.objects.select_related("platform"), reference=reference)
+    delivery = (
+        complaint.deliveries.select_related("organisation").filter(_visible_to_organisation(organisation)).first()
+    )
+    if delivery is None:
+        raise Http404
+    delivery.complaint = complaint
+    return delivery
+
+
+def organisation_deliveries(organisation, deliveries):
+    """`deliveries` narrowed to what `organisation` may open."""
+    return deliveries.filter(_visible_to_organisation(organisation))
+
+
+def organisation_evidence_or_404(organisation, reference: str, public_id) -> tuple:
+    """(delivery, evidence) for an organisation's systems opening a READY evidence file
+    of a complaint delivered to it; the same 404 otherwise."""
+    delivery = organisation_delivery_or_404(organisation, reference)
+    evidence = get_object_or_404(Evidence.objects.ready(), public_id=public_id, complaint_id=delivery.complaint_id)
+    return delivery, evidence
 
 
 def delivered_evidence_or_404(user, reference: str, public_id) -> tuple:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("escalation/", include("escalation.urls")),
     path("reading/", include("reading.urls")),
     path("api/channels/", include("channels.api_urls")),
+    path("api/v1/", include("respondents.api_urls")),
     path("stats/", include("staff.urls")),
     path("respond/", include("respondents.urls")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,9 @@ def send_webhook(message_id: int) -> None:
 
 @shared_task(name="respondents.tasks.resend_due_webhooks", ignore_result=True)
 def resend_due_webhooks() -> int:
-    from .sending import resend_due
+    from .sending import due_message_ids
 
-    return resend_due()
+    due = due_message_ids()
+    for pk in due:
+        send_webhook.delay(pk)
+    return len(due)

@@ -70,9 +70,10 @@ def has_unconfirmed_platform_filing(complaint: Complaint) -> bool:
 CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
 
 
-def log_access(complaint: Complaint, field: str, *, user) -> AccessLog:
-    """One row per staff access to a consumer's personal data: who, what, when."""
-    return AccessLog.objects.create(user=user, complaint=complaint, field=field)
+def log_access(complaint: Complaint, field: str, *, user, api_token=None) -> AccessLog:
+    """One row per staff access to a consumer's personal data: who, what, when. An
+    organisation's systems reading through the API are logged by their token."""
+    return AccessLog.objects.create(user=user, api_token=api_token, complaint=complaint, field=field)
 
 
 def reveal_contact(complaint: Complaint, field: str, *, user) -> str:
