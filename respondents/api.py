@@ -151,7 +151,7 @@ class AcknowledgementSerializer(serializers.Serializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Answer.Kind.choices)
-    message = serializers.CharField(max_length=4000)
+    message = serializers.CharField(min_length=1, max_length=4000)
     amount = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -213,12 +213,22 @@ def _decode_cursor(value: str) -> tuple[dt.datetime, int]:
 
 
 class ListQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False)
+    cursor = serializers.CharField(
+        required=False, help_text="Opaque: the `next_cursor` of the page before. Any other value is a 400."
+    )
     updated_since = serializers.DateTimeField(
         required=False, help_text="Only complaints changed at or after this time."
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=PAGE_SIZE)
+
+    def to_internal_value(self, data):
+        # DRF reads an empty query value as "not given"; `?updated_since=` is a
+        # mistake in the caller's code, not a request for everything.
+        empty = {name: [_("Give a value or leave the parameter out.")] for name in self.fields if data.get(name) == ""}
+        if empty:
+            raise ValidationError(empty)
+        return super().to_internal_value(data)
 
 
 class ComplaintList(ApiView):
