@@ -10,6 +10,7 @@ its webhook-id and does not process twice), 400 for one that does not.
 
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -34,6 +35,7 @@ class Receiver(BaseHTTPRequestHandler):
             "repeat": verified and message_id in seen,
             "type": payload and payload.get("type"),
             "body": body.decode("utf-8", "replace"),
+            "received_at": time.time(),
         }
         if verified:
             seen.add(message_id)
