@@ -80,7 +80,7 @@ def make_data(total, ours):
             false
         FROM generate_series(1, {total}) n;
     """)
-    psql(f"""
+    psql("""
         INSERT INTO respondents_delivery (complaint_id, organisation_id, delivered_at, updated_at)
         SELECT c.id,
             CASE WHEN c.platform_id = (SELECT id FROM complaints_platform WHERE slug = 'pinduoduo')
@@ -152,8 +152,6 @@ def main():
     print(f"data: {total:,} complaints, {ours:,} delivered to pinduoduo, made in {time.monotonic() - started:.0f} s")
 
     django()
-    from decimal import Decimal  # noqa: F401
-
     from actions.respondent_admin import create_token, register_webhook
     from actions.respondents import AnswerValues, answer
     from respondents.models import Answer, Delivery, Organisation
