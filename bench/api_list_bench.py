@@ -122,7 +122,7 @@ def bench_list(base, secret, requests_count):
     session.headers["Authorization"] = f"Bearer {secret}"
     timings = {"first page": [], "next pages": [], "status filter": [], "updated_since": []}
     cursor = None
-    for i in range(requests_count):
+    for _ in range(requests_count):
         for name, params in (
             ("first page", {}),
             ("next pages", {"cursor": cursor} if cursor else {}),
