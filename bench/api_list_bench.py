@@ -219,7 +219,9 @@ def main():
             seen = len(record.read_text().splitlines()) if record.exists() else 0
             start = time.time()
             answer(delivery, AnswerValues(kind=Answer.Kind.EXPLAINED, message="已核实，说明如下"), user=None)
-            wait_until(lambda: record.exists() and len(record.read_text().splitlines()) > seen, 30, "the webhook")
+            wait_until(
+                lambda seen=seen: record.exists() and len(record.read_text().splitlines()) > seen, 30, "the webhook"
+            )
             row = json.loads(record.read_text().splitlines()[seen])
             assert row["verified"], row
             latencies.append((row["received_at"] - start) * 1000)
