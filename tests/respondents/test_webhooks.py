@@ -185,3 +185,17 @@ def test_registering_a_refused_url_makes_no_endpoint(settings, pdd_respondent):
     with pytest.raises(Refused):
         register_webhook(pdd_respondent, url="http://example.com/hooks")
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_leaves_after_commit_through_the_send_webhook_task(tmp_path, endpoint, make_complaint, pdd_agent):
+    """No manual send: the delivery's transaction commits, queue_event's on_commit runs
+    the Celery task (eager in tests), and the receiver has it, verified."""
+    record = tmp_path / "received.jsonl"
+    with receiver(endpoint.port, endpoint.secret, record):
+        complaint = make_complaint(images=0)
+        wait_for(lambda: received(record), 10, "the webhook")
+    message = WebhookMessage.objects.get(endpoint=endpoint)
+    assert message.status == WebhookMessage.Status.DELIVERED and message.attempts == 1
+    [row] = received(record)
+    assert row["verified"] and row["id"] == message.message_id and complaint.reference in row["body"]
