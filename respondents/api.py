@@ -149,9 +149,19 @@ class AcknowledgementSerializer(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField()
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's CharField turns 0 or true into "0" and "True", which
+    the schema says is not a string and no client should rely on."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AnswerInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Answer.Kind.choices)
-    message = serializers.CharField(min_length=1, max_length=4000)
+    message = StrictCharField(min_length=1, max_length=4000)
     amount = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -161,7 +171,7 @@ class AnswerInputSerializer(serializers.Serializer):
         coerce_to_string=False,
     )
     expected_by = serializers.DateField(required=False, allow_null=True)
-    redirect_to = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    redirect_to = StrictCharField(max_length=200, required=False, allow_blank=True)
 
     def validate(self, data):
         # The same rule as the portal's form: each kind's own field is required.
