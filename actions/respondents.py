@@ -136,12 +136,16 @@ def deliver_waiting(organisation: Organisation, *, now: dt.datetime | None = Non
 
 @action
 def open_delivery(
-    delivery: Delivery, *, user: Person, field: str = AccessLog.Field.RESPONDENT_OPENED, via: str = ""
+    delivery: Delivery,
+    *,
+    user: Person,
+    field: str = AccessLog.Field.RESPONDENT_OPENED,
+    api_token: ApiToken | None = None,
 ) -> None:
-    """A member (or, with `via`, an API token) opened the complaint or its evidence:
-    one access-log row each time, as a staff reveal writes, and the first opening is
-    kept on the delivery."""
-    log_access(delivery.complaint, field, user=user, via=via)
+    """A member opened the complaint (or its evidence), or the organisation's system did
+    through the API (`user` None, `api_token` the token): one access-log row each time,
+    as a staff reveal writes, and the first opening is kept on the delivery."""
+    log_access(delivery.complaint, field, user=user, api_token=api_token)
     Delivery.objects.filter(pk=delivery.pk, first_opened_at__isnull=True).update(first_opened_at=timezone.now())
 
 

@@ -360,7 +360,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
     "reading-unread-evidence": {"task": "reading.read_unread_evidence", "schedule": 120.0},
-    # respondents.sending.resend_due: webhook messages whose retry is due or whose worker died.
+    # respondents.sending.due_message_ids: webhook messages whose retry is due or whose worker died.
     "respondents-resend-webhooks": {"task": "respondents.tasks.resend_due_webhooks", "schedule": 60.0},
     # respondents.licences: shop licence images whose sanitising was never handed out.
     "respondents-pending-licences": {"task": "respondents.tasks.sanitise_pending_licences", "schedule": 300.0},
@@ -389,6 +389,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Complaints delivered to your organisation on Tousu: read, acknowledge and answer them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AnswerKindEnum": "respondents.models.Answer.Kind",
+        "RemedyKindEnum": "complaints.categories.DesiredOutcome",
+        "ComplaintStatusEnum": "complaints.states.Status",
+    },
 }
 
 # --- Security.

@@ -254,6 +254,13 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            # One live token per organisation and purpose: a second system gets its own
+            # purpose, so revoking one never cuts off another.
+            models.UniqueConstraint(
+                fields=["organisation", "purpose"], condition=Q(revoked_at__isnull=True), name="one_token_per_purpose"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organisation}: {self.purpose} ({self.prefix}…)"
@@ -313,7 +320,7 @@ class WebhookMessage(models.Model):
         verbose_name_plural = _("webhook messages")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # respondents.webhooks.resend_due: pending messages whose next attempt is due.
+            # respondents.sending.due_message_ids: pending messages whose next attempt is due.
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_due_idx"),
         ]
 

@@ -44,6 +44,9 @@ RETRY_SCHEDULE = [
 ]
 SEND_TIMEOUT = 10  # seconds: a receiver should answer at once and work later
 CLAIM_FOR = dt.timedelta(seconds=60)
+# last_error of a message not sent because its endpoint was off; switching the endpoint
+# back on sends those again (actions.respondent_admin.enable_webhook).
+ENDPOINT_OFF = "endpoint disabled"
 
 
 def body_of(message: WebhookMessage) -> str:
@@ -82,7 +85,7 @@ def send_message(message_id: int) -> str | None:
         return None
     endpoint = message.endpoint
     if not endpoint.enabled:
-        _finish(message, status=WebhookMessage.Status.FAILED, error="endpoint disabled")
+        _finish(message, status=WebhookMessage.Status.FAILED, error=ENDPOINT_OFF)
         return WebhookMessage.Status.FAILED
     try:
         response = requests.post(
@@ -157,8 +160,8 @@ def _disable_if_failing(endpoint_id: int, now: dt.datetime) -> None:
 
 
 def due_message_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    """The sweep's list: pending messages whose next attempt is due (a worker died, a
-    retry came due), oldest first; respondents.tasks queues each."""
+    """The sweep's work (respondents.tasks.resend_due_webhooks): pending messages whose
+    next attempt is due and that no sender holds (a worker died, a retry came due)."""
     now = now or timezone.now()
     return list(
         WebhookMessage.objects.filter(status=WebhookMessage.Status.PENDING, next_attempt_at__lte=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manager_views, views
+from . import manager_views, settings_views, views
 
 app_name = "respondents"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("team/", manager_views.team, name="team"),
     path("team/<int:pk>/", manager_views.change_member, name="change_member"),
     path("share/<str:reference>/<slug:slug>/", views.share_with_shop, name="share_with_shop"),
+    # Managers: the organisation's own systems (API tokens, webhooks).
+    path("settings/tokens/", settings_views.tokens, name="tokens"),
+    path("settings/tokens/<int:pk>/revoke/", settings_views.revoke_token, name="revoke_token"),
+    path("settings/webhooks/", settings_views.webhooks, name="webhooks"),
+    path("settings/webhooks/<int:pk>/rotate/", settings_views.rotate_webhook, name="rotate_webhook"),
+    path("settings/webhooks/<int:pk>/disable/", settings_views.disable_webhook, name="disable_webhook"),
+    path("settings/webhooks/<int:pk>/enable/", settings_views.enable_webhook, name="enable_webhook"),
+    path("settings/webhooks/<int:pk>/log/", settings_views.webhook_log, name="webhook_log"),
 ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from core.publishing import publish_by_name
 
@@ -28,7 +30,7 @@ def event_payload(delivery: Delivery, event: str, at: dt.datetime) -> dict:
             "reference": complaint.reference,
             "status": complaint.status,
             "delivered_at": delivery.delivered_at.isoformat(),
-            "url": f"/api/v1/complaints/{complaint.reference}/",
+            "url": settings.SITE_URL + reverse("api:complaint", args=[complaint.reference]),
         },
     }
 

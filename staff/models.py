@@ -20,17 +20,24 @@ class AccessLog(models.Model):
         RESPONDENT_OPENED = "respondent_opened", _("opened by the respondent")
         RESPONDENT_EVIDENCE = "respondent_evidence", _("evidence opened by the respondent")
 
-    # Who opened it: a staff member or a respondent's member; for a respondent's own
-    # systems (respondents.api) no person, and `via` names the API token.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("opened by"),
+        verbose_name=_("staff member"),
         null=True,
         blank=True,
     )
-    via = models.CharField(_("through"), max_length=120, blank=True)
+    # An organisation's own systems opened it through the API (respondents.api): the
+    # token says which organisation and which of its systems; no person is behind it.
+    api_token = models.ForeignKey(
+        "respondents.ApiToken",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+    )
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("complaint")
     )
@@ -43,6 +50,11 @@ class AccessLog(models.Model):
         verbose_name_plural = _("contact access log")
         # Read only: a log nobody may edit or delete (staff.roles grants view only).
         default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(api_token__isnull=False), name="accesslog_by_someone"
+            ),
+        ]
         indexes = [
             # The access log's "who opened this complaint's contacts" view.
             models.Index(fields=["complaint", "-created_at"], name="accesslog_complaint_idx"),

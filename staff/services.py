@@ -67,13 +67,13 @@ def has_unconfirmed_platform_filing(complaint: Complaint) -> bool:
 
 # --- Contact details ----------------------------------------------------------------
 
-CONTACT_FIELDS: dict[str, str] = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
+CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
 
 
-def log_access(complaint: Complaint, field: str, *, user, via: str = "") -> AccessLog:
-    """One row per access to a consumer's personal data: who (or through which API
-    token), what, when."""
-    return AccessLog.objects.create(user=user, complaint=complaint, field=field, via=via)
+def log_access(complaint: Complaint, field: str, *, user, api_token=None) -> AccessLog:
+    """One row per staff access to a consumer's personal data: who, what, when. An
+    organisation's systems reading through the API are logged by their token."""
+    return AccessLog.objects.create(user=user, api_token=api_token, complaint=complaint, field=field)
 
 
 def reveal_contact(complaint: Complaint, field: str, *, user) -> str:

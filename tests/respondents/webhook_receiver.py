@@ -1,47 +1,51 @@
-"""A respondent's webhook receiver, as a platform would run one: a separate process
-that verifies every delivery with the `standardwebhooks` package and keeps one line per
-accepted message id (a repeat is recognised by its id and acknowledged, not stored twice).
+"""A platform's webhook receiver, as its developers would write one: a small
+http.server that verifies each request with the `standardwebhooks` package and records
+what it saw, one JSON line per request, in the file it is given.
 
-    python webhook_receiver.py PORT SECRET OUT_FILE
+    python webhook_receiver.py PORT SECRET RECORD_FILE
+
+2xx for a request whose signature verifies (also for a repeat, which it recognises by
+its webhook-id and does not process twice), 400 for one that does not.
 """
 
 import json
 import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-PORT, SECRET, OUT = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+PORT, SECRET, RECORD = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 seen: set[str] = set()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Receiver(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
-        headers = {name.lower(): value for name, value in self.headers.items()}
+        message_id = self.headers.get("webhook-id", "")
         try:
-            payload = Webhook(SECRET).verify(body, headers)
-        except WebhookVerificationError:
-            self._answer(400, "bad signature")
-            return
-        message_id = headers["webhook-id"]
-        repeat = message_id in seen
-        seen.add(message_id)
-        with open(OUT, "a", encoding="utf-8") as out:
-            out.write(
-                json.dumps({"id": message_id, "repeat": repeat, "type": payload["type"], "data": payload["data"]})
-                + "\n"
-            )
-        self._answer(200, "ok")
-
-    def _answer(self, code, text):
-        self.send_response(code)
-        self.send_header("content-type", "text/plain")
+            payload = Webhook(SECRET).verify(body, dict(self.headers))
+            verified, error = True, ""
+        except WebhookVerificationError as exc:
+            payload, verified, error = None, False, str(exc)
+        record = {
+            "id": message_id,
+            "verified": verified,
+            "error": error,
+            "repeat": verified and message_id in seen,
+            "type": payload and payload.get("type"),
+            "body": body.decode("utf-8", "replace"),
+            "received_at": time.time(),
+        }
+        if verified:
+            seen.add(message_id)
+        with open(RECORD, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.send_response(204 if verified else 400)
         self.end_headers()
-        self.wfile.write(text.encode())
 
     def log_message(self, *args):
         pass
 
 
-HTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+ThreadingHTTPServer(("127.0.0.1", PORT), Receiver).serve_forever()
