@@ -76,8 +76,8 @@ def test_a_platform_member_answers_and_the_consumer_confirms_it_solved(
     member_page.click(f"text={complaint.reference}")
     assert member_page.locator("#order-number").inner_text() == complaint.order_number
     image = member_page.locator("section[aria-labelledby=evidence-title] img").first
-    image.wait_for()
-    assert member_page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+    image.scroll_into_view_if_needed()  # thumbnails load lazily
+    member_page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
 
     # 4. "Resolved with a refund of ¥129.00".
     member_page.check("input[name=kind][value=refunded]")
