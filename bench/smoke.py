@@ -52,6 +52,8 @@ BENCHMARKS = {
     "filing_profile": (["bench/filing_profile.py"], False),
     "load": (["bench/load_test.py"], False),
     "lighthouse": (["bench/lighthouse_bench.py"], False),
+    # Makes and drops a database of its own (wt_api_bench).
+    "api_list": (["bench/api_list_bench.py", "--smoke", "--requests", "20", "--answers", "5", "--drop"], False),
 }
 
 
