@@ -17,6 +17,28 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class StaffAdminSite(AdminSite):
+    def get_urls(self):
+        # Django's "view on site" shortcut (/admin/r/<content type>/<id>/) answers any
+        # staff account with the object's public URL, which names a complaint's reference
+        # or an evidence id: only for those who may view that kind of object.
+        urls = super().get_urls()
+        for pattern in urls:
+            if getattr(pattern, "name", None) == "view_on_site":
+                pattern.callback = self.admin_view(self._guarded_shortcut)
+        return urls
+
+    def _guarded_shortcut(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+        from django.http import Http404
+
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        if content_type is None:
+            raise Http404
+        if not request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}"):
+            raise PermissionDenied
+        return shortcut(request, content_type_id, object_id)
+
     def login(self, request, extra_context=None):
         """Send the visitor to allauth's login page, keeping where they were going.
 

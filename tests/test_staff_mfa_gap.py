@@ -73,3 +73,18 @@ def test_the_queue_refuses_lookups_it_does_not_declare(client, django_user_model
     for probe in ("contact_phone__startswith=139", "contact_email__contains=@", "owner__email__startswith=a"):
         assert client.get(f"{queue}?{probe}").status_code == 400
     assert not AccessLog.objects.exists()
+
+
+def test_the_view_on_site_shortcut_needs_view_permission(client, django_user_model, make_complaint):
+    from django.contrib.contenttypes.models import ContentType
+
+    from complaints.models import Complaint
+
+    complaint = make_complaint()
+    no_role = django_user_model.objects.create_user("norole", "norole@tousu.example", "pw-No-2026", is_staff=True)
+    client.force_login(no_role)
+    content_type = ContentType.objects.get_for_model(Complaint)
+    url = reverse("admin:view_on_site", args=[content_type.pk, complaint.pk])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert complaint.reference not in response.get("Location", "")
