@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+
+from core.ratelimits import over_limit
 
 from . import checker, levels, presentation
 from .models import Body
@@ -48,9 +49,7 @@ def body(request, slug):
 
 def _check_limited(request) -> bool:
     """One allowance per client address for the checker page and its API together."""
-    return is_ratelimited(
-        request, group="channels-check", key="ip", rate=settings.RATE_LIMIT_NUMBER_CHECK, increment=True
-    )
+    return over_limit(request, group="channels-check", key="ip", rate=settings.RATE_LIMIT_NUMBER_CHECK)
 
 
 def _too_many_checks() -> str:

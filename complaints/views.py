@@ -11,7 +11,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.models import profile_for
 from accounts.phones import format_cn_mobile
@@ -22,6 +21,7 @@ from actions.replies import add_evidence
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
 from core.private_responses import private_image
+from core.ratelimits import over_limit
 from platforms.models import Platform
 from platforms.orders import example_for
 
@@ -67,7 +67,7 @@ def complaint_new(request):
         context = {"form": form, "staged": staged, "rows": form.review_rows(), "screenshot_notes": notes}
         return render(request, "complaints/review.html", context)
 
-    if is_ratelimited(request, group="file-complaint", key="user", rate=settings.RATE_LIMIT_FILING, increment=True):
+    if over_limit(request, group="file-complaint", key="user", rate=settings.RATE_LIMIT_FILING):
         messages.error(request, _("You have filed many complaints in a short time. Please wait an hour and try again."))
         return _render_form(request, form, staged, file_errors, status=429)
     try:
@@ -116,9 +116,7 @@ def _stage_uploads(request, staged: list, *, room: int | None = None) -> list:
             errors.append((name, evidence_pipeline.EvidenceLimitReached().messages))
             continue
         # Each file counts: checking and storing images is the costly part of a filing.
-        if is_ratelimited(
-            request, group="stage-evidence", key="user", rate=settings.RATE_LIMIT_STAGING, increment=True
-        ):
+        if over_limit(request, group="stage-evidence", key="user", rate=settings.RATE_LIMIT_STAGING):
             errors.append(
                 (name, [_("You have uploaded many images in a short time. Please wait an hour and try again.")])
             )

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # After WhiteNoise (static files come precompressed), before everything that changes
     # the response; public pages only, see config/compression.py for why.
     "config.compression.PublicPageGZipMiddleware",
+    # A cache outage in what follows (allauth's account limits) is a 503, never a 500.
+    "config.cache_outage.CacheOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
