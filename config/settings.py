@@ -250,6 +250,11 @@ RATE_LIMIT_STAGING = env.str("RATE_LIMIT_STAGING", default="60/h")
 # The number checker (page and JSON API together), per client address.
 RATE_LIMIT_NUMBER_CHECK = env.str("RATE_LIMIT_NUMBER_CHECK", default="60/m")
 RATELIMIT_VIEW = "config.views.rate_limited"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the
+# peer is the client). Every limit and allow-list takes the client from core.clients.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "core.clients.client_ip"
 
 # --- Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -21,6 +21,8 @@ from collections import deque
 from django_ratelimit.core import is_ratelimited
 from prometheus_client import Counter
 
+from core.clients import client_ip
+
 log = logging.getLogger(__name__)
 
 # What a cache backend raises when its server is gone: redis-py's errors and the
@@ -66,7 +68,7 @@ def _fallback_over(group: str, key: str, rate: str, now: float | None = None) ->
 def _key_of(request, key: str) -> str:
     if key == "user":
         return str(getattr(request.user, "pk", "") or "anonymous")
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def over_limit(request, *, group: str, key: str, rate: str) -> bool:
