@@ -378,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
 
+# SMTP gives up after this many seconds (the outbox's claim, notifications.services, is longer).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The domain of the Message-ID each outbox row keeps for all its attempts.
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="tousu.local")
+
 # --- Respondents (respondents/): businesses answering on Tousu.
 # A webhook endpoint is switched off after this many failed deliveries in a row.
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)

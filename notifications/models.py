@@ -28,6 +28,9 @@ class OutboundEmail(models.Model):
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     # The transport that carries it (notifications.transports): "email" today.
     transport = models.CharField(_("transport"), max_length=20, default="email")
+    # One Message-ID for the row, stored before the first attempt and sent on every
+    # retry: a copy sent again after a worker died mid-send is recognisably the same.
+    message_id = models.CharField(_("message id"), max_length=200, blank=True)
     # What the message is about (a complaint, later a respondent's organisation): a
     # generic reference, so the outbox knows no app that sends through it. The
     # complaint's side is Complaint.emails (a GenericRelation), which also deletes

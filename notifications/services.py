@@ -7,6 +7,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,7 +22,9 @@ from .transports import TRANSPORTS
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-CLAIM_SECONDS = 300
+# A claim outlives one send (SMTP gives up after EMAIL_TIMEOUT) and no more: a worker
+# that died mid-send holds the row back for a minute, not five.
+CLAIM_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,10 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     if claimed != 1:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
+    if not email.message_id:
+        email.message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+        OutboundEmail.objects.filter(pk=email_id, message_id="").update(message_id=email.message_id)
+        email.refresh_from_db(fields=["message_id"])
     try:
         attachments = TRANSPORTS[email.transport].send(email)
     except Exception as exc:  # SMTP, socket, storage and backend errors alike

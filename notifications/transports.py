@@ -67,7 +67,8 @@ class EmailTransport(Transport):
             settings.DEFAULT_FROM_EMAIL,
             [message.to],
             reply_to=[message.reply_to] if message.reply_to else None,
-            headers=message.headers or None,
+            headers={**(message.headers or {}), **({"Message-ID": message.message_id} if message.message_id else {})}
+            or None,
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

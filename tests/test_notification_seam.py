@@ -135,3 +135,23 @@ def test_the_outbox_migration_keeps_what_each_email_was_about_both_ways(make_com
     Email = executor.loader.project_state(BEFORE).apps.get_model("notifications", "OutboundEmail")
     assert Email.objects.get(pk=about.pk).complaint_id == complaint.pk
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_a_message_sent_again_after_a_worker_died_mid_send_keeps_its_message_id(mailoutbox, make_complaint):
+    """The send went out, then the worker died before marking it sent: the retry is a
+    copy a mail client can recognise (the same Message-ID, stored before the first try)."""
+    from notifications.models import OutboundEmail
+    from notifications.services import deliver, queue_message
+
+    complaint = make_complaint()
+    mailoutbox.clear()
+    context = {"complaint": complaint, "source": "已提交", "target": "审核中", "text": ""}
+    email = queue_message(
+        transport="email", template="status_changed", to="a@example.com", language="zh-hans", context=context
+    )
+    assert deliver(email.pk) == "sent"
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.PENDING)  # the lost mark
+    assert deliver(email.pk) == "sent"
+    ids = [message.extra_headers.get("Message-ID") or message.message()["Message-ID"] for message in mailoutbox]
+    assert len(ids) == 2 and ids[0] == ids[1] == OutboundEmail.objects.get(pk=email.pk).message_id
