@@ -17,14 +17,17 @@ import logging
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
-from complaints.models import Complaint, Consent, Evidence, TimelineEvent
-from complaints.states import TERMINAL, Actor
-from escalation.models import EscalationFiling, PlatformFiling
+from complaints.models import Complaint, Evidence
+from complaints.states import TERMINAL
+from core.personal_data import Declaration, load
 from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
 from privacy.retention import due_for_notice, erase_on, expired_complaint_ids
@@ -32,19 +35,24 @@ from privacy.retention import due_for_notice, erase_on, expired_complaint_ids
 from . import Person, action, clocks
 from .notify import tell_consumer
 
-# What an erased complaint keeps blank. Everything else on the row (platform, category,
-# status, dates, amount, reference) is kept: it says nothing about the person.
-ERASED_COMPLAINT_FIELDS = {
-    "contact_name": "",
-    "contact_phone": "",
-    "contact_email": "",
-    "order_number": "",
-    "shop_name": "",
-    "description": "",
-    "desired_outcome_detail": "",
-    # Who confirmed the (now blank) address: nothing may be sent to it any more.
-    "contact_email_confirmed_at": None,
-}
+_loaded: dict[str, Declaration] = {}
+
+
+def declarations() -> dict[str, Declaration]:
+    """Every app's declarations of the personal data it holds (core.personal_data)."""
+    if not _loaded:
+        _loaded.update(load([config.name for config in django_apps.get_app_configs()]).declarations)
+    return _loaded
+
+
+def _complaint_link(model) -> str | None:
+    for field in model._meta.get_fields():
+        is_link = getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)
+        if is_link and field.concrete and getattr(field, "related_model", None) is Complaint:
+            return field.name
+    return None
+
+
 ERASED_EMAIL_FIELDS = {
     "to": "",
     "subject": "",
@@ -80,19 +88,31 @@ def erase_complaints(complaint_ids: Iterable[int], *, now: dt.datetime | None = 
     ids = [complaint.pk for complaint in locked]
     if not ids:
         return 0
+    owner_ids = list(Complaint.objects.filter(pk__in=ids, owner__isnull=False).values_list("owner_id", flat=True))
     for complaint in locked:
         if complaint.status not in TERMINAL:
             clocks.stop_clocks(complaint, now)
+    complaint_rules = declarations()["complaints.Complaint"]
     Complaint.objects.filter(pk__in=ids).update(
-        owner=None, personal_data_erased_at=now, updated_at=now, **ERASED_COMPLAINT_FIELDS
+        owner=None, personal_data_erased_at=now, updated_at=now, **complaint_rules.blanked()
     )
-    TimelineEvent.objects.filter(complaint__in=ids).update(text="")
-    TimelineEvent.objects.filter(complaint__in=ids, actor_role=Actor.CONSUMER).update(actor=None)
-    PlatformFiling.objects.filter(complaint__in=ids).update(ticket="")
-    EscalationFiling.objects.filter(complaint__in=ids).update(reference="", reason="")
     _erase_emails(Q(complaint__in=ids))
-    Evidence.objects.filter(complaint__in=ids).delete()
-    Consent.objects.filter(complaint__in=ids).delete()
+    # Every other model linked to these complaints, as its app declares
+    # (core.personal_data): deleted with the complaint, or its personal fields blanked
+    # and its links to the consumer cut; links to staff and respondents stay.
+    for declaration in declarations().values():
+        model = django_apps.get_model(declaration.model)
+        link = _complaint_link(model)
+        if model is Complaint or link is None:
+            continue
+        rows = model.objects.filter(**{f"{link}__in": ids})
+        if declaration.delete_with_complaint:
+            rows.delete()
+            continue
+        if declaration.blanked():
+            rows.update(**declaration.blanked())
+        for name in declaration.unlinked():
+            rows.filter(**{f"{name}__in": owner_ids}).update(**{name: None})
     return len(ids)
 
 
@@ -118,7 +138,12 @@ def erase_account(user: Person, *, now: dt.datetime | None = None) -> bool:
     Evidence.objects.filter(owner=account).delete()
     end_sessions(account)
     EmailAddress.objects.filter(user=account).delete()
+    account_pk = account.pk
     account.delete()
+    # The admin's log of the deletion names the account (its username is the address).
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(account_pk)).update(
+        object_repr="", change_message=""
+    )
     return True
 
 
