@@ -212,7 +212,14 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
             client.logout()
             assert client.get(evidence[0].get_absolute_url()).status_code == 302  # to the login page
 
-            # 4. The packet ZIP carries the bucket's bytes, with their SHA-256.
+            # 4. The packet ZIP carries the bucket's bytes, with their SHA-256, once each
+            # screenshot is read (nothing leaves unread: reading.sharing). This worker does
+            # not serve the ocr queue (its own worker does, tests/test_reading_queue.py):
+            # read them here, from the bucket, as that worker would.
+            from reading.services import read_evidence
+
+            for item in evidence:
+                read_evidence(item.pk)
             packet = evidence_zip(complaint, "12315", viewer=consumer, contact=access.contact_for(consumer, complaint))
             archive = zipfile.ZipFile(io.BytesIO(packet))
             for number, item in enumerate(evidence, start=1):

@@ -50,16 +50,21 @@ def test_a_declaration_names_only_fields_that_exist():
 
 @pytest.mark.django_db
 def test_an_erased_complaint_keeps_no_link_to_its_consumer(make_complaint, consumer, staff_user):
-    from actions.clocks import start_platform_clocks
     from django.utils import timezone
 
+    from actions.clocks import start_platform_clocks
     from reading.sharing import choose
 
     complaint = make_complaint()
     start_platform_clocks(complaint, timezone.now(), actor=consumer)
     choose(complaint=complaint, recipient="platform", show=True, user=consumer)
     EscalationFiling.objects.create(
-        complaint=complaint, route="12315", step="filed", body="12315", filed_on=timezone.localdate(), recorded_by=consumer
+        complaint=complaint,
+        route="12315",
+        step="filed",
+        body="12315",
+        filed_on=timezone.localdate(),
+        recorded_by=consumer,
     )
     assert erase_complaints([complaint.pk]) == 1
     assert not Clock.objects.filter(complaint=complaint, started_by=consumer).exists()
