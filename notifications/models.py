@@ -63,7 +63,8 @@ class OutboundEmail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.template} → {self.to}"
+        # No address: this is the title of admin pages and log lines (staff.outbox_admin masks).
+        return f"{self.template} #{self.pk}"
 
 
 class EmailAttachment(models.Model):

@@ -25,7 +25,7 @@ from escalation import ladder
 from privacy.erase_action import ERASE_PERMISSION, erase_accounts
 from reading import sharing
 
-from . import buttons, conf, forms, packet_views, services
+from . import buttons, conf, forms, outbox_admin, packet_views, services  # noqa: F401 (outbox_admin registers)
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
 from .models import AccessLog
 from .queue import (

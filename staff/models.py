@@ -19,6 +19,8 @@ class AccessLog(models.Model):
         # A respondent's member (respondents) opened the delivered complaint or its evidence.
         RESPONDENT_OPENED = "respondent_opened", _("opened by the respondent")
         RESPONDENT_EVIDENCE = "respondent_evidence", _("evidence opened by the respondent")
+        # A stored email about the complaint opened in the outbox (staff.outbox_admin).
+        EMAIL_BODY = "email_body", _("email opened in the outbox")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from complaints.models import Complaint
 from core.ratelimits import CACHE_FAILURES
 
-from .conftest import png_upload, require_service
+from .conftest import png_upload, require_postgresql_and_redis
 from .services import redis_server
 from .test_filing import form_post
 
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dead_cache(settings):
     """The cache was a real Redis a moment ago; now its server is gone."""
-    import shutil
-
-    require_service(bool(shutil.which("redis-server")), "needs redis-server on PATH")
+    # With the services (the PostgreSQL run): a redis-server of its own, which the
+    # faketime run's clock would also confuse.
+    require_postgresql_and_redis("starts its own redis-server")
     with redis_server() as url:
         settings.CACHES = {
             "default": {
