@@ -199,6 +199,33 @@ def cjk_fonts():
 
 
 @pytest.fixture(autouse=True)
+def own_evidence_storage(tmp_path_factory):
+    """Each test stores evidence in a folder of its own, so tests that count the files on
+    disk see only theirs, and `pytest -n 2` workers never share one. The local storage
+    object was built once, when the models loaded: point it (and the settings entry that
+    tests/services.py hands to worker processes as EVIDENCE_ROOT) at a fresh folder, then back."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage, storages
+
+    storage = storages["evidence"]
+    if not isinstance(storage, FileSystemStorage):  # an S3 run (EVIDENCE_S3_BUCKET): the bucket is shared
+        yield None
+        return
+    root = str(tmp_path_factory.mktemp("evidence"))
+    names = ("_location", "base_location", "location")
+    saved = {name: storage.__dict__[name] for name in names if name in storage.__dict__}
+    options = settings.STORAGES["evidence"].setdefault("OPTIONS", {})
+    saved_option = options.get("location")
+    storage.__dict__.update(_location=root, base_location=root, location=root)
+    options["location"] = root
+    yield Path(root)
+    for name in names:
+        storage.__dict__.pop(name, None)
+    storage.__dict__.update(saved)
+    options["location"] = saved_option
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: start every test with none."""
     from django.core.cache import cache
