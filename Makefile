@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 LOCALE_DIRS := locale $(wildcard */locale)
 
-.PHONY: run test install messages compile-messages lint format bench bench-install bench-smoke clean typecheck
+.PHONY: run test test-fast install messages compile-messages lint format bench bench-install bench-smoke clean typecheck
 
 run: install compile-messages
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
@@ -22,6 +22,11 @@ test: install compile-messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The unit tier on two workers: no browser, no subprocess, no real-service process
+# (tests/conftest.py marks each test unit, integration or browser). `make test` runs all.
+test-fast: install compile-messages
+	$(BIN)/pytest -n 2 -q -m unit
 
 install: $(STAMP)
 

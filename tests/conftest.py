@@ -21,6 +21,58 @@ from .imagegen import image_bytes
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
+# The tiers (`make test-fast` runs `-m unit`; `make test` and CI run all three). A test is
+# `browser` when it is marked so, `integration` when it starts a process or a real service
+# (marked `services`, or its body, its fixtures or the test helpers they call name one of
+# PROCESS_STARTERS), and `unit` otherwise. Classified from the code, so a new test that
+# starts a worker is never mistaken for a quick one.
+PROCESS_STARTERS = frozenset(
+    {"subprocess", "Popen", "Worker", "redis_server", "smtp_server", "s3_server", "live_server", "run_django"}
+)
+PROCESS_FIXTURES = frozenset({"live_server", "page", "browser", "context"})
+
+
+def _names_used(function, seen: set) -> set[str]:
+    """The global names `function` refers to, and those of the test helpers it calls."""
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen:
+        return set()
+    seen.add(code)
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(const for const in current.co_consts if hasattr(const, "co_names"))
+    module_globals = getattr(function, "__globals__", {})
+    for name in list(names):
+        helper = module_globals.get(name)
+        if callable(helper) and (getattr(helper, "__module__", None) or "").startswith("tests"):
+            names |= _names_used(helper, seen)
+    return names
+
+
+def _starts_processes(item) -> bool:
+    if item.get_closest_marker("services") or PROCESS_FIXTURES & set(item.fixturenames):
+        return True
+    seen: set = set()
+    functions = [item.function] + [
+        definition.func
+        for definitions in item._fixtureinfo.name2fixturedefs.values()
+        for definition in definitions
+        if (getattr(definition.func, "__module__", None) or "").startswith("tests")
+    ]
+    return any(PROCESS_STARTERS & _names_used(function, seen) for function in functions)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser"):
+            continue
+        item.add_marker(pytest.mark.integration if _starts_processes(item) else pytest.mark.unit)
+
+
 def frozen_moment(value) -> dt.datetime:
     """A marker's moment: a datetime, or an ISO string read as Beijing time when it has no offset."""
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -196,6 +248,33 @@ def cjk_fonts():
     require_service(
         all(Path(name).exists() for name in FONT_FILES), "needs Debian's fonts-wqy-zenhei and fonts-wqy-microhei"
     )
+
+
+@pytest.fixture(autouse=True)
+def own_evidence_storage(tmp_path_factory):
+    """Each test stores evidence in a folder of its own, so tests that count the files on
+    disk see only theirs, and `pytest -n 2` workers never share one. The local storage
+    object was built once, when the models loaded: point it (and the settings entry that
+    tests/services.py hands to worker processes as EVIDENCE_ROOT) at a fresh folder, then back."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage, storages
+
+    storage = storages["evidence"]
+    if not isinstance(storage, FileSystemStorage):  # an S3 run (EVIDENCE_S3_BUCKET): the bucket is shared
+        yield None
+        return
+    root = str(tmp_path_factory.mktemp("evidence"))
+    names = ("_location", "base_location", "location")
+    saved = {name: storage.__dict__[name] for name in names if name in storage.__dict__}
+    options = settings.STORAGES["evidence"].setdefault("OPTIONS", {})
+    saved_option = options.get("location")
+    storage.__dict__.update(_location=root, base_location=root, location=root)
+    options["location"] = root
+    yield Path(root)
+    for name in names:
+        storage.__dict__.pop(name, None)
+    storage.__dict__.update(saved)
+    options["location"] = saved_option
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,8 @@ def test_ten_filings_with_a_strangers_address_send_the_stranger_one_link_and_no_
     for _ in range(10):
         file_with_contact(logged_in, pinduoduo, STRANGER, django_capture_on_commit_callbacks)
     [link] = messages_to(STRANGER)
-    text = everything_in(link)
+    # The signed link is random letters and may spell "QQ" by chance: look at the text around it.
+    text = everything_in(link).replace(confirmation_path(link), "")
     for typed in ("QQ", "88886666", "退款专员", BAIT_NAME, BAIT_TEXT):
         assert typed not in text
     assert confirmation_path(link) in link.alternatives[0][0]

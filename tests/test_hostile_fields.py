@@ -1,6 +1,8 @@
 """Hostile and absurd values in the complaint form: each refused next to its field,
 with what was typed kept and nothing stored, or stored verbatim and harmless."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -91,11 +93,16 @@ def test_absurd_amounts_are_refused_next_to_the_field(client, consumer, pinduodu
     assert not Complaint.objects.exists()
 
 
-@pytest.mark.parametrize("amount", ["0.01", "¥1,299.00", "１２９９元", "10000000"])
-def test_real_amounts_as_people_write_them_are_accepted(client, consumer, pinduoduo, amount):
+@pytest.mark.parametrize(
+    ("amount", "stored"),
+    [("0.01", "0.01"), ("¥1,299.00", "1299.00"), ("１２９９元", "1299"), ("10000000", "10000000")],
+)
+def test_real_amounts_as_people_write_them_are_accepted(client, consumer, pinduoduo, amount, stored):
     client.force_login(consumer)
     response = client.post(reverse("complaints:new"), form_post(pinduoduo, action="submit", amount=amount))
-    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"] == complaint.get_absolute_url()
+    assert complaint.amount == Decimal(stored)
 
 
 @pytest.mark.parametrize(

@@ -200,9 +200,10 @@ def test_the_complaint_page_says_when_the_platform_already_got_the_copies(client
     assert "您的投诉已于 2026-11-25 10:00 发送给平台，附上当时的副本。现在的更改只适用于之后发送的内容。" in page
 
 
-def test_an_image_not_read_yet_has_no_preview_and_the_web_process_does_not_read_it(client, complaint, consumer):
+def test_an_image_not_read_yet_has_no_preview_and_asking_for_the_preview_reads_nothing(client, complaint, consumer):
     """OCR runs on the ocr worker only: the preview of an image still waiting there is a
-    404 (the page says it is not checked yet), and asking for it reads nothing."""
+    404 (the page says it is not checked yet), and asking for it reads nothing. (Only the
+    preview: the packet, the PDFs and forwarding are not covered here.)"""
     evidence = complaint.evidence.get()
     ScreenshotReading.objects.filter(evidence=evidence).delete()
     client.force_login(consumer)

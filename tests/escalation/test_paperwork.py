@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from actions.status import PlatformReached, transition
 from complaints.consents import record_consent
 from complaints.images import sanitise_image
-from complaints.models import Evidence
+from complaints.models import Consent, Evidence
 from complaints.states import Actor, Status
 from core.parties import Party
 from escalation.paperwork import documents
@@ -192,8 +192,13 @@ def test_no_letter_for_a_body_the_consumer_has_not_agreed_to_share_with(overdue,
 
 
 def test_the_court_draft_needs_no_consent_as_nothing_is_shared(overdue, client):
+    assert not Consent.objects.filter(complaint=overdue).exclude(recipient=Party.PLATFORM).exists()  # only filing's own
     client.force_login(overdue.owner)
-    assert client.get(url(overdue, "court")).status_code == 200
+    response = client.get(url(overdue, "court"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert overdue.reference in text and SENTENCE in text  # a real draft, about this complaint
+    assert not Consent.objects.filter(complaint=overdue).exclude(recipient=Party.PLATFORM).exists()  # none added
 
 
 def test_no_pdf_before_the_packet_is_open(policies, make_complaint, client):
