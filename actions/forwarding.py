@@ -156,3 +156,14 @@ def record_platform_response(
 def _respond(complaint: Complaint, *, actor: Person, text: str, staged: list[Evidence]) -> None:
     transition(complaint, Status.PLATFORM_RESPONDED, actor=actor, role=Actor.STAFF, text=text)
     attach_evidence(complaint, staged, actor=actor, role=Actor.STAFF)
+
+
+@action
+def consumer_recorded_platform_answer(complaint: Complaint, *, actor: Person, text: str) -> Complaint:
+    """The consumer says the platform answered them (outside Tousu): the same move as
+    staff recording it (the first-response clock is met), with the consumer's account
+    of the answer on the timeline. The ladder's routes open, as after any answer."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    transition(locked, Status.PLATFORM_RESPONDED, actor=actor, role=Actor.CONSUMER, text=text)
+    complaint.status = locked.status
+    return locked

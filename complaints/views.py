@@ -28,8 +28,8 @@ from platforms.orders import example_for
 from . import access, evidence_pipeline, extensions, recipients
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
-from .models import Complaint, Evidence
-from .states import TERMINAL, Actor
+from .models import Complaint, Evidence, TimelineEvent
+from .states import TERMINAL, Actor, Status
 
 
 @login_required
@@ -187,8 +187,21 @@ def _render_detail(request, complaint, *, message_form=None, file_errors=None, s
         "max_files": settings.EVIDENCE_MAX_FILES,
         "phone_display": format_cn_mobile(complaint.contact_phone),
         "contact": recipients.contact_status(complaint),
+        "question": _open_question(complaint),
     }
     return render(request, "complaints/detail.html", context, status=status)
+
+
+def _open_question(complaint):
+    """What staff asked, while the complaint waits for the consumer's answer: the move to
+    "waiting for you" carries the question (staff.buttons' ask_info)."""
+    if complaint.status != Status.NEEDS_INFO:
+        return None
+    return (
+        complaint.events.filter(kind=TimelineEvent.Kind.STATUS_CHANGED, to_status=Status.NEEDS_INFO, staff_only=False)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 @login_required

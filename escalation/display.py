@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils import dateformat, timezone
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.parties import Party
 
@@ -20,12 +23,65 @@ SENTENCES = {
 }
 
 
+# Short weekday names, Monday first ("周四" beside a date reads as Chinese writes it).
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
+
+
+MONTHS = (
+    pgettext_lazy("month", "Jan"),
+    pgettext_lazy("month", "Feb"),
+    pgettext_lazy("month", "Mar"),
+    pgettext_lazy("month", "Apr"),
+    pgettext_lazy("month", "May"),
+    pgettext_lazy("month", "Jun"),
+    pgettext_lazy("month", "Jul"),
+    pgettext_lazy("month", "Aug"),
+    pgettext_lazy("month", "Sep"),
+    pgettext_lazy("month", "Oct"),
+    pgettext_lazy("month", "Nov"),
+    pgettext_lazy("month", "Dec"),
+)
+
+
+def day_in_words(day: dt.date, *, today: dt.date | None = None) -> str:
+    """A day as people say it: "12月10日（周四）" / "Thu 10 Dec"; with the year when it
+    is not this year in Beijing ("2027年1月4日（周一）")."""
+    today = today or timezone.localdate(timezone=conf.SHANGHAI)
+    values = {
+        "year": day.year,
+        "month_name": MONTHS[day.month - 1],
+        "day": day.day,
+        "weekday": WEEKDAYS[day.weekday()],
+    }
+    if day.year == today.year:
+        return _("%(weekday)s %(day)s %(month_name)s") % values
+    return _("%(weekday)s %(day)s %(month_name)s %(year)s") % values
+
+
 def when_text(clock: Clock) -> str:
+    """When a deadline falls. A deadline in working days runs to the end of its day
+    (workdays.deadline), so it reads "by the end of 10 Dec", never "before the 10th"."""
     local = timezone.localtime(clock.due_at, conf.SHANGHAI)
-    text = f"{dateformat.format(local, 'l')} {local:%Y-%m-%d}"
     if clock.policy.unit == Unit.HOURS:
-        text += f" {local:%H:%M}"
-    return text
+        return _("%(day)s at %(time)s") % {"day": day_in_words(local.date()), "time": f"{local:%H:%M}"}
+    return _("the end of %(day)s") % {"day": day_in_words(local.date())}
+
+
+def overdue_text(working_days: int) -> str:
+    """How long ago a deadline passed, in working days ("已逾期 7 个工作日")."""
+    if working_days < 1:
+        return _("Overdue since today")
+    return ngettext("Overdue by %(days)d working day", "Overdue by %(days)d working days", working_days) % {
+        "days": working_days
+    }
 
 
 def body_label(clock: Clock) -> str:

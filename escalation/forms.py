@@ -118,3 +118,20 @@ class RouteStepForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return value
+
+
+class PlatformAnswerForm(forms.Form):
+    """The consumer's account of what the platform answered them outside Tousu."""
+
+    text = forms.CharField(
+        label=_("What did the platform answer?"),
+        help_text=_("In your own words, with the date if it was not today. Staff and, later, 12315 read it."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=5,
+        max_length=2000,
+        error_messages={
+            "required": _("Please write what the platform answered."),
+            "min_length": _("Please write a little more: at least %(limit_value)d characters."),
+            "max_length": _("Please keep it under %(limit_value)d characters (now %(show_value)d)."),
+        },
+    )

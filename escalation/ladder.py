@@ -34,7 +34,7 @@ from complaints.models import Complaint, TimelineEvent
 from complaints.states import Status, TransitionNotAllowed, is_open
 from core.parties import Party
 
-from . import clocks, conf
+from . import clocks, conf, display
 from .models import PLATFORM_KINDS, REGULATOR_KINDS, Clock, ClockKind, EscalationFiling, PlatformFiling, Route, StepKind
 
 # Routes after the platform, in ladder order.
@@ -161,6 +161,9 @@ class RouteState:
     reason: str = ""  # why not, and when it opens
     actions: list = field(default_factory=list)  # (step, label) the consumer may record now
     working_days_left: int | None = None
+    due_text: str = ""  # the running clock's due time in words ("the end of Thu 10 Dec")
+    overdue_text: str = ""  # how far past it, in working days
+    applicable: bool = True  # False: this route can no longer be taken (`reason` says why)
 
     @property
     def started(self) -> bool:
@@ -247,14 +250,10 @@ def refusal(complaint: Complaint, route: str, step: str, *, now=None, recorded=N
     stage = platform_stage_refusal(complaint, now=now)
     if stage:
         return stage
-    if (Route.COURT, StepKind.FILED) in recorded:
-        return _("A court handles this dispute now.")
-    if route == Route.ODR and (Route.REGULATOR, StepKind.FILED) in recorded:
-        return _("12315 already handles this as a complaint.")
+    no_longer = no_longer_applicable(route, recorded)
+    if no_longer:
+        return no_longer
     if route == Route.REGULATOR:
-        if (Route.ASSOCIATION, StepKind.FILED) in recorded:
-            # SAMR Order 20 art. 15: not accepted when a consumer association handled it.
-            return _("12315 does not accept a dispute a consumer association has handled (SAMR Order 20, art. 15).")
         odr_until = _odr_running_until(complaint, recorded, now)
         if odr_until:
             return _(
@@ -395,10 +394,16 @@ def route_states(complaint: Complaint, now: dt.datetime | None = None) -> list[R
         row.clock = _clock_of(clocks_by_route, route)
         if row.clock is not None and row.clock.state == Clock.State.RUNNING:
             due_day = timezone.localtime(row.clock.due_at, conf.SHANGHAI).date()
-            row.working_days_left = workdays.get_calendar().working_days_between(today, due_day)
+            row.due_text = display.when_text(row.clock)
             if row.clock.due_at < now:
                 row.next_text = str(NEXT_WHEN_OVERDUE.get(row.clock.kind) or NEXT_WHEN_OVERDUE[route])
+                row.overdue_text = display.overdue_text(workdays.get_calendar().working_days_between(due_day, today))
+            else:
+                row.working_days_left = workdays.get_calendar().working_days_between(today, due_day)
         if route == Route.PLATFORM:
+            # Named after the platform itself, with where it stands even before a clock runs.
+            row.label = complaint.platform.name
+            row.state_text = _platform_state(complaint, row.clock)
             states.append(row)
             continue
         row.state_text = str(row.steps[-1].get_step_display()) if row.steps else _("not started")
@@ -408,10 +413,43 @@ def route_states(complaint: Complaint, now: dt.datetime | None = None) -> list[R
             if step != StepKind.FILED and not refusal(complaint, route, step, now=now, recorded=recorded)
         ]
         if (route, StepKind.FILED) not in recorded:
-            row.reason = refusal(complaint, route, StepKind.FILED, now=now, recorded=recorded)
+            no_longer = no_longer_applicable(route, recorded)
+            row.reason = no_longer or refusal(complaint, route, StepKind.FILED, now=now, recorded=recorded)
+            row.applicable = not no_longer
             row.open = not row.reason
         states.append(row)
     return states
+
+
+def _platform_state(complaint: Complaint, clock: Clock | None) -> str:
+    if clock is not None and clock.state == Clock.State.MET:
+        return _("answered")
+    if clock is not None and clock.state == Clock.State.PAUSED:
+        return _("paused while we wait for you")
+    if clock is None and complaint.status in (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFO):
+        return _("not with the platform yet")
+    return ""
+
+
+def no_longer_applicable(route: str, recorded) -> str:
+    """Why `route` can no longer be taken for this complaint at all ("" while it may
+    still open): a court decides now; 12315 took it as a complaint, so its ODR channel
+    is not for it; a consumer association handled it (SAMR Order 20 art. 15); or an
+    agreement was reached, and a business that breaks it answers in court."""
+    if route == Route.COURT:
+        return ""
+    if (Route.COURT, StepKind.FILED) in recorded:
+        return _("A court handles this dispute now.")
+    agreed = [r for r in ESCALATION_ROUTES if (r, StepKind.AGREEMENT) in recorded]
+    if agreed:
+        return _(
+            "An agreement was reached through %(route)s: if the business does not keep it, a court is the route."
+        ) % {"route": Route(agreed[0]).label}
+    if route == Route.ODR and (Route.REGULATOR, StepKind.FILED) in recorded:
+        return _("12315 already handles this as a complaint.")
+    if route == Route.REGULATOR and (Route.ASSOCIATION, StepKind.FILED) in recorded:
+        return _("12315 does not accept a dispute a consumer association has handled (SAMR Order 20, art. 15).")
+    return ""
 
 
 def next_step_url(complaint: Complaint, now=None) -> str:

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actions import forwarding as forwarding_actions
 from actions import messages as message_actions
 from actions import routes as route_actions
 from complaints import access
-from complaints.states import Actor, ComplaintChanged, TransitionNotAllowed
+from complaints.states import Actor, ComplaintChanged, Status, TransitionNotAllowed, allowed
 
 from . import ladder, solved
-from .forms import RouteStepForm
+from .forms import PlatformAnswerForm, RouteStepForm
 from .models import Route, StepKind
 
 
@@ -90,3 +91,26 @@ def answer_solved(request, reference):
     else:
         messages.info(request, _("The complaint is open again: the routes still open to you are below."))
     return redirect(complaint.get_absolute_url() + "#ladder")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_answered(request, reference):
+    """The consumer records that the platform answered them, and what it said."""
+    complaint = access.owned_complaint_or_404(request.user, reference)
+    if not allowed(complaint.status, Status.PLATFORM_RESPONDED, Actor.CONSUMER):
+        messages.info(request, _("The platform's answer is already recorded, or the complaint has moved on."))
+        return redirect(complaint)
+    form = PlatformAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            forwarding_actions.consumer_recorded_platform_answer(
+                complaint, actor=request.user, text=form.cleaned_data["text"]
+            )
+        except (TransitionNotAllowed, ComplaintChanged):
+            form.add_error(None, _("The complaint changed meanwhile; please check it and try again."))
+        else:
+            messages.success(request, _("Recorded. If the answer does not solve it, the routes below are open to you."))
+            return redirect(complaint.get_absolute_url() + "#ladder")
+    context = {"complaint": complaint, "form": form, "title": _("The platform answered you")}
+    return render(request, "escalation/record_step.html", context, status=400 if form.errors else 200)

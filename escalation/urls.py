@@ -17,5 +17,6 @@ urlpatterns = [
     path("<str:reference>/paperwork/<str:kind>.pdf", paperwork_views.download, name="paperwork_pdf"),
     path("<str:reference>/escalated/", packet_views.record_escalation, name="record_escalation"),
     path("<str:reference>/step/<str:route>/<str:step>/", step_views.record_step, name="record_step"),
+    path("<str:reference>/platform-answered/", step_views.platform_answered, name="platform_answered"),
     path("<str:reference>/solved/", step_views.answer_solved, name="answer_solved"),
 ]

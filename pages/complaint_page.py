@@ -11,6 +11,7 @@ from typing import Any
 
 from complaints import extensions
 from core.parties import Party
+from escalation import standing
 from reading import fill, sharing
 
 
@@ -35,6 +36,11 @@ def platform_sharing(context: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"sharing": preview, "back": ""} if preview.items else None
 
 
+def where_it_stands(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Who is on the clock and until when, and the consumer's one next action."""
+    return {"standing": standing.standing(context["complaint"])}
+
+
 def respondent_status(context: Mapping[str, Any]) -> dict[str, Any]:
     """Delivered to a respondent on Tousu and its latest answer, or that the platform
     is not on Tousu (respondents.presentation)."""
@@ -44,7 +50,9 @@ def respondent_status(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def assemble() -> None:
-    # The complaint page leads with what matters: who has it, and what they answered.
+    # The complaint page leads with what matters: who is on the clock and the next
+    # action, then who has it and what they answered.
+    extensions.add_part("detail.top", "escalation/_standing.html", where_it_stands)
     extensions.add_part("detail.top", "respondents/_consumer_panel.html", respondent_status)
     # The complaint page: below the evidence, what the platform would see, then the deadlines.
     extensions.add_part("detail.main", "reading/_sharing.html", platform_sharing)

@@ -63,6 +63,8 @@ EXPECTED = {
     "escalation:record_escalation": ("post", {}, (LOGIN, 400, 404, 404, 404, 404, 404)),
     # The ladder's "I filed on 12315" form: open once the platform answered.
     "escalation:record_step": ("get", None, CONSUMER),
+    # "The platform answered me": once the answer is recorded, the owner is sent back.
+    "escalation:platform_answered": ("get", None, (LOGIN, 302, 404, 404, 404, 404, 404)),
     # "Was it solved?" with nothing asked: the owner is sent back to the complaint.
     "escalation:answer_solved": ("post", {}, (LOGIN, 302, 404, 404, 404, 404, 404)),
     "admin:complaints_complaint_changelist": ("get", None, STAFF_PAGE),
@@ -187,6 +189,7 @@ def test_nobody_but_the_owner_changes_a_complaint_through_the_consumer_urls(clie
         "complaints:withdraw",
         "escalation:record_escalation",
         "escalation:record_step",
+        "escalation:platform_answered",
         "escalation:answer_solved",
     ):
         data = {"text": "x", "reason": "x", "body": "12315", "reference": "X", "filed_on": "2026-01-01"}

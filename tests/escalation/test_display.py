@@ -31,8 +31,8 @@ def test_deadlines_read_as_a_weekday_and_a_date(forwarded):
         sentences = [row["sentence"] for row in deadline_rows(forwarded)]
     # Across National Day (off 1-7 Oct 2026; Sat 10 Oct is a make-up working day).
     assert sentences == [
-        "Pinduoduo must reply by Thursday 2026-10-08",
-        "Pinduoduo must resolve it by Tuesday 2026-10-13",
+        "Pinduoduo must reply by the end of Thu 8 Oct",
+        "Pinduoduo must resolve it by the end of Tue 13 Oct",
     ]
 
 

@@ -311,7 +311,7 @@ def test_the_panel_shows_each_route_its_deadline_and_why_the_others_are_closed(n
         html = client.get(national_day.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         rows = {row.route: row for row in ladder.route_states(national_day)}
     assert 'id="ladder"' in html
-    assert "Next deadline 2025-10-21: 6 working days left" in html
+    assert "Next deadline: the end of Tue 21 Oct, 6 working days left" in html
     assert rows[Route.ODR].working_days_left == 6
     assert rows[Route.REGULATOR].open is False
     assert "Opens on 2025-10-22" in html

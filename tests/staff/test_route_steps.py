@@ -109,7 +109,7 @@ def test_the_step_email_is_in_the_consumers_language(client, answered, django_ca
         act(client, answered, "route_step", step="court:filed", on="2026-03-03", reference="(2026)沪0105民初1号")
     [message] = mail.outbox
     assert message.subject.endswith(f"投诉 {answered.reference}：我们为您记录了一个步骤")
-    assert "已于 2026-03-03 向法院提交，编号 (2026)沪0105民初1号" in message.body
+    assert "已于 2026-03-03 提交至法院，编号 (2026)沪0105民初1号" in message.body
     # A court filing stops the other bodies' clocks: no deadline runs.
     assert "此投诉目前没有正在计算的期限。" in message.body
 
