@@ -48,7 +48,18 @@ class PublishedScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin):
-    list_display = ("slug", "body", "platform", "kind", "expected_after", "due_after", "unit", "active", "reliability")
+    list_display = (
+        "slug",
+        "body",
+        "platform",
+        "kind",
+        "expected_after",
+        "due_after",
+        "unit",
+        "active",
+        "basis",
+        "reliability",
+    )
     list_filter = ("body", "platform", "active")
     list_editable = ("expected_after", "due_after", "active")
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from .display import deadline_rows
 
@@ -25,7 +25,8 @@ def calendar_for(complaint, *, now: dt.datetime, language: str | None = None) ->
             if row["state"] != "running":
                 continue
             day = row["due_day"]
-            summary = row["sentence"]
+            # The reference first: a calendar shows the summary alone, often cut short.
+            summary = f"{complaint.reference} {row['sentence']}"
             if row["provisional"]:
                 summary += " " + _("(provisional)")
             description = _("Complaint %(reference)s. Follow it: %(url)s") % {
@@ -40,6 +41,19 @@ def calendar_for(complaint, *, now: dt.datetime, language: str | None = None) ->
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("summary", summary)
             event.add("description", description)
+            event.add_component(_day_before_alarm(summary))
             calendar.add_component(event)
     # icalendar escapes the text values and folds lines at 75 octets (RFC 5545, 3.1).
     return calendar.to_ical().decode()
+
+
+# The event starts at midnight of the due day: 15 hours before is 09:00 the day before.
+ALARM_BEFORE = dt.timedelta(hours=15)
+
+
+def _day_before_alarm(summary: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -ALARM_BEFORE)
+    return alarm

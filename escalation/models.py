@@ -91,6 +91,17 @@ class Unit(models.TextChoices):
 class DeadlinePolicy(models.Model):
     """How long a body has for one step, with where that figure comes from."""
 
+    class Basis(models.TextChoices):
+        """What a figure rests on, as the public is told it. `source` keeps the exact
+        references for staff (file names, articles, URLs) and is never shown to consumers."""
+
+        LAW = "law", _("the law")
+        REGULATION = "regulation", _("a regulation of the State Administration for Market Regulation")
+        OFFICIAL_NOTICE = "official_notice", _("notices of the market regulators")
+        PLATFORM_RULE = "platform_rule", _("the platform's own published rules")
+        REPORTS = "reports", _("articles on the web; the platform has not confirmed it")
+        REMINDER = "reminder", _("a reminder from Tousu, not a legal deadline")
+
     slug = models.SlugField(_("key"), unique=True)
     body = models.CharField(_("body"), max_length=20, choices=Party.choices)
     platform = models.ForeignKey(
@@ -110,6 +121,13 @@ class DeadlinePolicy(models.Model):
         _("due after"), null=True, blank=True, help_text=_("Empty: no clock runs until staff set a figure")
     )
     source = models.TextField(_("source"), help_text=_("Where the figure comes from; never load one without it"))
+    basis = models.CharField(
+        _("what the public is told it rests on"),
+        max_length=20,
+        choices=Basis.choices,
+        default=Basis.REPORTS,
+        help_text=_("Shown to consumers beside the figure, instead of the source above."),
+    )
     reliability = models.CharField(_("how sure"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -36,6 +36,7 @@ class PolicySeed:
     due_after: int | None
     source: str
     reliability: str
+    basis: str = DeadlinePolicy.Basis.REPORTS
     active: bool = True
 
 
@@ -95,6 +96,7 @@ POLICIES = [
         f"{SAMR_ORDER_20}, art. 14: decides within 7 working days whether to accept. "
         "New SAMR Measures replace it from 2026-04-15; their figure was not found.",
         "Secondary sources agree",
+        basis=DeadlinePolicy.Basis.REGULATION,
     ),
     PolicySeed(
         "12315-mediation",
@@ -107,6 +109,7 @@ POLICIES = [
         f"{SAMR_ORDER_20}, art. 21: mediation ends if no agreement within 45 working days of acceptance. "
         "New SAMR Measures replace it from 2026-04-15; their figure was not found.",
         "Secondary sources agree",
+        basis=DeadlinePolicy.Basis.REGULATION,
     ),
     PolicySeed(
         "12315-odr-negotiation",
@@ -119,6 +122,7 @@ POLICIES = [
         "Market-regulation notices on the duties of 12315 ODR firms (reposted): "
         "a firm that joined the ODR green channel negotiates with the consumer within 10 working days.",
         "Secondary sources",
+        basis=DeadlinePolicy.Basis.OFFICIAL_NOTICE,
     ),
     PolicySeed(
         ASSOCIATION_CHECK_IN_SLUG,
@@ -131,6 +135,7 @@ POLICIES = [
         "No day count is published for consumer associations (Consumer Rights Protection Law art. 39). "
         "This is a check-in reminder, not a legal deadline: staff may change the figure.",
         "Configurable reminder; no legal count",
+        basis=DeadlinePolicy.Basis.REMINDER,
     ),
 ]
 
@@ -161,6 +166,7 @@ def load_policies(*, update: bool = False) -> tuple[int, int, list[str]]:
                 "due_after": seed.due_after,
                 "source": seed.source,
                 "reliability": seed.reliability,
+                "basis": seed.basis,
                 "active": seed.active,
             }
             policy, was_created = DeadlinePolicy.objects.get_or_create(slug=seed.slug, defaults=values)

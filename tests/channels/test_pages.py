@@ -206,3 +206,24 @@ def test_each_way_is_said_as_what_to_do(db, kind, value, said):
     channel = Channel(kind=kind, value=value, normalised=value.lower())
     with translation.override("en"):
         assert how_to_reach(channel) == said
+
+
+def test_only_a_confirmed_entry_says_when_it_was_verified(client, directory, staff_user):
+    """An unconfirmed entry was listed, not checked: it never reads "核实于"."""
+    checked = Channel.objects.get(body__slug="pinduoduo", normalised="4008822528")
+    set_verification(
+        checked,
+        level=Level.OFFICIAL,
+        source="Pinduoduo app, 我的 → 官方客服",
+        checked_on=dt.date(2026, 11, 20),
+        checked_by=staff_user,
+        recorded_by=staff_user.username,
+    )
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/channels/pinduoduo/").content.decode()
+    entries = re.findall(r'<li class="[^"]*" data-channel-level="(\w+)">(.*?)</li>', html, re.S)
+    unconfirmed = [text for level, text in entries if level == "unconfirmed"]
+    assert unconfirmed
+    assert all("核实于" not in text and "未经核实" in text for text in unconfirmed)
+    [official] = [text for level, text in entries if level == "official"]
+    assert "核实于 2026-11-20" in official

@@ -69,7 +69,8 @@ def test_platform_policy_include_states_the_figures_and_their_source(policies):
         html = Template('{% include "escalation/_platform_policy.html" %}').render(
             Context({"platform": Platform.objects.get(slug="taobao")})
         )
-    assert "within 24 hours" in html and "003_f0516a5cedccd739" in html
+    assert "within 24 hours" in html and "articles on the web; the platform has not confirmed it" in html
+    assert "003_f0516a5cedccd739" not in html and "Seed article" not in html
     with translation.override("en"):
         html = Template('{% include "escalation/_platform_policy.html" %}').render(
             Context({"platform": Platform.objects.get(slug="tmall")})
@@ -140,10 +141,14 @@ def test_ics_text_survives_a_round_trip_through_a_calendar_parser(forwarded, set
     assert len(events) == 2
     # The sentences come back whole: whatever commas, semicolons or backslashes they hold.
     assert sorted(str(event["summary"]) for event in events) == sorted(
-        row["sentence"] + (provisional if row["provisional"] else "") for row in running
+        f"{forwarded.reference} " + row["sentence"] + (provisional if row["provisional"] else "") for row in running
     )
     for event in events:
         assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(days=1)
         assert str(event["description"]).endswith(settings.SITE_URL + forwarded.get_absolute_url())
         assert forwarded.reference in str(event["description"])
         assert str(event["uid"]).startswith("tousu-clock-")
+        # An alarm at 09:00 the day before the due day (the all-day event starts at midnight).
+        [alarm] = event.walk("VALARM")
+        assert alarm.decoded("trigger") == -dt.timedelta(hours=15)
+        assert str(alarm["action"]) == "DISPLAY" and forwarded.reference in str(alarm["description"])
