@@ -464,3 +464,14 @@ def next_step_url(complaint: Complaint, now=None) -> str:
 
 def next_step_when_overdue(clock: Clock) -> str:
     return str(NEXT_WHEN_OVERDUE.get(clock.kind) or NEXT_WHEN_OVERDUE[ROUTE_OF_KIND[clock.kind]])
+
+
+def live_routes(complaint: Complaint) -> list[str]:
+    """The routes the consumer filed on that have not ended (12315 still deciding or
+    mediating, an association or a court seized of it), as labels, in ladder order."""
+    recorded = _recorded(complaint)
+    return [
+        str(Route(route).label)
+        for route in ESCALATION_ROUTES
+        if (route, StepKind.FILED) in recorded and not any((route, step) in recorded for step in ENDING)
+    ]

@@ -1,5 +1,6 @@
 """The consumer's copy of their data (PIPL art. 45): one ZIP with a machine-readable
-data.json and the sanitised copies of their evidence.
+data.json, a summary.html a person can open on a phone (Chinese labels, or the
+language of the page they asked from), and the sanitised copies of their evidence.
 
 It holds what we keep about the person and show them anyway: the account, profile,
 complaints with the timeline they see (never staff-only notes), deadlines, the
@@ -17,6 +18,7 @@ from pathlib import PurePosixPath
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -44,26 +46,39 @@ def build_data_copy(user):
     )
     paths = {item.pk: _zip_path(item) for item in evidence}
     readings = {r.evidence_id: r for r in ScreenshotReading.objects.filter(evidence__in=evidence)}
+    complaints = list(_complaints(user))
+    consents = list(Consent.objects.filter(user=user).select_related("complaint"))
+    shop_consents = list(ShopConsent.objects.filter(user=user).select_related("complaint", "organisation"))
+    emails = list(_emails_to(user))
     document = {
         "format": FORMAT,
         "generated_at": _when(timezone.now()),
         "account": _account(user),
         "profile": _profile(user),
-        "complaints": [_complaint(c, paths, readings) for c in _complaints(user)],
+        "complaints": [_complaint(c, paths, readings) for c in complaints],
         "unfiled_evidence": [_evidence(e, paths, readings) for e in evidence if e.complaint_id is None],
-        "consents": [
-            *[_consent(c) for c in Consent.objects.filter(user=user).select_related("complaint")],
-            *[
-                _shop_consent(c)
-                for c in ShopConsent.objects.filter(user=user).select_related("complaint", "organisation")
-            ],
-        ],
-        "emails": [_email(e) for e in _emails_to(user)],
+        "consents": [*[_consent(c) for c in consents], *[_shop_consent(c) for c in shop_consents]],
+        "emails": [_email(e) for e in emails],
     }
+    # The same data for a person: rendered in the active language (the page they asked from).
+    summary = render_to_string(
+        "privacy/data_copy_summary.html",
+        {
+            "user": user,
+            "profile": Profile.objects.filter(user=user).first(),
+            "generated_at": timezone.now(),
+            "complaints": [(c, [(e, paths[e.pk]) for e in c.evidence.all() if e.pk in paths]) for c in complaints],
+            "unfiled": [(e, paths[e.pk]) for e in evidence if e.complaint_id is None],
+            "consents": consents,
+            "shop_consents": shop_consents,
+            "emails": emails,
+        },
+    )
     # Returned open: the FileResponse streams it and closes it.
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2))
+        archive.writestr("summary.html", summary)
         for item in evidence:
             with item.file.open("rb") as handle:
                 # Images are compressed already; store them as they are.

@@ -10,7 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from actions.erasure import erase_account
+from complaints.models import Complaint
+from complaints.states import TERMINAL
 from core.private_responses import private
+from escalation.ladder import live_routes
 
 from .copy import build_data_copy
 from .forms import DeleteAccountForm
@@ -38,13 +41,20 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and _too_many_attempts(request):
         form.add_error("password", _("Too many attempts. Please wait a few minutes and try again."))
-        return render(request, "privacy/delete_account.html", {"form": form}, status=429)
+        return render(request, "privacy/delete_account.html", _deletion_context(request, form), status=429)
     if request.method == "POST" and form.is_valid():
         erase_account(request.user)
         logout(request)
         messages.success(request, _("Your account was deleted and your personal data erased."))
         return redirect("home")
-    return render(request, "privacy/delete_account.html", {"form": form})
+    return render(request, "privacy/delete_account.html", _deletion_context(request, form))
+
+
+def _deletion_context(request, form) -> dict:
+    """What the consumer would leave behind: complaints still open, and the routes
+    (12315, an association, a court) still running on them."""
+    still_open = Complaint.objects.filter(owner=request.user).exclude(status__in=TERMINAL).order_by("created_at")
+    return {"form": form, "still_open": [(complaint, live_routes(complaint)) for complaint in still_open]}
 
 
 def _too_many_attempts(request) -> bool:

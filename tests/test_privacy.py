@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.erasure import NOT_SENT_ERASED, erase_account, erase_complaints, erase_expired
 from actions.messages import post_message
@@ -112,9 +114,28 @@ def test_the_copy_holds_the_complaint_timeline_consents_emails_and_clean_evidenc
     stored = {e.public_id.hex: e.file.read() for e in filed.evidence.all()}
     assert len(stored) == 2
     listed = {item["file"] for item in complaint["evidence"]}
-    assert set(archive.namelist()) == {"data.json", *listed}
+    assert set(archive.namelist()) == {"data.json", "summary.html", *listed}
     for name in listed:
         assert archive.read(name) == stored[Path(name).stem]
+
+
+def test_the_copy_has_a_summary_a_person_opens_on_a_phone_in_chinese(client, consumer, filed, strangers):
+    client.force_login(consumer)
+    data, archive = download(client)
+    summary = archive.read("summary.html").decode()
+    assert '<html lang="zh-hans">' in summary and 'name="viewport"' in summary
+    assert "您在 Tousu 的数据" in summary and "您的投诉" in summary
+    assert filed.reference in summary and "260305-123456789012345" in summary
+    assert STAFF_MESSAGE in summary and CONSUMER_MESSAGE in summary
+    assert "拼多多" in summary
+    # Its images are the files in the ZIP, by their place in it; nothing loads from elsewhere.
+    listed = [item["file"] for item in data["complaints"][0]["evidence"]]
+    assert all(f'src="{name}"' in summary for name in listed)
+    assert re.findall(r'(?:src|href)="([^"]+)"', summary) and all(
+        link in listed for link in re.findall(r'(?:src|href)="([^"]+)"', summary)
+    )
+    # Nothing of another consumer, and no staff-only note.
+    assert "另一位消费者" not in summary and STAFF_NOTE not in summary
 
 
 def test_the_copy_holds_what_was_read_on_each_screenshot_and_the_sharing_choices(client, consumer, filed, strangers):
@@ -165,7 +186,7 @@ def test_evidence_still_being_checked_is_left_out_of_the_copy(client, consumer, 
     filed.evidence.update(state=Evidence.State.PENDING)
     client.force_login(consumer)
     data, archive = download(client)
-    assert archive.namelist() == ["data.json"] and data["complaints"][0]["evidence"] == []
+    assert archive.namelist() == ["data.json", "summary.html"] and data["complaints"][0]["evidence"] == []
 
 
 # --- Deleting the account -----------------------------------------------------------
@@ -469,3 +490,27 @@ def test_an_email_about_someone_elses_complaint_to_my_address_is_neither_copied_
     kept = OutboundEmail.objects.get(pk=email.pk)
     assert (kept.to, kept.subject, kept.body_text) == (email.to, email.subject, email.body_text)
     assert kept.subject and kept.body_text
+
+
+def test_the_deletion_page_warns_of_routes_still_running_and_offers_the_copy_first(client, consumer, staff_user, filed):
+    from actions.routes import record_step
+    from actions.status import transition
+    from escalation.models import Route, StepKind
+
+    for status in (Status.IN_REVIEW, Status.FORWARDED, Status.PLATFORM_RESPONDED):
+        transition(filed, status, actor=staff_user, role=Actor.STAFF)
+    record_step(filed, Route.REGULATOR, StepKind.FILED, on=timezone.localdate(), actor=consumer, role=Actor.CONSUMER)
+    client.force_login(consumer)
+    html = client.get(reverse("privacy:delete")).content.decode()
+    warning = html[html.index('id="still-open"') :]
+    assert filed.reference in warning
+    assert "仍在进行：12315投诉（市场监管部门）" in warning
+    assert "不会撤回" in warning
+    # The copy is offered before the password field that deletes.
+    assert html.index(f'action="{reverse("privacy:copy")}"') < html.index('name="password"')
+
+
+def test_the_deletion_page_has_no_warning_when_nothing_is_open(client, consumer):
+    client.force_login(consumer)
+    html = client.get(reverse("privacy:delete")).content.decode()
+    assert 'id="still-open"' not in html
