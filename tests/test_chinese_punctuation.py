@@ -19,7 +19,7 @@ CATALOGUES = sorted(ROOT.glob("locale/zh_Hans/LC_MESSAGES/django.po")) + sorted(
 NOT_PROSE = re.compile(r"%\([a-z_0-9]+\)[sdfr]|%[sdfr]|\{[a-z_0-9]*\}|https?://\S+|\b(?:tel|mailto):|<[^>]+>")
 # Han characters and the full-width punctuation that sits beside them.
 CHINESE = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
-BESIDE_CHINESE = re.compile(rf"{CHINESE} *[,:;]|[,:;] *{CHINESE}|[,:;] *$")
+BESIDE_CHINESE = re.compile(rf"{CHINESE} *[,:;?!]|[,:;?!] *{CHINESE}|[,:;] *$")
 ROUND_BRACKETS = re.compile(r"(.?) *\(([^()]*)\) *(.?)")
 
 
@@ -68,6 +68,9 @@ def translations(path):
         ("链接以 tel: 或 mailto: 开头", []),
         ("Tousu (beta) version", []),
         ("实付金额（元）：", []),
+        ("您想向哪里投诉?", ["诉?"]),
+        ("确定撤回吗?撤回后无法恢复", ["吗?"]),
+        ("What now?", []),
     ],
 )
 def test_half_width_marks_are_found_only_beside_chinese(text, marks):
@@ -78,3 +81,10 @@ def test_half_width_marks_are_found_only_beside_chinese(text, marks):
 def test_chinese_translations_use_full_width_punctuation(path):
     offending = {msgid: marks for msgid, string in translations(path) if (marks := half_width_marks_in_chinese(string))}
     assert offending == {}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_chinese_translations_address_the_reader_as_nin(path):
+    """您 throughout: a site that handles a person's complaint does not say 你."""
+    familiar = sorted(msgid for msgid, string in translations(path) if "你" in string)
+    assert familiar == []
