@@ -287,3 +287,22 @@ def test_receipts_are_recorded_and_a_td_reply_stops_sms(client, settings, consum
     assert contact.preference_of(consumer).how == "sms_reply"
     wrong = reverse("notifications:sms_callback", args=[provider, "not-the-token-at-all-xxxx"])
     assert client.post(wrong, json.dumps(reply), content_type="application/json").status_code == 404
+
+
+def test_the_data_copy_holds_the_number_and_each_sms_choice_with_its_text(client, consumer):
+    import io
+    import zipfile
+
+    give_phone_and_choose(consumer)
+    contact.stop_sms(consumer, how=ContactPreference.How.STOP_LINK)
+    client.force_login(consumer)
+    response = client.post(reverse("privacy:copy"))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("data.json"))
+    assert data["account"]["phone_number"][0]["phone"] == PHONE
+    given, stopped = data["account"]["contact_preferences"]
+    assert (given["channels"], given["text_version"], "TD" in given["text"]) == (
+        "both",
+        contact.SMS_CONSENT_VERSION,
+        True,
+    )
+    assert (stopped["channels"], stopped["how"], stopped["text"]) == ("email", "stop_link", "")
