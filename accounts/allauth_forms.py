@@ -38,6 +38,7 @@ class SignupForm(allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         name_the_missing_field(self)
+        self.fields["phone"].label = _("Mobile phone")
         self.fields["email"].help_text = _("Optional when you sign up with your mobile number.")
         self.fields["password1"].help_text = _("Needed when you sign up with email only.")
 
