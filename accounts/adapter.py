@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import queue_message
 
-from .models import PhoneNumber
+from . import contact
+from .models import ContactPreference, PhoneNumber
 from .phones import normalise_cn_mobile
 
 
@@ -47,6 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return (number.phone, number.verified) if number else None
 
     def set_phone_verified(self, user, phone: str) -> None:
+        current = self.get_phone(user)
+        if current and current[0] != phone:
+            # The SMS consent named the old number: the new one is asked again.
+            contact.stop_sms(user, how=ContactPreference.How.PROFILE)
         with transaction.atomic():
             # A number proved by another account holder now is theirs: the old holder's
             # claim is dropped rather than two accounts signing in with one number.

@@ -1,4 +1,4 @@
-"""The providers' pushes: delivery receipts and replies (TD stops the SMS consent)."""
+"""The providers' pushes: delivery receipts, and replies (accounts.signals stops SMS on TD)."""
 
 import json
 
@@ -8,13 +8,11 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.contact import stop_sms_for_number
-
 from . import sms
+from .signals import sms_reply_received
 
 # What each provider expects back for "received" (Aliyun's push, Tencent's callback).
 ACKNOWLEDGED = {"aliyun": {"code": 0, "msg": "成功"}, "tencent": {"result": 0, "errmsg": "OK"}}
-STOP_WORDS = {"TD", "T", "N", "退订"}
 
 
 @csrf_exempt
@@ -32,6 +30,5 @@ def sms_callback(request, provider: str, token: str):
     for receipt in sms.parse_receipts(provider, payload):
         sms.record_receipt(receipt)
     for phone, text in sms.parse_replies(provider, payload):
-        if text.strip().upper() in STOP_WORDS:
-            stop_sms_for_number(phone)
+        sms_reply_received.send(sender=sms_callback, phone=phone, text=text)
     return JsonResponse(ACKNOWLEDGED[provider])

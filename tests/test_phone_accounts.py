@@ -145,3 +145,18 @@ def test_the_code_is_never_written_to_a_log(client, sms_files, django_capture_on
     client.post(reverse("account_verify_phone"), {"code": code})
     assert caplog.records, "the flow logs something, so the check below can see it"
     assert not [record for record in caplog.records if code in record.getMessage()]
+
+
+def test_a_new_number_asks_for_the_sms_consent_again(client, consumer, sms_files, django_capture_on_commit_callbacks):
+    from accounts import contact
+    from accounts.models import ContactPreference
+
+    PhoneNumber.objects.create(user=consumer, phone="+8613800138000", verified=True)
+    contact.choose(consumer, ContactPreference.Channels.BOTH)
+    client.force_login(consumer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_change_phone"), {"phone": "13900139000"})
+    client.post(reverse("account_verify_phone"), {"code": last_code(sms_files)})
+    assert PhoneNumber.objects.get(user=consumer).phone == "+8613900139000"
+    assert contact.sms_number_for(consumer) == ""
+    assert contact.channels_of(consumer) == ContactPreference.Channels.EMAIL
