@@ -68,7 +68,11 @@ class ContactPreferenceForm(forms.Form):
         self.phone = contact.verified_phone_of(user)
         kwargs.setdefault("initial", {"channels": contact.channels_of(user)})
         super().__init__(*args, **kwargs)
-        self.fields["sms_consent"].label = contact.sms_consent_text(self.phone) if self.phone else ""
+        if self.phone:
+            self.fields["sms_consent"].label = contact.sms_consent_text(self.phone)
+        else:
+            # Nothing to consent to before a number is proved (the choice of SMS is refused).
+            del self.fields["sms_consent"]
 
     def clean(self):
         cleaned = super().clean()
