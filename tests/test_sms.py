@@ -307,3 +307,16 @@ def test_the_data_copy_holds_the_number_and_each_sms_choice_with_its_text(client
         True,
     )
     assert (stopped["channels"], stopped["how"], stopped["text"]) == ("email", "stop_link", "")
+
+
+def test_staff_asking_for_information_texts_the_consumer_and_other_moves_do_not(make_complaint, consumer, staff_user):
+    from actions.status import transition
+    from complaints.states import Actor, Status
+
+    complaint = make_complaint(consumer)
+    give_phone_and_choose(consumer)
+    transition(complaint, Status.IN_REVIEW, actor=staff_user, role=Actor.STAFF)
+    assert not complaint.emails.filter(transport="sms").exists()
+    transition(complaint, Status.NEEDS_INFO, actor=staff_user, role=Actor.STAFF, text="请补充订单截图")
+    [text] = complaint.emails.filter(transport="sms")
+    assert (text.template, text.to, text.variables["reference"]) == ("info_requested", PHONE, complaint.reference)
