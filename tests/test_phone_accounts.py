@@ -160,3 +160,27 @@ def test_a_new_number_asks_for_the_sms_consent_again(client, consumer, sms_files
     assert PhoneNumber.objects.get(user=consumer).phone == "+8613900139000"
     assert contact.sms_number_for(consumer) == ""
     assert contact.channels_of(consumer) == ContactPreference.Channels.EMAIL
+
+
+def test_the_per_address_limit_counts_the_client_behind_the_proxy_not_the_proxy(
+    client, django_user_model, settings, sms_files, django_capture_on_commit_callbacks
+):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for index in range(12):
+        user = django_user_model.objects.create_user(username=f"p{index}")
+        PhoneNumber.objects.create(user=user, phone=f"+861390013{index:04d}", verified=True)
+
+    def ask(index, client_address):
+        client.cookies.clear()
+        return client.post(
+            reverse("account_request_login_code"),
+            {"phone": f"1390013{index:04d}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+        ).status_code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = [ask(index, "203.0.113.7") for index in range(11)]
+        other = ask(11, "198.51.100.9")
+    assert first[:10] == [302] * 10 and first[10] != 302
+    assert other == 302  # another client behind the same proxy has its own count
