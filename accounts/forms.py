@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import profile_for
+from . import contact
+from .models import ContactPreference, profile_for
 from .phones import format_cn_mobile, normalise_cn_mobile
 
 
@@ -50,3 +51,37 @@ class ProfileForm(forms.Form):
         self.profile.phone = self.cleaned_data["phone"]
         self.profile.save(update_fields=["display_name", "phone"])
         return self.profile
+
+
+class ContactPreferenceForm(forms.Form):
+    """Email, SMS or both; SMS needs a proved number and its own consent (accounts.contact)."""
+
+    channels = forms.ChoiceField(
+        label=_("How should we tell you about your complaints?"),
+        choices=ContactPreference.Channels.choices,
+        widget=forms.RadioSelect,
+    )
+    sms_consent = forms.BooleanField(label="", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self.phone = contact.verified_phone_of(user)
+        kwargs.setdefault("initial", {"channels": contact.channels_of(user)})
+        super().__init__(*args, **kwargs)
+        if self.phone:
+            self.fields["sms_consent"].label = contact.sms_consent_text(self.phone)
+        else:
+            # Nothing to consent to before a number is proved (the choice of SMS is refused).
+            del self.fields["sms_consent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        wants_sms = cleaned.get("channels") in (ContactPreference.Channels.SMS, ContactPreference.Channels.BOTH)
+        if wants_sms and not self.phone:
+            self.add_error("channels", _("Add and verify your mobile number first to get text messages."))
+        elif wants_sms and not cleaned.get("sms_consent"):
+            self.add_error("sms_consent", _("Tick the box to agree to text messages, or choose email."))
+        return cleaned
+
+    def save(self):
+        return contact.choose(self.user, self.cleaned_data["channels"])

@@ -62,6 +62,8 @@ ERASED_EMAIL_FIELDS = {
     # List-Unsubscribe and the like: links with a token for the erased complaint.
     "headers": {},
     "last_error": "",
+    # An SMS's template values (the stop token of the erased consumer's account).
+    "variables": {},
 }
 # Kept in OutboundEmail.last_error of an email erased before it was sent, for the outbox view.
 NOT_SENT_ERASED = "erased before sending"

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.utils import translation
 
-from accounts.models import language_of
+from accounts import contact
+from accounts.models import ContactPreference, language_of
 from complaints import recipients
 from complaints.models import Complaint
 from notifications.models import OutboundEmail
 from notifications.services import queue_message
+from notifications.transports import TRANSPORTS
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +33,31 @@ def consumer_language(complaint: Complaint) -> str:
 
 def consumer_addresses(complaint: Complaint) -> dict[str, str]:
     """Transport name → the consumer's address on it, only where the holder confirmed
-    it (complaints.recipients for email)."""
+    it (complaints.recipients for email) and, for SMS, proved the number and consented
+    (accounts.contact)."""
     addresses = {}
     email = recipients.recipient_for(complaint)
     if email:
         addresses["email"] = email
+    if complaint.owner_id:
+        phone = contact.sms_number_for(complaint.owner)
+        if phone:
+            addresses["sms"] = phone
     return addresses
+
+
+def chosen_templates(complaint: Complaint, message: str, addresses: dict[str, str], context: dict) -> dict[str, str]:
+    """Transport name → the template that carries `message` on it, for the transports
+    the consumer chose: SMS only where it has a template for the message; "SMS only"
+    drops the email of a message SMS carries, never one it does not."""
+    chosen = {}
+    for name in addresses:
+        template = TRANSPORTS[name].template_for(message, context)
+        if template:
+            chosen[name] = template
+    if "sms" in chosen and "email" in chosen and contact.channels_of(complaint.owner) == ContactPreference.Channels.SMS:
+        del chosen["email"]
+    return chosen
 
 
 def tell_consumer(
@@ -61,16 +82,17 @@ def tell_consumer(
     if build_context is not None:
         with translation.override(language):
             context = build_context()
+    context = {"complaint": complaint, **(context or {})}
     rows = []
-    for name, to in addresses.items():
+    for name, template in chosen_templates(complaint, message, addresses, context).items():
         # Email keeps the keys it always had; another transport gets its own.
         key = dedupe_key if name == "email" else f"{dedupe_key}:{name}"
         row = queue_message(
             transport=name,
-            template=message,
-            to=to,
+            template=template,
+            to=addresses[name],
             language=language,
-            context={"complaint": complaint, **(context or {})},
+            context={**context, "sms_stop": contact.stop_token(complaint.owner_id)} if name == "sms" else context,
             about=complaint,
             dedupe_key=key,
             headers=headers,

@@ -85,7 +85,7 @@ def transition(
         tell_consumer(
             complaint,
             "status_changed",
-            {"source": Status(source).label, "target": Status(target).label, "text": text},
+            {"source": Status(source).label, "target": Status(target).label, "text": text, "target_status": target},
             dedupe_key=f"status_changed:{complaint.pk}:{now.timestamp()}",
         )
     return complaint

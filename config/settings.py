@@ -217,16 +217,74 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 
-# --- Accounts (django-allauth): email + password, verified email.
+# --- SMS (notifications.sms): `files` writes every SMS to var/sms and the console;
+# `aliyun` or `tencent` send through the provider, with the approved signature and one
+# approved template per message type (SMS_TEMPLATE_<NAME>, notifications.sms.TEMPLATES).
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="files")
+if SMS_PROVIDER not in ("files", "aliyun", "tencent"):
+    raise ImproperlyConfigured("SMS_PROVIDER must be files, aliyun or tencent.")
+SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_ACCESS_KEY_ID = env.str("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env.str("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="投诉")
+SMS_SDK_APP_ID = env.str("SMS_SDK_APP_ID", default="")  # Tencent's SmsSdkAppId
+SMS_REGION = env.str("SMS_REGION", default="ap-guangzhou")  # Tencent's region
+# Unset: the provider's public endpoint over https. Tests point it at a loopback server.
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")
+SMS_PROTOCOL = env.str("SMS_PROTOCOL", default="https")
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+SMS_TEMPLATE_CODES = {
+    name: env.str(f"SMS_TEMPLATE_{name.upper()}", default="")
+    for name in (
+        "login_code",
+        "reminder_due_tomorrow",
+        "reminder_overdue",
+        "solved_question",
+        "respondent_answered",
+        "info_requested",
+    )
+}
+if SMS_PROVIDER != "files":
+    _missing = [
+        name
+        for name, value in {
+            "SMS_ACCESS_KEY_ID": SMS_ACCESS_KEY_ID,
+            "SMS_ACCESS_KEY_SECRET": SMS_ACCESS_KEY_SECRET,
+            **({"SMS_SDK_APP_ID": SMS_SDK_APP_ID} if SMS_PROVIDER == "tencent" else {}),
+            **{f"SMS_TEMPLATE_{name.upper()}": code for name, code in SMS_TEMPLATE_CODES.items()},
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"SMS_PROVIDER={SMS_PROVIDER} needs {', '.join(_missing)}.")
+# The provider's delivery receipts and TD replies are pushed to /sms/callback/<provider>/<token>/.
+SMS_CALLBACK_TOKEN = env.str("SMS_CALLBACK_TOKEN", default="")
+
+# --- Accounts (django-allauth): a mainland mobile number and an SMS code, or email +
+# password; email is optional, and an account with one can add and verify a phone.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "complaints:mine"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1", "password2"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
-ACCOUNT_FORMS = {"login": "accounts.allauth_forms.LoginForm", "signup": "accounts.allauth_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "request_login_code": "accounts.allauth_forms.RequestLoginCodeForm",
+}
+# Neither the phone nor the email is required on its own: the sign-up form asks for one
+# of them (accounts.allauth_forms.SignupForm), which allauth's W001 cannot see.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# set_phone/get_phone/..., the SMS code through the outbox, and the email-verification
+# stage that asks only accounts signed up by email (accounts.adapter).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
+# "mandatory" means: an account signed up with an email address (and no proved phone)
+# confirms it before signing in. allauth's own "mandatory" would also ask phone
+# accounts for an email, so allauth runs "optional" and accounts.adapter asks.
+EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = "optional" if EMAIL_VERIFICATION == "mandatory" else EMAIL_VERIFICATION
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
@@ -234,6 +292,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tousu] "
 # A password reset asked for an address no account has sends nothing (allauth would
 # otherwise email "no account here" to whatever address anyone types).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Signing in by a code: for phone accounts the code comes by SMS (the phone login).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env.int("ACCOUNT_LOGIN_BY_CODE_TIMEOUT", default=10 * 60)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = env.int("ACCOUNT_PHONE_VERIFICATION_TIMEOUT", default=15 * 60)
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
+# Six digits, as every Chinese site sends.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
@@ -242,6 +312,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # SMS codes, per number (key) and per client address (core.clients): a sign-in code
+    # and a verification code each cost an SMS, so both are counted on both.
+    "request_login_code": env.str("RATE_LIMIT_SMS_LOGIN_CODE", default="1/m/key,5/h/key,10/h/ip"),
+    "verify_phone": env.str("RATE_LIMIT_SMS_VERIFY_PHONE", default="1/m/key,5/h/key,10/h/ip"),
+    "change_phone": "3/h/user",
 }
 # Filing: complaints per user per hour (django-ratelimit, in complaints.views).
 RATE_LIMIT_FILING = env.str("RATE_LIMIT_FILING", default="10/h")

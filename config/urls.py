@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("sms/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/data/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),

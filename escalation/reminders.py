@@ -11,6 +11,7 @@ import logging
 
 from django.utils import timezone
 
+from accounts.contact import sms_number_for
 from complaints.recipients import recipient_for
 from complaints.states import Status, is_open
 from core.parties import Party
@@ -40,7 +41,7 @@ def why_not_send(reminder: Reminder) -> str:
         return "escalated"
     if is_muted(complaint):
         return "muted by the consumer"
-    if recipient_for(complaint) is None:
+    if recipient_for(complaint) is None and not (complaint.owner_id and sms_number_for(complaint.owner)):
         return "the consumer has no verified address"
     return ""
 

@@ -48,6 +48,16 @@ class OutboundEmail(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # SMS (notifications.sms): the values the provider's approved template fills in, in
+    # the template's order; nothing else of the body leaves. A sign-in code's are
+    # forgotten once it is sent.
+    variables = models.JSONField(_("template variables"), default=dict, blank=True)
+    # What the provider calls the message (Aliyun's BizId, Tencent's SerialNo), and the
+    # delivery receipt it later reports for it (notifications.sms.record_receipt).
+    provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    receipt = models.CharField(_("delivery receipt"), max_length=20, blank=True)
+    receipt_detail = models.CharField(_("receipt detail"), max_length=200, blank=True)
+    receipt_at = models.DateTimeField(_("receipt received at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbound email")
@@ -60,6 +70,12 @@ class OutboundEmail(models.Model):
             ),
             # A complaint's messages (its timeline, erasure, the data copy).
             models.Index(fields=["about_type", "about_id"], name="email_about_idx"),
+            # notifications.sms.record_receipt finds the message a provider reports on.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="outbox_provider_id_idx",
+            ),
         ]
 
     def __str__(self):

@@ -74,6 +74,7 @@ def queue_message(
                 about=about,
                 transport=transport,
                 dedupe_key=dedupe_key,
+                variables=rendered.variables,
             )
             EmailAttachment.objects.bulk_create(
                 EmailAttachment(
@@ -111,14 +112,24 @@ def enqueue_delivery(email_id: int) -> None:
 def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one stored message, at most one sender at a time.
 
-    1. Claim the row with a conditional update (pending, not held by a live claim).
-    2. Send it through its transport (an email over the configured backend, with
-       its attachments).
-    3. Record sent, or the error and the next attempt (exponential backoff);
+    1. Ask its transport whether it may go now: an SMS in the quiet hours waits for
+       08:00 (next_attempt_at moves, no attempt is counted; the resend sweep sends it).
+    2. Claim the row with a conditional update (pending, not held by a live claim).
+    3. Send it through its transport (an email over the configured backend, with
+       its attachments; an SMS through the provider, whose message id is kept).
+    4. Record sent (a sign-in code's values forgotten), or the error and the next attempt (exponential backoff);
        after MAX_ATTEMPTS it is failed and stays visible to staff. Either end is
        announced by signals.email_finished.
     """
     now = now or timezone.now()
+    pending = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+    held = pending.only("transport", "template").first()
+    if held is None:
+        return "skipped"
+    hold = TRANSPORTS[held.transport].hold_until(held, now)
+    if hold is not None:
+        pending.update(next_attempt_at=hold)
+        return "held"
     claimed = (
         OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
@@ -133,7 +144,7 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
         email.refresh_from_db(fields=["message_id"])
     try:
         attachments = TRANSPORTS[email.transport].send(email)
-    except Exception as exc:  # SMTP, socket, storage and backend errors alike
+    except Exception as exc:  # SMTP, socket, storage, SMS provider and backend errors alike
         failed = email.attempts >= MAX_ATTEMPTS
         OutboundEmail.objects.filter(pk=email_id).update(
             status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.PENDING,
@@ -146,7 +157,12 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
             email_finished.send(sender=OutboundEmail, email=email, status="failed", attachments=0)
         return "failed" if failed else "retry"
     OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        locked_until=None,
+        last_error="",
+        provider_message_id=email.provider_message_id,
+        **TRANSPORTS[email.transport].forget_after_send(email),
     )
     email_finished.send(sender=OutboundEmail, email=email, status="sent", attachments=attachments)
     return "sent"

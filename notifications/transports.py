@@ -4,14 +4,14 @@ healthchecks' hc/integrations/ is the model. A transport knows how to render a m
 from its template files in the recipient's language and how to send one stored
 message; the outbox (notifications.services) does the rest the same way for every
 transport: the row written in the caller's transaction, one sender at a time, retries
-with backoff, the resend sweep, the outcome signal, the staff view. Email is the only
-transport today; SMS (a later issue) is one more class registered here, and the
-callers (actions.notify.tell_consumer) do not change.
+with backoff, the resend sweep, the outcome signal, the staff view. Email and SMS
+(notifications.sms) are the transports; actions.notify.tell_consumer picks among them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import sms
 from .models import OutboundEmail
 
 
@@ -28,6 +29,8 @@ class Rendered:
     subject: str
     text: str
     html: str = ""
+    # What a provider's approved template is filled with (SMS).
+    variables: dict = field(default_factory=dict)
 
 
 class Transport:
@@ -35,6 +38,19 @@ class Transport:
     (actions.notify.consumer_addresses) and the outbox row's `transport`."""
 
     name: ClassVar[str]
+
+    def template_for(self, message: str, context: dict) -> str | None:
+        """The template that carries `message` on this transport, or None when this
+        transport does not carry it."""
+        return message
+
+    def hold_until(self, message: OutboundEmail, now: dt.datetime) -> dt.datetime | None:
+        """When a stored message may be sent, if not now."""
+        return None
+
+    def forget_after_send(self, message: OutboundEmail) -> dict:
+        """Fields to overwrite once the message is sent (what must not be kept)."""
+        return {}
 
     def render(self, template: str, language: str, context: dict) -> Rendered:
         raise NotImplementedError
@@ -91,4 +107,45 @@ def register(transport: Transport) -> Transport:
     return transport
 
 
+class SmsTransport(Transport):
+    """Text messages through the provider SMS_PROVIDER names (notifications.sms): only
+    the message types with an approved template, only the variables it has, never in
+    the quiet hours but a sign-in code. The local text is templates/sms/<name>.txt."""
+
+    name = "sms"
+
+    def template_for(self, message, context):
+        # A status change goes by SMS only when it asks the consumer for information.
+        if message == "status_changed":
+            return "info_requested" if context.get("target_status") == "needs_info" else None
+        return message if message in sms.TEMPLATES else None
+
+    def hold_until(self, message, now):
+        return sms.quiet_until(message.template, now)
+
+    def forget_after_send(self, message):
+        if message.template == "login_code":
+            return {"variables": {}, "body_text": ""}
+        return {}
+
+    def render(self, template, language, context):
+        spec = sms.TEMPLATES[template]
+        complaint = context.get("complaint")
+        values = {
+            "reference": getattr(complaint, "reference", ""),
+            "stop": context.get("sms_stop", ""),
+            "code": context.get("code", ""),
+        }
+        variables = {name: values[name] for name in spec.variables}
+        context = {"site_url": settings.SITE_URL, "sign_name": settings.SMS_SIGN_NAME, **variables}
+        with translation.override(language):
+            text = render_to_string(f"sms/{template}.txt", context)
+        return Rendered("", " ".join(text.split()), variables=variables)
+
+    def send(self, message):
+        message.provider_message_id = sms.backend().send(message)
+        return 0
+
+
 register(EmailTransport())
+register(SmsTransport())

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import ContactPreference, PhoneNumber, Profile
 from complaints.models import Complaint, Consent, Evidence
 from escalation.models import Clock
 from notifications.models import OutboundEmail
@@ -101,6 +101,21 @@ def _account(user) -> dict:
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "phone_number": [
+            {"phone": n.phone, "verified": n.verified, "verified_at": _when(n.verified_at)}
+            for n in PhoneNumber.objects.filter(user=user)
+        ],
+        # How they chose to be told, and each SMS consent with the text they were shown.
+        "contact_preferences": [
+            {
+                "channels": c.channels,
+                "text_version": c.text_version,
+                "text": c.text,
+                "how": c.how,
+                "at": _when(c.given_at),
+            }
+            for c in ContactPreference.objects.filter(user=user)
         ],
     }
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.phones import mask_phone
 from complaints import access
 from complaints.models import Complaint
 from core.admin_search import SearchByPostMixin
@@ -25,7 +26,8 @@ from notifications.services import enqueue_delivery
 from .models import AccessLog
 from .services import log_access
 
-PERSONAL = ("to", "subject", "body_text", "body_html", "reply_to", "headers", "last_error")
+# An SMS's variables hold its stop token (and, until sent, a sign-in code).
+PERSONAL = ("to", "subject", "body_text", "body_html", "reply_to", "headers", "last_error", "variables")
 
 
 class EmailAttachmentInline(admin.TabularInline):
@@ -43,8 +45,8 @@ class EmailAttachmentInline(admin.TabularInline):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
-    list_display = ("created_at", "template", "masked_to", "status", "attempts", "sent_at")
-    list_filter = ("status", "template")
+    list_display = ("created_at", "transport", "template", "masked_to", "status", "attempts", "sent_at", "receipt")
+    list_filter = ("status", "transport", "template", "receipt")
     search_fields = ("to", "complaint__reference")
     readonly_fields = ["masked_to", "reveal", *[f.name for f in OutboundEmail._meta.fields if f.name not in PERSONAL]]
     exclude = PERSONAL
@@ -56,7 +58,7 @@ class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
 
     @admin.display(description=_("to"))
     def masked_to(self, obj):
-        return access.mask_email(obj.to)
+        return mask_phone(obj.to) if obj.transport == "sms" else access.mask_email(obj.to)
 
     @admin.display(description=_("message"))
     def reveal(self, obj):

@@ -83,6 +83,7 @@ DIRECT_OUTBOX_CALLERS = {
     "actions/respondents.py": "a respondent's members (a link, no personal data)",
     "actions/membership.py": "the invited address, and a shop applicant told the decision",
     "respondents/sending.py": "a respondent's managers, when their webhook endpoint is switched off",
+    "accounts/adapter.py": "a sign-in or verification code by SMS, to the number being proved",
 }
 
 

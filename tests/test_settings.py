@@ -86,3 +86,33 @@ def test_pages_load_no_bootstrap_script_only_its_css(client):
         False,
         True,
     )
+
+
+SMS_TEMPLATES = {
+    f"SMS_TEMPLATE_{name}": f"SMS_{index}"
+    for index, name in enumerate(
+        [
+            "LOGIN_CODE",
+            "REMINDER_DUE_TOMORROW",
+            "REMINDER_OVERDUE",
+            "SOLVED_QUESTION",
+            "RESPONDENT_ANSWERED",
+            "INFO_REQUESTED",
+        ]
+    )
+}
+
+
+def test_an_sms_provider_without_its_keys_and_template_codes_refuses_to_start_naming_them():
+    result = _django_check(**PRODUCTION, SMS_PROVIDER="tencent", SMS_ACCESS_KEY_ID="id", SMS_ACCESS_KEY_SECRET="s")
+    assert result.returncode != 0
+    assert "SMS_PROVIDER=tencent needs SMS_SDK_APP_ID, SMS_TEMPLATE_LOGIN_CODE" in result.stderr
+
+
+def test_an_sms_provider_with_its_keys_and_template_codes_starts_and_files_only_is_warned_about():
+    configured = {"SMS_PROVIDER": "aliyun", "SMS_ACCESS_KEY_ID": "id", "SMS_ACCESS_KEY_SECRET": "s", **SMS_TEMPLATES}
+    result = _django_check(**PRODUCTION, **configured)
+    assert result.returncode == 0, result.stderr
+    assert "notifications.W001" not in result.stderr + result.stdout
+    files_only = _django_check(**PRODUCTION)
+    assert "notifications.W001" in files_only.stderr + files_only.stdout

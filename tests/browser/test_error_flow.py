@@ -32,7 +32,11 @@ def test_an_empty_complaint_form_focuses_a_linked_error_list_and_says_so_in_the_
 
 @pytest.mark.parametrize(
     ("path", "first_error", "field"),
-    [("/accounts/login/", "请填写邮箱地址", "id_login"), ("/accounts/signup/", "请填写邮箱地址", "id_email")],
+    [
+        ("/accounts/login/", "请填写邮箱地址或手机号", "id_login"),
+        # A mobile number or an email address: the sign-up asks for one of them, phone first.
+        ("/accounts/signup/", "请填写手机号，或填写邮箱地址和密码。", "id_phone"),
+    ],
 )
 def test_login_and_sign_up_focus_their_error_list_too(page, live_server, path, first_error, field):
     page.goto(live_server.url + path)

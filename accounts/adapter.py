@@ -1,0 +1,94 @@
+"""allauth's phone support on our models: the account's number (accounts.PhoneNumber,
+E.164 from accounts.phones), its SMS codes through the outbox (the sms transport), and
+email verification asked only of accounts that signed up by email."""
+
+from __future__ import annotations
+
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.fields import PhoneField
+from allauth.account.stages import EmailVerificationStage as AllauthEmailVerificationStage
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from notifications.services import queue_message
+
+from . import contact
+from .models import ContactPreference, PhoneNumber
+from .phones import normalise_cn_mobile
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def phone_form_field(self, **kwargs):
+        # What people type (138 1234 5678, +86, full-width digits) is normalised by
+        # clean_phone; allauth's own field would refuse anything but E.164.
+        kwargs.setdefault("validators", [])
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("help_text", _("Mainland China mobile number"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "placeholder": ""}),
+        )
+        return PhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return normalise_cn_mobile(phone)
+
+    def set_phone(self, user, phone: str, verified: bool) -> None:
+        PhoneNumber.objects.update_or_create(
+            user=user,
+            defaults={"phone": phone, "verified": verified, "verified_at": timezone.now() if verified else None},
+        )
+
+    def get_phone(self, user) -> tuple[str, bool] | None:
+        number = PhoneNumber.objects.filter(user=user).first()
+        return (number.phone, number.verified) if number else None
+
+    def set_phone_verified(self, user, phone: str) -> None:
+        current = self.get_phone(user)
+        if current and current[0] != phone:
+            # The SMS consent named the old number: the new one is asked again.
+            contact.stop_sms(user, how=ContactPreference.How.PROFILE)
+        with transaction.atomic():
+            # A number proved by another account holder now is theirs: the old holder's
+            # claim is dropped rather than two accounts signing in with one number.
+            PhoneNumber.objects.filter(phone=phone, verified=True).exclude(user=user).update(verified=False)
+            self.set_phone(user, phone, True)
+
+    def get_user_by_phone(self, phone: str):
+        number = PhoneNumber.objects.filter(phone=phone).select_related("user").order_by("-verified", "-pk").first()
+        return number.user if number else None
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        """The code goes as the `login_code` SMS through the outbox, at once whatever the
+        hour (no quiet hours for it); its value is forgotten once sent and never logged."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        queue_message(transport="sms", template="login_code", to=phone, language=language, context={"code": code})
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "accounts.adapter.EmailVerificationStage"
+            if stage == "allauth.account.stages.EmailVerificationStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
+
+def needs_email_confirmed(user) -> bool:
+    """ACCOUNT_EMAIL_VERIFICATION=mandatory: an account that signed up by email (no
+    proved phone) confirms its address before it signs in."""
+    return (
+        settings.EMAIL_VERIFICATION == "mandatory"
+        and not PhoneNumber.objects.filter(user=user, verified=True).exists()
+        and bool(user.email)
+    )
+
+
+class EmailVerificationStage(AllauthEmailVerificationStage):
+    def handle(self):
+        if self.login.user.pk and needs_email_confirmed(self.login.user):
+            self.login.email_verification = allauth_account_settings.EmailVerificationMethod.MANDATORY
+        return super().handle()
