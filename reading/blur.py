@@ -71,13 +71,17 @@ def _encode(image: Image.Image, content_type: str) -> bytes:
 
 
 def blurred_except_bytes(data: bytes, content_type: str, clear_boxes) -> bytes | None:
-    """`data` (a sanitised image) blurred except `clear_boxes`, in the same format;
-    None for a format we do not store (nothing is sent clear)."""
+    """`data` (a sanitised image) blurred except `clear_boxes`, in the same format; a
+    blank image when `data` cannot be decoded (an export never breaks on it, and nothing
+    is sent clear); None for a format we do not store."""
     if content_type not in _SAVE_AS:
         return None
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        return _encode(blur_except(image, clear_boxes), content_type)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return _encode(blur_except(image, clear_boxes), content_type)
+    except Exception:  # Pillow raises many kinds: a file it cannot decode goes out as a blank
+        return _encode(Image.new("RGB", (1, 1), (128, 128, 128)), content_type)
 
 
 def blurred_bytes(data: bytes, content_type: str, boxes) -> bytes:
