@@ -20,8 +20,9 @@ FACT_LABELS = {
 class ScreenshotReading(models.Model):
     """What OCR read on one sanitised evidence image (reading.services.read_evidence is
     its only writer). Facts are {field: {"value", "confidence"}} for the fields of
-    reading.extract.FIELDS that were found; personal data is [{"kind", "box"}], the boxes
-    to blur before a copy leaves."""
+    reading.extract.FIELDS that were found; personal data is [{"kind", "box"}], what the
+    consumer is told was found; shareable_boxes are the only boxes a copy that leaves keeps
+    readable."""
 
     class Status(models.TextChoices):
         READ = "read", _("Read")
@@ -32,6 +33,10 @@ class ScreenshotReading(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     facts = models.JSONField(_("facts read"), default=dict, blank=True)
     personal_data = models.JSONField(_("personal data boxes"), default=list, blank=True)
+    # The boxes reading.allowlist lets through: the only pixels a copy that leaves keeps
+    # clear (reading.blur.blur_except). Empty (a reading stored before the allow-list, or
+    # nothing allowed): the copy is blurred all over.
+    shareable_boxes = models.JSONField(_("boxes left readable on shared copies"), default=list, blank=True)
     seconds = models.FloatField(_("seconds to read"))
     created_at = models.DateTimeField(default=timezone.now)
 

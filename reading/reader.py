@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from . import engine, extract
+from . import allowlist, engine, extract
 
 
 @dataclass
 class Reading:
     facts: dict[str, extract.Fact] = field(default_factory=dict)
     personal_data: list[extract.PersonalBox] = field(default_factory=list)
+    # The boxes a copy that leaves may keep readable (reading.allowlist).
+    shareable: list[tuple[int, int, int, int]] = field(default_factory=list)
     seconds: float = 0.0
     readable: bool = True  # False when the file could not be decoded as an image
 
@@ -42,4 +44,6 @@ def read_screenshot(data: bytes, *, today: dt.date | None = None) -> Reading:
     facts = extract.order_facts(boxes, today=today or timezone.localdate())
     number = facts.get("order_number")
     personal = extract.personal_data(boxes, exclude=[number.box] if number and number.box else [])
-    return Reading(facts=facts, personal_data=personal, seconds=time.perf_counter() - started)
+    shop = facts.get("shop_name")
+    shareable = allowlist.shareable_boxes(boxes, shop_name=shop.value if shop else None)
+    return Reading(facts=facts, personal_data=personal, shareable=shareable, seconds=time.perf_counter() - started)

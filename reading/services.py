@@ -36,6 +36,7 @@ def read_evidence(evidence_id: int) -> str:
                 name: {"value": fact.value, "confidence": fact.confidence} for name, fact in reading.facts.items()
             },
             "personal_data": [{"kind": p.kind, "box": list(p.box)} for p in reading.personal_data],
+            "shareable_boxes": [list(box) for box in reading.shareable],
             "seconds": round(reading.seconds, 3),
         },
     )

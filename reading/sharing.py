@@ -2,8 +2,9 @@
 sends evidence out asks (the platform email's attachments, the regulator or association
 packet's ZIP and letter, the court draft, the consumer's preview of them).
 
-By default a copy that leaves has the personal-data boxes OCR found blurred
-(reading.blur). The consumer may choose, per complaint and per recipient, to show them
+By default a copy that leaves is blurred all over except the lines reading.allowlist
+lets through (order number, amounts, dates, status, shop, the platform's labels;
+reading.blur.blur_except). The consumer may choose, per complaint and per recipient, to show them
 (a court may need the delivery address, say); the copy for that recipient is then the
 sanitised image as stored. Each choice is a row of SharingChoice, so who chose what and
 when is kept; the newest one is in force.
@@ -21,7 +22,7 @@ from django.utils.translation import pgettext
 from complaints.states import Status
 from core.parties import Party
 
-from .blur import WHOLE_IMAGE, blurred_bytes
+from .blur import blurred_except_bytes
 from .models import ScreenshotReading, SharingChoice
 
 # How a kind of reading.extract.PersonalBox is named in the note under a preview.
@@ -91,8 +92,8 @@ def waiting_for_reading(complaint, recipient: str) -> list:
 def shared_copy(evidence, recipient: str) -> bytes | None:
     """The bytes of a READY evidence file as they may go to `recipient`: the sanitised
     file itself if the consumer chose to show their personal data to that recipient,
-    otherwise with the personal-data boxes blurred, and wholly blurred if the reading
-    failed (it is never sent clear). Reads nothing itself: for an image the ocr worker
+    otherwise blurred except the boxes the allow-list let through, and wholly blurred if
+    the reading failed (it is never sent clear). Reads nothing itself: for an image the ocr worker
     has not read yet it gives None, and the caller waits (waiting_for_reading)."""
     shown = shows_personal_data(evidence.complaint_id, recipient)
     reading = None if shown else ScreenshotReading.objects.filter(evidence_id=evidence.pk).first()
@@ -102,9 +103,8 @@ def shared_copy(evidence, recipient: str) -> bytes | None:
         data = handle.read()
     if shown:
         return data
-    if reading.status == ScreenshotReading.Status.UNREADABLE:
-        return blurred_bytes(data, evidence.content_type, [WHOLE_IMAGE])
-    return blurred_bytes(data, evidence.content_type, [item["box"] for item in reading.personal_data])
+    clear = [] if reading.status == ScreenshotReading.Status.UNREADABLE else reading.shareable_boxes
+    return blurred_except_bytes(data, evidence.content_type, clear)
 
 
 def copy_or_wait(evidence, recipient: str) -> bytes:

@@ -395,6 +395,137 @@ def chat_screenshot(*, seed=1, size=(1170, 2532), theme="light", scale=1.0):
     return Screenshot(f"chat-{seed}.png", image, labels)
 
 
+# --- Screenshots full of personal data, for the blur proof (bench/blur_proof.py) -----
+#
+# Each layout puts names, addresses, ID numbers, landlines, WeChat and QQ IDs on an order
+# page in its own label wordings; the labels list every personal string drawn, so a
+# reader of the blurred copy can be checked for each of them. The "heldout" variation
+# has wordings, values and layouts of its own, never used while writing the allow-list.
+
+PERSONAL_WORDINGS = {
+    "tuning": {
+        "name": ("收货人姓名", "买家", "姓名", "收件人"),
+        "address": ("收货地址", "地址", "配送至"),
+        "id_number": ("身份证号", "证件编号", "身份证"),
+        "landline": ("固定电话", "座机", "联系电话"),
+        "wechat": ("微信", "微信号"),
+        "qq": ("QQ", "QQ号"),
+    },
+    "heldout": {
+        "name": ("联系人", "客户姓名", "买家昵称", "签收人", None),
+        "address": ("送至", "详细地址", "收货信息", None),
+        "id_number": ("证件号码", "身份证编号", "实名认证"),
+        "landline": ("电话", "办公电话", "宅电"),
+        "wechat": ("VX", "微信账号", "wx"),
+        "qq": ("扣扣", "QQ账号", "企鹅号"),
+    },
+}
+PERSONAL_NAMES = {
+    "tuning": ("张三丰", "王芳", "李建国", "欧阳娜娜", "刘洋", "陈静怡"),
+    "heldout": ("赵子龙", "孙丽华", "马文博", "司马懿", "钱多多", "何晓东"),
+}
+PERSONAL_ADDRESSES = {
+    "tuning": ("南山区科技园路88号2栋301室", "文三路478号华星时代广场A座1205", "浦东新区祖冲之路1559弄12号"),
+    "heldout": ("天河区体育西路103号维多利广场B塔", "朝阳门外大街甲6号万通中心C座", "高新区天府三街19号新希望大厦"),
+}
+PERSONAL_HANDLES = {
+    "tuning": ("zhangsf_1988", "wxid_ab12cd34", "lina-2020"),
+    "heldout": ("sunlihua88", "mwb_0571", "qianduoduo-vip"),
+}
+
+
+def _id_number(rng, *, misread):
+    """A resident ID number: region, birth date, sequence, check digit (or a wrong one,
+    as OCR misreads it)."""
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 40 * 365))
+    body = f"{rng.choice((110101, 310115, 440305, 330106, 510107))}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    if misread:
+        check = rng.choice([c for c in "0123456789" if c != check])
+    return body + check
+
+
+def personal_screenshot(seed, *, variation="tuning"):
+    """An order page holding every kind of personal data, with its labels: "personal"
+    (each string drawn), and the order number, amount and date that must stay readable."""
+    rng = random.Random(f"{variation}-{seed}")
+    width = rng.choice((750, 828, 1080, 1170) if variation == "tuning" else (720, 960, 1125, 1290))
+    theme = rng.choice(("light", "dark"))
+    page = Page(width, round(width * 2.16), theme, rng.choice((0.9, 1.0, 1.15)), rng)
+    platform = rng.choice(PLATFORMS)
+    ordered = dt.datetime(2025, 1, 1, 8) + dt.timedelta(minutes=rng.randint(0, 600 * 24 * 60))
+    if platform == "pinduoduo":
+        order_number = f"{ordered:%y%m%d}-{rng.randint(10**14, 10**15 - 1)}"
+    else:
+        order_number = str(rng.randint(10**18, 2 * 10**18 - 1) + 2 * 10**18)
+    amount = f"{Decimal(rng.randint(590, 99900)) / 100:.2f}"
+    date_text = f"{ordered:%Y-%m-%d %H:%M:%S}" if variation == "tuning" else f"{ordered:%Y/%m/%d %H:%M}"
+    words = PERSONAL_WORDINGS[variation]
+    id_number = _id_number(rng, misread=rng.random() < 0.4)
+    id_shown = rng.choice((id_number, f"{id_number[:6]} {id_number[6:14]} {id_number[14:]}"))
+    area = rng.choice(("021", "0755", "010", "0571"))
+    landline = f"{area}-{rng.randint(10**7, 10**8 - 1)}"
+    values = {
+        "name": rng.choice(PERSONAL_NAMES[variation]),
+        "address": rng.choice(PERSONAL_ADDRESSES[variation]),
+        "id_number": id_shown,
+        "landline": rng.choice((landline, f"({area}){landline.split('-')[1]}")),
+        "wechat": rng.choice(PERSONAL_HANDLES[variation]),
+        "qq": str(rng.randint(10**7, 10**10)),
+    }
+    two_columns = rng.random() < (0.5 if variation == "tuning" else 0.7)
+
+    def row(label, value, size=15):
+        """One row: "label：value" inline, or the label left and the value right."""
+        x = page.pad * 2
+        if label is None:
+            page.text(x, value, size)
+        elif two_columns:
+            page.text(x, label, size, page.theme["muted"])
+            page.right_text(value, size)
+        else:
+            page.text(x, f"{label}{rng.choice(('：', ':', ' '))}{value}", size)
+        page.y += page.line_height(size)
+
+    _status_bar(page)
+    page.text(page.pad * 2, "订单详情", 18)
+    page.y += page.line_height(18)
+    page.text(page.pad * 2, rng.choice(STATUSES[platform]), 20, ACCENT[platform])
+    page.y += page.line_height(20)
+    page.card(page.line_height(15) * 11)
+    page.y += round(10 * page.unit)
+    kinds = list(values)
+    rng.shuffle(kinds)
+    for kind in kinds[:3]:
+        row(
+            rng.choice(words[kind]) if kind != "id_number" or variation == "tuning" else rng.choice(words[kind]),
+            values[kind],
+        )
+    page.text(page.pad * 2, rng.choice(SHOPS), 16)
+    page.y += page.line_height(16)
+    page.text(page.pad * 2, rng.choice(PRODUCTS)[:14], 14)
+    page.y += page.line_height(14)
+    row(rng.choice(("实付款", "实付", "合计", "付款金额")), f"¥{amount}", 16)
+    page.y += round(10 * page.unit)
+    row(rng.choice(("订单编号", "订单号")), order_number)
+    row(rng.choice(("下单时间", "创建时间", "成交时间")), date_text)
+    for kind in kinds[3:]:
+        row(rng.choice([w for w in words[kind] if w is not None] or [None]), values[kind])
+    labels = {
+        "variation": variation,
+        "platform": platform,
+        "order_number": order_number,
+        "amount": amount,
+        "ordered_at": date_text,
+        "personal": values,
+        "size": [page.width, page.height],
+        "theme": theme,
+        "format": rng.choice(("PNG", "JPEG")),
+    }
+    return Screenshot(f"{variation}-{seed:03d}.{'jpg' if labels['format'] == 'JPEG' else 'png'}", page.image, labels)
+
+
 def encode(shot: Screenshot, rng_quality=None) -> bytes:
     out = io.BytesIO()
     if shot.labels["format"] == "JPEG":

@@ -1,4 +1,4 @@
-"""Copies that leave Tousu have the personal-data boxes blurred; nothing else changes."""
+"""Copies that leave Tousu are blurred except the boxes the allow-list let through."""
 
 import hashlib
 import io
@@ -11,7 +11,7 @@ from PIL import Image
 
 from complaints import access, evidence_pipeline
 from escalation.packet import evidence_zip
-from reading.blur import blur_boxes, blurred_bytes
+from reading.blur import blur_boxes, blur_except, blurred_bytes
 from reading.models import ScreenshotReading
 from reading.sharing import shared_copy
 
@@ -56,6 +56,30 @@ def test_blurred_bytes_keep_the_format_and_nothing_to_blur_keeps_the_bytes():
     assert copy != data and Image.open(io.BytesIO(copy)).format == "PNG"
 
 
+def test_blur_except_keeps_only_the_clear_boxes_exact():
+    image = noisy_image()
+    clear = (100, 50, 220, 90)
+    blurred = blur_except(image, [clear, (-20, -20, 5, 5)])
+    assert blurred.size == image.size and image.tobytes() == noisy_image().tobytes(), "the original is untouched"
+    inside = [(x, y) for x in range(clear[0], clear[2]) for y in range(clear[1], clear[3])]
+    assert all(image.getpixel(p) == blurred.getpixel(p) for p in inside)
+    outside = [
+        (x, y)
+        for x in range(0, image.width, 7)
+        for y in range(0, image.height, 7)
+        if not (clear[0] <= x < clear[2] and clear[1] <= y < clear[3]) and not (x < 5 and y < 5)
+    ]
+    changed = sum(image.getpixel(p) != blurred.getpixel(p) for p in outside)
+    assert changed >= 0.95 * len(outside)
+
+
+def test_blur_except_with_no_clear_box_blurs_everything():
+    image = noisy_image()
+    blurred = blur_except(image, [])
+    points = [(x, y) for x in range(0, image.width, 5) for y in range(0, image.height, 5)]
+    assert sum(image.getpixel(p) != blurred.getpixel(p) for p in points) >= 0.95 * len(points)
+
+
 @pytest.fixture
 def read_evidence_with_a_phone(consumer):
     out = io.BytesIO()
@@ -64,7 +88,9 @@ def read_evidence_with_a_phone(consumer):
     process_uploads()
     # Stand in for what OCR found on it (the reading of a real screenshot is tested in test_reading).
     ScreenshotReading.objects.filter(evidence=evidence).update(
-        status=ScreenshotReading.Status.READ, personal_data=[{"kind": "phone", "box": [50, 60, 250, 90]}]
+        status=ScreenshotReading.Status.READ,
+        personal_data=[{"kind": "phone", "box": [50, 60, 250, 90]}],
+        shareable_boxes=[[300, 200, 400, 300]],
     )
     evidence.refresh_from_db()
     return evidence
@@ -77,8 +103,9 @@ def test_the_shared_copy_is_blurred_and_the_stored_file_is_not(read_evidence_wit
         original = handle.read()
     copy = Image.open(io.BytesIO(shared_copy(evidence, "platform")))
     stored = Image.open(io.BytesIO(original))
-    assert copy.getpixel((100, 75)) != stored.getpixel((100, 75))
-    assert copy.getpixel((350, 250)) == stored.getpixel((350, 250))
+    assert copy.getpixel((100, 75)) != stored.getpixel((100, 75)), "the phone's box is blurred"
+    assert copy.getpixel((20, 250)) != stored.getpixel((20, 250)), "a box the allow-list did not pass is blurred"
+    assert copy.getpixel((350, 250)) == stored.getpixel((350, 250)), "an allowed box stays as it was"
     with evidence.file.open("rb") as handle:
         assert handle.read() == original
 

@@ -176,9 +176,10 @@ def test_the_packet_page_previews_the_blurred_copy_with_a_note_and_the_toggle(cl
     response = client.get(preview)
     assert response["Content-Type"] == "image/jpeg" and response["Cache-Control"] == "private, no-store"
     shown = Image.open(io.BytesIO(response.content))
-    # The phone box (50..250, 60..90 at 400 px wide) differs; the rest of the picture is alike.
+    # Blurred by allow-list: the reading let nothing through, so the phone's row and the
+    # rest of the picture both differ from the copy shown as it is.
     assert blurred.size == shown.size == (400, 300)
-    assert row_difference(blurred, shown, 75) > 5 * row_difference(blurred, shown, 250)
+    assert row_difference(blurred, shown, 75) > 0 and row_difference(blurred, shown, 250) > 0
 
 
 def row_difference(one, other, y) -> int:

@@ -19,6 +19,7 @@ from escalation import ladder
 from escalation.models import Clock, ClockKind, EscalationFiling, StepKind
 from escalation.packet import warnings_for
 from reading.models import ScreenshotReading
+from reading.sharing import shared_copy
 from tests.escalation.beijing import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at("2026-11-20 09:00")]
@@ -104,7 +105,10 @@ def test_packet_zip_holds_the_evidence_with_its_sha256_and_the_timeline(overdue_
     response = client.get(reverse("escalation:packet_zip", args=[overdue.reference, "12315"]))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert set(archive.namelist()) == {"evidence/01.png", "index.txt", "complaint.txt", "timeline.html"}
-    digest = hashlib.sha256(b"\x89PNG-sanitised").hexdigest()
+    # The stand-in bytes are no image: the copy that leaves is a blank, never the file.
+    (evidence,) = overdue.evidence.all()
+    digest = hashlib.sha256(shared_copy(evidence, "12315")).hexdigest()
+    assert digest != hashlib.sha256(b"\x89PNG-sanitised").hexdigest()
     assert f"evidence/01.png  sha256={digest}" in archive.read("index.txt").decode()
 
 

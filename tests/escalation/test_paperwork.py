@@ -19,6 +19,7 @@ from complaints.states import Actor, Status
 from core.parties import Party
 from escalation.paperwork import documents
 from reading.models import ScreenshotReading
+from reading.sharing import shared_copy
 from staff.models import AccessLog
 from tests import test_evidence_s3 as s3_tests
 from tests.imagegen import screenshot_png
@@ -127,8 +128,8 @@ def test_each_pdf_lists_every_evidence_checksum_and_embeds_every_image(consented
     assert "证据目录" in text
     for evidence in consented.evidence.all():
         assert evidence.sha256 in text
-        with evidence.file.open("rb") as handle:
-            assert documents.hashlib.sha256(handle.read()).hexdigest() in text
+        copy = shared_copy(evidence, kind)
+        assert documents.hashlib.sha256(copy).hexdigest() in text
     assert image_xobjects(data) == 3
 
 
@@ -298,7 +299,8 @@ def test_evidence_in_a_bucket_is_read_through_the_storage_into_the_pdf(
     data = client.get(url(complaint, "12315")).content
     text = pdf_text(data)
     for item in evidence:
-        assert documents.hashlib.sha256(bucket.read(item.file.name)).hexdigest() in text
+        assert bucket.read(item.file.name)  # the file is in the bucket; the PDF lists its copy's hash
+        assert documents.hashlib.sha256(shared_copy(item, "12315")).hexdigest() in text
     assert image_xobjects(data) == 3
     assert s3_tests.local_evidence_files() == local_before
 

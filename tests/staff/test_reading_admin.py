@@ -72,7 +72,8 @@ def test_the_platform_email_carries_the_evidence_with_personal_data_blurred(
     stored = Image.open(io.BytesIO(noisy.getvalue()))
     assert (name, content_type, sent.size) == ("shot0.png", "image/png", (64, 48))
     assert sent.getpixel((20, 12)) != stored.getpixel((20, 12))
-    assert sent.getpixel((60, 44)) == stored.getpixel((60, 44))
+    # Blurred by allow-list: the reading let nothing through, so no corner stays as stored.
+    assert sent.getpixel((60, 44)) != stored.getpixel((60, 44))
 
 
 @pytest.mark.frozen_at("2026-11-25 10:00")
