@@ -220,6 +220,12 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
 
             for item in evidence:
                 read_evidence(item.pk)
+            # The consumer chose to show their data to 12315 and the platform: the copies are
+            # the bucket's files themselves (blurred copies: tests/test_reading_blur_proof.py).
+            from reading.sharing import choose
+
+            for recipient in ("12315", "platform"):
+                choose(complaint=complaint, recipient=recipient, show=True, user=consumer)
             packet = evidence_zip(complaint, "12315", viewer=consumer, contact=access.contact_for(consumer, complaint))
             archive = zipfile.ZipFile(io.BytesIO(packet))
             for number, item in enumerate(evidence, start=1):

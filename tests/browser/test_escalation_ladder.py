@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.status import transition
 from complaints.states import Actor, Status
-from escalation import conf, workdays
+from escalation import conf, display, workdays
 from escalation.models import Clock, ClockKind, EscalationFiling
 from escalation.policies import load_policies
 
@@ -87,7 +87,8 @@ def test_an_overdue_complaint_climbs_to_12315_and_shows_the_mediation_deadline(
 
     today = timezone.localtime(timezone.now(), conf.SHANGHAI).date()
     mediation_due = workdays.add_working_days(today, 45)
-    assert f"{mediation_due:%Y-%m-%d}" in regulator.inner_text()
+    with translation.override("zh-hans"):
+        assert display.day_in_words(mediation_due) in regulator.inner_text()
     assert list(
         EscalationFiling.objects.filter(complaint=complaint).order_by("id").values_list("route", "step", "filed_on")
     ) == [("12315", "filed", today), ("12315", "accepted", today)]
