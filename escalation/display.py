@@ -75,6 +75,22 @@ def when_text(clock: Clock) -> str:
     return _("the end of %(day)s") % {"day": day_in_words(local.date())}
 
 
+def sentence(clock: Clock) -> str:
+    """Who must do what by when: "拼多多须在9月30日（周二）当天结束前答复"."""
+    return SENTENCES[clock.kind]() % {"body": body_label(clock), "when": when_text(clock)}
+
+
+def overdue_for(clock: Clock, now: dt.datetime) -> str:
+    """How far past its due day a running clock is, in working days ("" if it is not)."""
+    if clock.state != Clock.State.RUNNING or not clock.is_overdue(now):
+        return ""
+    from . import workdays
+
+    due_day = timezone.localtime(clock.due_at, conf.SHANGHAI).date()
+    today = timezone.localtime(now, conf.SHANGHAI).date()
+    return overdue_text(workdays.working_days_between(due_day, today))
+
+
 def overdue_text(working_days: int) -> str:
     """How long ago a deadline passed, in working days ("已逾期 7 个工作日")."""
     if working_days < 1:
@@ -112,7 +128,7 @@ def deadline_rows(complaint, now=None) -> list[dict]:
                 "provisional": clock.provisional,
                 "overdue": clock.is_overdue(now),
                 "met_at": clock.met_at,
-                "sentence": SENTENCES[clock.kind]() % {"body": body_label(clock), "when": when_text(clock)},
+                "sentence": sentence(clock),
                 "source": clock.policy.source,
             }
         )

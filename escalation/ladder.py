@@ -322,8 +322,13 @@ def date_refusal(complaint: Complaint, route: str, step: str, on: dt.date, *, re
     return text % {"date": previous.filed_on.isoformat()}
 
 
+def _route_live(recorded, route: str) -> bool:
+    """Filed on `route`, and no step that ends it recorded."""
+    return (route, StepKind.FILED) in recorded and not any((route, s) in recorded for s in ENDING)
+
+
 def _regulator_live(recorded) -> bool:
-    return (Route.REGULATOR, StepKind.FILED) in recorded and not any((Route.REGULATOR, s) in recorded for s in ENDING)
+    return _route_live(recorded, Route.REGULATOR)
 
 
 # --- Recording a step -----------------------------------------------------------
@@ -395,9 +400,9 @@ def route_states(complaint: Complaint, now: dt.datetime | None = None) -> list[R
         if row.clock is not None and row.clock.state == Clock.State.RUNNING:
             due_day = timezone.localtime(row.clock.due_at, conf.SHANGHAI).date()
             row.due_text = display.when_text(row.clock)
-            if row.clock.due_at < now:
+            row.overdue_text = display.overdue_for(row.clock, now)
+            if row.overdue_text:
                 row.next_text = str(NEXT_WHEN_OVERDUE.get(row.clock.kind) or NEXT_WHEN_OVERDUE[route])
-                row.overdue_text = display.overdue_text(workdays.get_calendar().working_days_between(due_day, today))
             else:
                 row.working_days_left = workdays.get_calendar().working_days_between(today, due_day)
         if route == Route.PLATFORM:
@@ -470,8 +475,4 @@ def live_routes(complaint: Complaint) -> list[str]:
     """The routes the consumer filed on that have not ended (12315 still deciding or
     mediating, an association or a court seized of it), as labels, in ladder order."""
     recorded = _recorded(complaint)
-    return [
-        str(Route(route).label)
-        for route in ESCALATION_ROUTES
-        if (route, StepKind.FILED) in recorded and not any((route, step) in recorded for step in ENDING)
-    ]
+    return [str(Route(route).label) for route in ESCALATION_ROUTES if _route_live(recorded, route)]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from complaints.states import Status
 
-from . import conf, display, ladder, solved, workdays
+from . import display, ladder, solved
 from .models import Clock
 
 
@@ -50,15 +50,9 @@ def standing(complaint, now: dt.datetime | None = None) -> Standing:
     paused = False
     if clock is not None:
         clock.complaint = complaint
-        sentence = display.SENTENCES[clock.kind]() % {
-            "body": display.body_label(clock),
-            "when": display.when_text(clock),
-        }
+        sentence = display.sentence(clock)
         paused = clock.state == Clock.State.PAUSED
-        if not paused and clock.is_overdue(now):
-            due_day = timezone.localtime(clock.due_at, conf.SHANGHAI).date()
-            today = timezone.localtime(now, conf.SHANGHAI).date()
-            overdue = display.overdue_text(workdays.working_days_between(due_day, today))
+        overdue = display.overdue_for(clock, now)
     if complaint.status == Status.NEEDS_INFO:
         return Standing(sentence, overdue, paused, None)
     return Standing(sentence, overdue, paused, _next_action(complaint, now))

@@ -40,16 +40,20 @@ def test_no_page_shows_anything_as_official_while_nothing_is(client, directory, 
     assert seen > 20  # the pages did render badges
 
 
-def test_only_the_channel_a_staff_member_checked_shows_as_official(client, directory, staff_user):
-    checked = Channel.objects.get(body__slug="pinduoduo", normalised="4008822528")
+def check_pinduoduo_hotline_in_the_app(staff_user):
+    """A staff member confirms Pinduoduo's hotline in its own app on 2026-11-20."""
     set_verification(
-        checked,
+        Channel.objects.get(body__slug="pinduoduo", normalised="4008822528"),
         level=Level.OFFICIAL,
         source="Pinduoduo app, 我的 → 官方客服",
         checked_on=dt.date(2026, 11, 20),
         checked_by=staff_user,
         recorded_by=staff_user.username,
     )
+
+
+def test_only_the_channel_a_staff_member_checked_shows_as_official(client, directory, staff_user):
+    check_pinduoduo_hotline_in_the_app(staff_user)
     client.cookies["django_language"] = "en"
     html = client.get("/channels/pinduoduo/").content.decode()
     official = [label for level, label in badges(html) if level == "official"]
@@ -210,15 +214,7 @@ def test_each_way_is_said_as_what_to_do(db, kind, value, said):
 
 def test_only_a_confirmed_entry_says_when_it_was_verified(client, directory, staff_user):
     """An unconfirmed entry was listed, not checked: it never reads "核实于"."""
-    checked = Channel.objects.get(body__slug="pinduoduo", normalised="4008822528")
-    set_verification(
-        checked,
-        level=Level.OFFICIAL,
-        source="Pinduoduo app, 我的 → 官方客服",
-        checked_on=dt.date(2026, 11, 20),
-        checked_by=staff_user,
-        recorded_by=staff_user.username,
-    )
+    check_pinduoduo_hotline_in_the_app(staff_user)
     client.cookies["django_language"] = "zh-hans"
     html = client.get("/channels/pinduoduo/").content.decode()
     entries = re.findall(r'<li class="[^"]*" data-channel-level="(\w+)">(.*?)</li>', html, re.S)
