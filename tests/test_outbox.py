@@ -101,3 +101,46 @@ def test_an_attachment_is_either_bytes_or_a_storage_path():
         services.Attachment("neither.txt", "text/plain")
     with pytest.raises(ValueError):
         services.Attachment("no-storage.txt", "text/plain", path="a/b.txt")
+
+
+def test_a_send_that_hangs_past_the_soft_time_limit_is_a_failed_attempt_retried_later(
+    settings, consumer, make_complaint
+):
+    """The worker's soft limit (notifications.tasks) is the backstop for a call that hangs
+    past its own timeout: Celery raises SoftTimeLimitExceeded inside the send, as the
+    timer here does, and the send records a failed attempt with its backoff."""
+    import signal
+    import socket
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from notifications import tasks
+
+    assert max(settings.EMAIL_TIMEOUT, settings.SMS_TIMEOUT) < tasks.DELIVERY_SOFT_LIMIT
+    assert tasks.deliver_email.soft_time_limit == tasks.DELIVERY_SOFT_LIMIT
+    assert tasks.deliver_email.time_limit > tasks.deliver_email.soft_time_limit
+
+    # An SMTP server that accepts the connection and never says a word.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent.getsockname()[1], 30
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    email = _queued(complaint=make_complaint(consumer))
+
+    def soft_limit(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, soft_limit)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        outcome = services.deliver(email.pk, now=timezone.now())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        silent.close()
+    assert outcome == "retry"
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert "SoftTimeLimitExceeded" in email.last_error
