@@ -1,5 +1,6 @@
 """Chinese first, English available: every catalogue complete, every page switchable."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,19 @@ def test_every_string_has_a_chinese_translation_and_none_is_fuzzy(path):
         if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_string_is_translated_twice_in_one_catalogue(path):
+    # Babel keeps one of two entries with the same msgid without a word, so the page
+    # shows whichever came last: "告诉我们是否已解决" and "告诉我们问题是否已解决" did.
+    seen, repeated = set(), []
+    for match in re.finditer(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', path.read_text(), re.M):
+        key = match.groups()
+        if key in seen:
+            repeated.append(key[1])
+        seen.add(key)
+    assert repeated == []
 
 
 @pytest.mark.django_db

@@ -99,7 +99,9 @@ def test_a_platform_member_answers_and_the_consumer_confirms_it_solved(
     assert any(
         "已原路退款 129.00 元" in message.body for message in mail.outbox if complaint.contact_email in message.to
     )
-    panel.locator("a[href='#solved']").click()
+    # One "Tell us whether it is solved": the standing panel's next action, not a second button in the answer.
+    assert consumer_page.get_by_role("link", name="告诉我们是否已解决").count() == 1
+    consumer_page.locator("#standing [data-next-action=solved]").click()
     consumer_page.click("button[name=solved][value=yes]")
     consumer_page.wait_for_selector(".alert-success")
 
