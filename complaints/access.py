@@ -7,11 +7,12 @@ only lets an account sign in to the admin, it grants nothing by itself).
 - Consumer URLs (complaints:*, escalation:* that name a complaint) are the owner's
   alone. Everybody else gets the same 404 as for a reference that does not exist,
   staff included: staff read complaints in the staff admin, masked.
-- Evidence files are served to their owner, and to staff holding
-  `complaints.view_evidence` for evidence attached to a complaint (the admin's
-  complaint page shows the thumbnails). Opening an image is not logged: the
-  complaint page that shows them already required view permission, and one row per
-  thumbnail would drown the access log.
+- Evidence files: the consumer URLs serve them to their owner alone. Staff holding
+  `complaints.view_evidence` open evidence attached to a complaint through the staff
+  admin's own URLs (the complaint page's thumbnails and full images), which write an
+  access-log row, one per staff member and complaint in a short window
+  (staff.services.log_evidence_opened), so the log says who looked without one row
+  per thumbnail.
 - A consumer's full phone number and email address: the owner sees them; staff see
   them masked, and in full only with `complaints.reveal_contact`, through a step
   that writes an access-log row (staff.services: the reveal button, the staff
@@ -63,9 +64,19 @@ def owned_complaint_or_404(user, reference: str) -> Complaint:
 
 
 def servable_evidence_or_404(user, public_id) -> Evidence:
-    """A sanitised evidence file the user may open; the same 404 for a missing file,
-    one still being checked, and one the user may not see."""
-    evidence = Evidence.objects.ready().filter(public_id=public_id).first()
+    """A sanitised evidence file of the user's own, for the consumer URLs; the same 404
+    for a missing file, one still being checked, and anyone else's (staff included:
+    they open evidence in the staff admin, where the opening is logged)."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Evidence.objects.ready(), public_id=public_id, owner=user)
+
+
+def staff_evidence_or_404(user, complaint: Complaint, public_id) -> Evidence:
+    """A sanitised evidence file of this complaint for staff allowed to see evidence
+    (the caller logs the opening); the same 404 for a missing file, one being checked
+    and one of another complaint."""
+    evidence = Evidence.objects.ready().filter(public_id=public_id, complaint=complaint).first()
     if evidence is None or not can_view_evidence(user, evidence):
         raise Http404
     return evidence

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from actions.messages import post_message
 from actions.replies import add_evidence
 from actions.status import withdraw
 from complaints.states import ComplaintChanged, TransitionNotAllowed
-from core.private_responses import private_image
 from core.ratelimits import over_limit
 from platforms.models import Platform
 from platforms.orders import example_for
@@ -29,6 +28,7 @@ from . import access, evidence_pipeline, extensions, recipients
 from .categories import EVIDENCE_TIPS, evidence_tips
 from .forms import ComplaintForm, MessageForm, WithdrawForm
 from .models import Complaint, Evidence, TimelineEvent
+from .serving import evidence_response
 from .states import TERMINAL, Actor, Status
 
 
@@ -282,21 +282,11 @@ def confirm_contact(request, token):
 @login_required
 @require_GET
 def evidence_file(request, public_id, thumbnail=False):
-    """Serve an evidence file to whom complaints.access allows (its owner; staff with
-    view_evidence), with the content type we determined ourselves; anyone else gets
-    the same 404 as for a missing file. Only the sanitised copy is ever served:
-    evidence still being checked is a 404 too. The bytes are streamed from the
-    evidence storage (local folder or private bucket), never by redirecting to a
-    storage URL."""
-    evidence = access.servable_evidence_or_404(request.user, public_id)
-    field = evidence.thumbnail if thumbnail else evidence.file
-    response = FileResponse(
-        field.open("rb"),
-        content_type="image/jpeg" if thumbnail else evidence.content_type,
-        as_attachment=False,
-        filename=evidence.original_name,
-    )
-    return private_image(response)
+    """Serve one of the user's own evidence files (complaints.access); anyone else gets
+    the same 404 as for a missing file, staff included (they open evidence in the staff
+    admin, logged). Only the sanitised copy is ever served: evidence still being
+    checked is a 404 too."""
+    return evidence_response(access.servable_evidence_or_404(request.user, public_id), thumbnail=thumbnail)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.forwarding import forward
 from actions.staff import assign
-from complaints import access, evidence_pipeline
+from complaints import access, evidence_pipeline, serving
 from complaints.models import Complaint
 from complaints.states import ComplaintChanged, TransitionNotAllowed
 from core import parties
@@ -192,6 +192,17 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/act/<str:name>/", wrap(self.action_view), name="complaints_complaint_act"),
             path("<path:object_id>/reveal/<str:field>/", wrap(self.reveal_view), name="complaints_complaint_reveal"),
+            path(
+                "<path:object_id>/evidence/<uuid:public_id>/",
+                wrap(self.evidence_view),
+                name="complaints_complaint_evidence",
+            ),
+            path(
+                "<path:object_id>/evidence/<uuid:public_id>/thumbnail/",
+                wrap(self.evidence_view),
+                {"thumbnail": True},
+                name="complaints_complaint_evidence_thumbnail",
+            ),
             path("<path:object_id>/packet/<str:body>/", wrap(self.packet_view), name="complaints_complaint_packet"),
             path(
                 "<path:object_id>/packet/<str:body>/evidence.zip",
@@ -307,6 +318,14 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "title": complaint.reference,
         }
         return TemplateResponse(request, "admin/staff/complaint/reveal.html", context)
+
+    def evidence_view(self, request, object_id, public_id, thumbnail=False):
+        """An evidence image of the complaint for staff whom complaints.access allows to
+        see evidence; the opening is logged (staff.services.log_evidence_opened)."""
+        complaint = self._viewable_complaint(request, object_id)
+        evidence = access.staff_evidence_or_404(request.user, complaint, public_id)
+        services.log_evidence_opened(complaint, user=request.user)
+        return serving.evidence_response(evidence, thumbnail=thumbnail)
 
     def packet_view(self, request, object_id, body):
         """The escalation packet for staff; opening it is logged."""

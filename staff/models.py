@@ -21,6 +21,9 @@ class AccessLog(models.Model):
         RESPONDENT_EVIDENCE = "respondent_evidence", _("evidence opened by the respondent")
         # A stored email about the complaint opened in the outbox (staff.outbox_admin).
         EMAIL_BODY = "email_body", _("email opened in the outbox")
+        # Evidence images (thumbnails or full size) opened in the staff admin: one row
+        # per staff member and complaint in staff.services.EVIDENCE_LOG_WINDOW.
+        EVIDENCE_IMAGE = "evidence_image", _("evidence images opened in the staff pages")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

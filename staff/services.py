@@ -5,8 +5,10 @@ check, and the logged reveal of a consumer's contact details. The changes themse
 actions.forwarding)."""
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import access
@@ -74,6 +76,22 @@ def log_access(complaint: Complaint, field: str, *, user, api_token=None) -> Acc
     """One row per staff access to a consumer's personal data: who, what, when. An
     organisation's systems reading through the API are logged by their token."""
     return AccessLog.objects.create(user=user, api_token=api_token, complaint=complaint, field=field)
+
+
+# The admin's complaint page loads one thumbnail per screenshot, and a reviewer opens
+# them as they read: one row per staff member and complaint within this window says
+# who looked, and when, without a row per image request.
+EVIDENCE_LOG_WINDOW = timedelta(minutes=10)
+
+
+def log_evidence_opened(complaint: Complaint, *, user) -> None:
+    """A staff member opened an evidence image of the complaint in the staff admin."""
+    since = timezone.now() - EVIDENCE_LOG_WINDOW
+    recent = AccessLog.objects.filter(
+        user=user, complaint=complaint, field=AccessLog.Field.EVIDENCE_IMAGE, created_at__gte=since
+    )
+    if not recent.exists():
+        log_access(complaint, AccessLog.Field.EVIDENCE_IMAGE, user=user)
 
 
 def reveal_contact(complaint: Complaint, field: str, *, user) -> str:

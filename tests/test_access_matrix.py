@@ -9,11 +9,13 @@ import io
 import re
 import zipfile
 from collections import deque
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db.models import F
 from django.urls import get_resolver, reverse
 
 from complaints.consents import record_consent
@@ -35,15 +37,15 @@ ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
 # name: (method, POST data, expected answer per persona in PERSONAS' order).
 # Rows run in this order; the owner's withdrawal comes last because it closes the complaint.
 CONSUMER = (LOGIN, 200, 404, 404, 404, 404, 404)
-EVIDENCE = (LOGIN, 200, 404, 404, 200, 200, 200)
 STAFF_PAGE = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200, 200, 200)
 NOBODY_IN_ADMIN = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 403, 403, 403)
 EXPECTED = {
     "complaints:detail": ("get", None, CONSUMER),
     "complaints:message": ("post", {}, (LOGIN, 400, 404, 404, 404, 404, 404)),
     "complaints:add_evidence": ("post", {}, (LOGIN, 400, 404, 404, 404, 404, 404)),
-    "complaints:evidence": ("get", None, EVIDENCE),
-    "complaints:evidence_thumbnail": ("get", None, EVIDENCE),
+    # The owner's alone: staff open evidence in the admin, where it is logged.
+    "complaints:evidence": ("get", None, CONSUMER),
+    "complaints:evidence_thumbnail": ("get", None, CONSUMER),
     # Where the check of an upload stands: its owner only, like the complaint pages.
     "complaints:evidence_status": ("get", None, CONSUMER),
     # Not possible once the platform answered: the owner is sent back to the complaint.
@@ -76,6 +78,8 @@ EXPECTED = {
     "admin:complaints_complaint_delete": ("get", None, NOBODY_IN_ADMIN),
     "admin:complaints_complaint_act": ("post", {"note-text": "internal"}, (*STAFF_PAGE[:4], 302, 302, 302)),
     "admin:complaints_complaint_reveal": ("post", {}, STAFF_PAGE),
+    "admin:complaints_complaint_evidence": ("get", None, STAFF_PAGE),
+    "admin:complaints_complaint_evidence_thumbnail": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_packet": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_packet_zip": ("get", None, STAFF_PAGE),
     "admin:complaints_complaint_paperwork_pdf": ("get", None, STAFF_PAGE),
@@ -327,3 +331,43 @@ def test_a_role_without_reveal_gets_the_staff_packet_masked_and_logged(
     assert list(AccessLog.objects.values_list("field", flat=True).order_by("id")) == ["packet", "evidence_zip"]
     reveal = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "phone"]))
     assert reveal.status_code == 403 and AccessLog.objects.count() == 2
+
+
+# --- Evidence opened in the staff admin ------------------------------------------------------
+
+
+def test_staff_open_evidence_only_in_the_admin_and_each_opening_is_logged_once_per_window(
+    client, django_user_model, make_complaint, consumer
+):
+    reviewer = django_user_model.objects.create_user("rev", "rev@tousu.example", "pw-Secret-2026", is_staff=True)
+    reviewer.groups.add(create_staff_groups()[REVIEWER])
+    complaint = make_complaint(consumer, images=2)
+    first, second = complaint.evidence.order_by("created_at", "id")
+    client.force_login(reviewer)
+
+    # The consumer's own URL is a 404 for staff: it would be an unlogged way in.
+    assert client.get(first.get_absolute_url()).status_code == 404
+    assert client.get(first.get_thumbnail_url()).status_code == 404
+
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    thumbnail = reverse("admin:complaints_complaint_evidence_thumbnail", args=[complaint.pk, first.public_id])
+    full = reverse("admin:complaints_complaint_evidence", args=[complaint.pk, second.public_id])
+    assert f'src="{thumbnail}"' in page and f'href="{full}"' in page
+    assert not AccessLog.objects.exists()  # the page itself shows no image
+
+    with first.thumbnail.open("rb") as handle:
+        assert b"".join(client.get(thumbnail).streaming_content) == handle.read()
+    assert client.get(full)["Content-Type"] == second.content_type
+    assert list(AccessLog.objects.values_list("user", "complaint", "field")) == [
+        (reviewer.pk, complaint.pk, "evidence_image")
+    ]
+
+    # After the window, opening again is a new row; another complaint's evidence is a 404.
+    AccessLog.objects.update(created_at=F("created_at") - timedelta(minutes=11))
+    client.get(full)
+    assert AccessLog.objects.filter(field="evidence_image").count() == 2
+    other = make_complaint(consumer, images=1).evidence.get()
+    assert (
+        client.get(reverse("admin:complaints_complaint_evidence", args=[complaint.pk, other.public_id])).status_code
+        == 404
+    )
