@@ -233,9 +233,20 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_name(name: str) -> str:
+    """张**: the family name (or a first letter) and one star per character hidden, so a
+    reviewer can address the consumer without reading who they are."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if name.isascii():
+        return f"{name[:1]}***"
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
 def masked_contact(complaint: Complaint) -> Contact:
     return Contact(
-        name=complaint.contact_name,
+        name=mask_name(complaint.contact_name),
         phone=mask_phone(complaint.contact_phone),
         email=mask_email(complaint.contact_email),
         masked=True,

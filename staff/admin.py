@@ -98,7 +98,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         "description",
         "desired_outcome",
         "desired_outcome_detail",
-        "contact_name",
+        "masked_name",
         "masked_phone",
         "masked_email",
         "language",
@@ -172,6 +172,10 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         return queryset.filter(query), False
 
     # --- The complaint page.
+
+    @admin.display(description=_("contact name"))
+    def masked_name(self, obj):
+        return access.masked_contact(obj).name
 
     @admin.display(description=_("contact phone"))
     def masked_phone(self, obj):

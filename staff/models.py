@@ -11,6 +11,7 @@ class AccessLog(models.Model):
     escalation packet or its evidence ZIP (complaints.access decides who may)."""
 
     class Field(models.TextChoices):
+        NAME = "name", _("name")
         PHONE = "phone", _("phone")
         EMAIL = "email", _("email")
         PACKET = "packet", _("escalation packet")

@@ -69,7 +69,11 @@ def has_unconfirmed_platform_filing(complaint: Complaint) -> bool:
 
 # --- Contact details ----------------------------------------------------------------
 
-CONTACT_FIELDS = {AccessLog.Field.PHONE: "contact_phone", AccessLog.Field.EMAIL: "contact_email"}
+CONTACT_FIELDS = {
+    AccessLog.Field.NAME: "contact_name",
+    AccessLog.Field.PHONE: "contact_phone",
+    AccessLog.Field.EMAIL: "contact_email",
+}
 
 
 def log_access(complaint: Complaint, field: str, *, user, api_token=None) -> AccessLog:

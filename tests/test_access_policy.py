@@ -59,9 +59,33 @@ def test_reviewers_see_masked_contacts_and_full_ones_only_on_a_logged_path(roles
     reviewer = roles[REVIEWER]
     assert access.can_view_complaint(reviewer, complaint) and access.can_reveal_contact(reviewer, complaint)
     assert access.contact_for(reviewer, complaint) == access.Contact(
-        name="王小明", phone="139****5678", email="o***@example.com", masked=True
+        name="王**", phone="139****5678", email="o***@example.com", masked=True
     )
     assert access.contact_for(reviewer, complaint, logged=True).phone == "+8613912345678"
+    assert access.contact_for(reviewer, complaint, logged=True).name == "王小明"
+
+
+@pytest.mark.parametrize(
+    "name, masked", [("王小明", "王**"), ("欧阳娜娜", "欧***"), ("李", "李*"), ("Anna Li", "A***"), ("", "")]
+)
+def test_a_masked_name_keeps_one_character_and_hides_the_rest(name, masked):
+    assert access.mask_name(name) == masked
+
+
+def test_the_staff_complaint_page_masks_the_name_and_reveals_it_only_through_the_logged_step(
+    client, roles, consumer, make_complaint
+):
+    from django.urls import reverse
+
+    from staff.models import AccessLog
+
+    complaint = make_complaint(consumer)
+    client.force_login(roles[REVIEWER])
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    assert "王**" in page and "王小明" not in page
+    revealed = client.post(reverse("admin:complaints_complaint_reveal", args=[complaint.pk, "name"]))
+    assert "王小明" in revealed.content.decode()
+    assert list(AccessLog.objects.values_list("field", flat=True)) == ["name"]
 
 
 def test_a_role_that_may_view_but_not_reveal_gets_masked_contacts_even_when_logged(
