@@ -8,12 +8,14 @@ from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
 from allauth.account.stages import EmailVerificationStage as AllauthEmailVerificationStage
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.clients import client_ip
 from notifications.services import queue_message
 
 from . import contact
@@ -22,6 +24,47 @@ from .phones import normalise_cn_mobile
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # --- Failed sign-ins. allauth counts them per account alone, so five wrong
+    # passwords from anyone lock the account for everyone, staff included. Here the
+    # quick lock ("login_failed") counts one account from one client address
+    # (core.clients); a slower, higher limit on the account from every client
+    # ("login_failed_account") still stops guessing spread over many addresses.
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
+
+    def _account_attempts_key(self, request, **credentials) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)
+        self._account_failed_rl_usage = allauth_ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_attempts_key(request, **credentials),
+        )
+        if not self._account_failed_rl_usage:
+            # The quick count was taken for this try; give it back, this try was never made.
+            super()._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_failed_rl_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # A completed password reset proves the owner: both counts start again.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        allauth_ratelimit.clear(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_attempts_key(request, **credentials),
+        )
+
     def phone_form_field(self, **kwargs):
         # What people type (138 1234 5678, +86, full-width digits) is normalised by
         # clean_phone; allauth's own field would refuse anything but E.164.

@@ -306,7 +306,11 @@ ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed"
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
-    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    # Wrong passwords (accounts.adapter): "key" is one account from one client address, so
+    # a stranger's failures never lock the owner out; "login_failed_account" is the
+    # account from every address, slower and higher, against guessing spread over many.
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key,20/d/key"),
+    "login_failed_account": env.str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", default="50/h/key"),
     "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h/ip"),
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/5m/key",

@@ -69,6 +69,39 @@ def test_after_repeated_failed_logins_even_the_right_password_is_refused_for_a_w
     assert "_auth_user_id" not in client.session
 
 
+def sign_in(client, login, password, address):
+    return client.post(reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out(client, consumer, staff_user, settings):
+    # Anyone could lock any account (staff included) with five wrong passwords.
+    for account in (consumer, staff_user):
+        for _ in range(6):
+            sign_in(client, account.email, "wrong", "203.0.113.9")
+        locked = sign_in(client, account.email, "pw-Secret-2026", "203.0.113.9")
+        assert locked.context["form"].non_field_errors() == ["登录失败次数过多，请稍后重试。"]
+        if account is staff_user:
+            account.set_password("pw-Secret-2026")
+            account.save()
+        owner = sign_in(client, account.email, "pw-Secret-2026", "198.51.100.7")
+        assert owner.status_code == 302 and client.session["_auth_user_id"] == str(account.pk)
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_guessing_spread_over_many_addresses_meets_the_slower_limit_on_the_account(client, consumer, settings):
+    # The account's own limit (50 an hour from all addresses), four tries from each.
+    for attempt in range(50):
+        assert sign_in(client, consumer.email, "wrong", f"192.0.2.{attempt // 4 + 1}").status_code == 200
+    refused = sign_in(client, consumer.email, "pw-Secret-2026", "198.51.100.7")
+    assert refused.context["form"].non_field_errors() == ["登录失败次数过多，请稍后重试。"]
+    assert "_auth_user_id" not in client.session
+    # Another account is not touched by it.
+    other = sign_in(client, "nobody-else@example.com", "wrong", "198.51.100.7")
+    assert other.context["form"].non_field_errors() != ["登录失败次数过多，请稍后重试。"]
+
+
 @pytest.mark.django_db
 def test_the_right_password_logs_in_when_not_rate_limited(client, consumer):
     response = client.post(reverse("account_login"), {"login": consumer.email, "password": "pw-Secret-2026"})
