@@ -28,14 +28,24 @@ class Mailbox:
         self.holding = threading.Event()
         self.release = threading.Event()
 
-    def hold_next(self):
+    def hold_next(self, *, after_accepting=False):
+        """Hold the next message; with after_accepting, keep it as delivered first (the
+        server has it, the worker has not heard 250 yet: the worst moment to die)."""
         self.holding.clear()
         self.release.clear()
         self.hold_first = True
+        self.accept_held = after_accepting
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio
 
+        if self.hold_first and getattr(self, "accept_held", False):
+            self.hold_first = False
+            self.messages.append(envelope)
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "250 OK"
         if self.hold_first:
             self.hold_first = False
             self.holding.set()
