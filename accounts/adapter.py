@@ -4,6 +4,9 @@ email verification asked only of accounts that signed up by email."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
@@ -12,7 +15,9 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from core.clients import client_ip
@@ -64,6 +69,14 @@ class AccountAdapter(DefaultAccountAdapter):
             action="login_failed_account",
             key=self._account_attempts_key(request, **credentials),
         )
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The confirmation link carries where the sign-up was going (the form for the
+        platform the consumer picked), so confirming in another browser, as a phone's
+        mail app does, still leads there and not to an empty list."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going_to = filing_form_requested(request)
+        return f"{url}?{urlencode({'next': going_to})}" if going_to else url
 
     def phone_form_field(self, **kwargs):
         # What people type (138 1234 5678, +86, full-width digits) is normalised by
@@ -118,6 +131,21 @@ class AccountAdapter(DefaultAccountAdapter):
             else stage
             for stage in super().get_login_stages()
         ]
+
+
+def filing_form_requested(request) -> str:
+    """The filing form the sign-up was sent from (`next`, e.g. /complaints/new/?platform=
+    pinduoduo), or "". Nothing else is carried: the link must not lead off the site or
+    hold anything personal."""
+    if request is None:
+        return ""
+    going_to = request.POST.get("next") or request.GET.get("next") or ""
+    form = reverse("complaints:new")
+    same_site = url_has_allowed_host_and_scheme(going_to, allowed_hosts={request.get_host()})
+    if not same_site or urlsplit(going_to).path != form:
+        return ""
+    platform = parse_qs(urlsplit(going_to).query).get("platform", [""])[0]
+    return f"{form}?{urlencode({'platform': platform})}" if re.fullmatch(r"[-\w]{1,50}", platform) else form
 
 
 def needs_email_confirmed(user) -> bool:

@@ -1,6 +1,10 @@
+import re
+from urllib.parse import urlencode
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from accounts.phones import mask_phone, normalise_cn_mobile
@@ -46,6 +50,45 @@ def test_sign_up_needs_the_email_confirmed_before_logging_in(client):
     assert "confirm-email" in response["Location"]
     assert len(mail.outbox) == 1 and "new@example.com" in mail.outbox[0].to
     assert client.get(reverse("complaints:mine")).status_code == 302  # not logged in yet
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("same_browser", [True, False], ids=["same browser", "the phone's mail app"])
+def test_confirming_the_email_leads_to_the_form_for_the_platform_picked_before_signing_up(
+    client, same_browser, django_user_model
+):
+    from tests.conftest import platform
+
+    platform("pinduoduo")
+    picked = reverse("complaints:new") + "?platform=pinduoduo"
+    to_login = client.get(picked)
+    assert to_login.status_code == 302 and "next=" in to_login["Location"]
+    signup = reverse("account_signup") + "?" + urlencode({"next": picked})
+    data = {"email": "new@example.com", "password1": "Long-enough-2026!", "password2": "Long-enough-2026!"}
+    client.post(signup, {**data, "display_name": "小王", "next": picked})
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    assert "platform%3Dpinduoduo" in link and "new%40example" not in link
+
+    browser = client if same_browser else Client()
+    confirm_page = browser.get(link)
+    assert confirm_page.status_code == 200
+    confirmed = browser.post(link, {"next": picked}, follow=True)
+    if not same_browser:  # not signed in there: the sign-in page, then the form
+        assert confirmed.redirect_chain[-1][0].startswith(reverse("account_login"))
+        confirmed = browser.post(
+            confirmed.redirect_chain[-1][0], {"login": "new@example.com", "password": data["password1"]}, follow=True
+        )
+    assert confirmed.request["PATH_INFO"] == reverse("complaints:new")
+    assert confirmed.context["form"].initial["platform"].slug == "pinduoduo"
+
+
+@pytest.mark.parametrize(
+    "going_to", ["https://evil.example/complaints/new/", "/accounts/email/", "//evil.example/complaints/new/"]
+)
+def test_a_confirmation_link_carries_only_the_filing_form_of_this_site(rf, going_to):
+    from accounts.adapter import filing_form_requested
+
+    assert filing_form_requested(rf.post("/accounts/signup/", {"next": going_to})) == ""
 
 
 @pytest.mark.django_db
