@@ -23,7 +23,16 @@ def evidence_storage_settings(default_root: str) -> dict:
     env = environ.Env()
     bucket = env.str("EVIDENCE_S3_BUCKET", default="")
     if not bucket:
-        return {"BACKEND": LOCAL_BACKEND, "OPTIONS": {"location": env.str("EVIDENCE_ROOT", default=default_root)}}
+        return {
+            "BACKEND": LOCAL_BACKEND,
+            "OPTIONS": {
+                "location": env.str("EVIDENCE_ROOT", default=default_root),
+                # Personal data: readable by the app's own user only (0600, folders 0700),
+                # or by a group the operator names (EVIDENCE_FILE_MODE=0640, e.g. for backups).
+                "file_permissions_mode": int(env.str("EVIDENCE_FILE_MODE", default="0600"), 8),
+                "directory_permissions_mode": int(env.str("EVIDENCE_DIRECTORY_MODE", default="0700"), 8),
+            },
+        }
     return {
         "BACKEND": S3_BACKEND,
         "OPTIONS": {

@@ -313,7 +313,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_account": env.str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", default="50/h/key"),
     "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h/ip"),
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/5m/key",
+    # Reset mails to one address (key): 3 an hour, 10 a day, not the 60 an hour allauth allows.
+    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,3/h/key,10/d/key"),
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     # SMS codes, per number (key) and per client address (core.clients): a sign-in code
