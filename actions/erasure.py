@@ -30,7 +30,7 @@ from complaints.states import TERMINAL
 from core.personal_data import Declaration, load
 from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
-from privacy.retention import due_for_notice, erase_on, expired_complaint_ids
+from privacy.retention import due_for_notice, erase_on, expired_complaint_ids, unverified_sign_up_ids
 
 from . import Person, action, clocks
 from .notify import tell_consumer
@@ -186,6 +186,18 @@ def erase_expired(now: dt.datetime | None = None) -> int:
         erased += erase_complaints(ids, now=now)
     retention_log.info("retention: erased personal data of %d inactive complaint(s)", erased)
     return erased
+
+
+def purge_unverified_sign_ups(now: dt.datetime | None = None) -> int:
+    """Delete the accounts retention says were never confirmed (privacy.retention), each
+    through erase_account; logs the count only."""
+    now = now or timezone.now()
+    User = get_user_model()
+    purged = 0
+    while ids := unverified_sign_up_ids(now):
+        purged += sum(erase_account(user, now=now) for user in User.objects.filter(pk__in=ids))
+    retention_log.info("retention: deleted %d account(s) never confirmed", purged)
+    return purged
 
 
 # The retention task's counts keep their logger name (operations read it).

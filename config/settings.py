@@ -445,6 +445,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # actions.erasure.purge_unverified_sign_ups: accounts never confirmed, 7 days after sign-up.
+    "privacy-purge-unverified": {
+        "task": "privacy.tasks.purge_unverified_accounts",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # reading.tasks.read_unread_evidence: screenshots whose reading was never handed out.
     "reading-unread-evidence": {"task": "reading.read_unread_evidence", "schedule": 120.0},
     # respondents.sending.due_message_ids: webhook messages whose retry is due or whose worker died.

@@ -54,3 +54,30 @@ def due_for_notice(now: dt.datetime, limit: int = BATCH) -> list[tuple[Complaint
 def erase_on(last_activity: dt.datetime) -> dt.date:
     """The day the complaint's personal data goes if nothing happens before."""
     return (last_activity + dt.timedelta(days=settings.RETENTION_DAYS)).date()
+
+
+# An account whose address was never confirmed (a stranger's address typed at sign-up,
+# or a typo) is nobody's to keep: it is deleted this many days after sign-up.
+UNVERIFIED_SIGN_UP_DAYS = 7
+
+
+def unverified_sign_up_ids(now: dt.datetime, limit: int = BATCH) -> list[int]:
+    """Consumer accounts older than UNVERIFIED_SIGN_UP_DAYS that never confirmed an email
+    address or a phone number, never signed in and filed nothing."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import PhoneNumber
+
+    cutoff = now - dt.timedelta(days=UNVERIFIED_SIGN_UP_DAYS)
+    proved_email = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    proved_phone = PhoneNumber.objects.filter(user=OuterRef("pk"), verified=True)
+    filed = Complaint.objects.filter(owner=OuterRef("pk"))
+    accounts = (
+        get_user_model()
+        .objects.filter(date_joined__lt=cutoff, last_login__isnull=True, is_staff=False, is_superuser=False)
+        .exclude(Exists(proved_email))
+        .exclude(Exists(proved_phone))
+        .exclude(Exists(filed))
+    )
+    return list(accounts.order_by("date_joined").values_list("pk", flat=True)[:limit])
