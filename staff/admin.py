@@ -339,11 +339,15 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
 
     def packet_zip_view(self, request, object_id, body):
         """The packet ZIP with the evidence for staff; downloading it is logged."""
-        return packet_views.packet_zip(request, self._viewable_complaint(request, object_id), body)
+        admin_context = {**self.admin_site.each_context(request), "opts": self.opts}
+        complaint = self._viewable_complaint(request, object_id)
+        return packet_views.packet_zip(request, complaint, body, admin_context=admin_context)
 
     def paperwork_pdf_view(self, request, object_id, kind):
         """The paperwork PDF with the evidence for staff; downloading it is logged."""
-        return packet_views.paperwork_pdf(request, self._viewable_complaint(request, object_id), kind)
+        admin_context = {**self.admin_site.each_context(request), "opts": self.opts}
+        complaint = self._viewable_complaint(request, object_id)
+        return packet_views.paperwork_pdf(request, complaint, kind, admin_context=admin_context)
 
     # --- Bulk actions on the list.
 

@@ -294,6 +294,7 @@ def test_the_staff_packet_and_zip_write_an_access_log_row_each(client, django_us
     reviewer = django_user_model.objects.create_user("rev", "rev@tousu.example", "pw-Secret-2026", is_staff=True)
     reviewer.groups.add(create_staff_groups()[REVIEWER])
     complaint = make_complaint(consumer, images=2)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     client.force_login(reviewer)
 
     page = client.get(reverse("admin:complaints_complaint_packet", args=[complaint.pk, "12315"]))
@@ -319,6 +320,7 @@ def test_a_role_without_reveal_gets_the_staff_packet_masked_and_logged(
     )
     reader.groups.add(group)
     complaint = make_complaint(consumer)
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
     client.force_login(reader)
 
     html = client.get(reverse("admin:complaints_complaint_packet", args=[complaint.pk, "12315"])).content
@@ -371,3 +373,28 @@ def test_staff_open_evidence_only_in_the_admin_and_each_opening_is_logged_once_p
         client.get(reverse("admin:complaints_complaint_evidence", args=[complaint.pk, other.public_id])).status_code
         == 404
     )
+
+
+def test_the_staff_packet_zip_and_letter_stay_closed_until_the_consumer_agrees_to_share_with_that_body(
+    client, django_user_model, make_complaint, consumer
+):
+    supervisor = django_user_model.objects.create_user("sup", "sup@tousu.example", "pw-Secret-2026", is_staff=True)
+    supervisor.groups.add(create_staff_groups()[SUPERVISOR])
+    complaint = make_complaint(consumer, images=1)
+    client.force_login(supervisor)
+    urls = [
+        reverse("admin:complaints_complaint_packet", args=[complaint.pk, "12315"]),
+        reverse("admin:complaints_complaint_packet_zip", args=[complaint.pk, "12315"]),
+        reverse("admin:complaints_complaint_paperwork_pdf", args=[complaint.pk, "12315"]),
+    ]
+    for url in urls:
+        refused = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert refused.status_code == 403 and "消费者尚未同意将此投诉分享给" in refused.content.decode(), url
+        assert "+8613912345678" not in refused.content.decode()
+    assert not AccessLog.objects.exists()  # nothing was opened
+    # The court draft goes to nobody but the consumer: no consent to ask for.
+    court = client.get(reverse("admin:complaints_complaint_paperwork_pdf", args=[complaint.pk, "court"]))
+    assert court.status_code in (200, 202)
+
+    record_consent(user=consumer, complaint=complaint, recipient=Party.REGULATOR)
+    assert client.get(urls[0]).status_code == 200

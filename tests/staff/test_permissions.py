@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from complaints.consents import record_consent
+from core.parties import Party
 from staff.models import AccessLog
 from staff.roles import create_staff_groups
 
@@ -12,6 +14,8 @@ LOGIN = "/admin/login/"
 
 
 def _urls(complaint):
+    # The packet URLs open what would go to 12315: the consumer has agreed to that here.
+    record_consent(user=complaint.owner, complaint=complaint, recipient=Party.REGULATOR)
     pk = complaint.pk
     return {
         # name: (method, url, reviewer's status, supervisor's status)
