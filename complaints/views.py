@@ -46,6 +46,9 @@ def complaint_new(request):
 
     action = request.POST.get("action", "review")
     removed = set(request.POST.getlist("remove_evidence"))
+    # Removed from the form: gone at once, so it stops counting toward the upload cap. A
+    # worker still sanitising it finds the row gone and deletes what it wrote.
+    evidence_pipeline.discard_staged(evidence_pipeline.unclaimed_evidence(request.user, removed))
     staged = [
         e
         for e in evidence_pipeline.unclaimed_evidence(request.user, request.POST.getlist("evidence"))

@@ -66,6 +66,36 @@ def test_filing_frees_the_places_its_images_held(consumer, make_complaint, setti
 
 
 @pytest.mark.django_db
+def test_an_upload_removed_from_the_form_stops_counting_at_once_and_its_files_go(
+    client, consumer, pinduoduo, settings, django_capture_on_commit_callbacks
+):
+    settings.EVIDENCE_MAX_UNCLAIMED = 2
+    client.force_login(consumer)
+    with django_capture_on_commit_callbacks(execute=True):
+        _stage(client, pinduoduo, 2)
+    process_uploads()
+    kept, removed = Evidence.objects.filter(owner=consumer).order_by("created_at", "id")
+    removed_files = [Path(removed.file.path), Path(removed.thumbnail.path)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("complaints:new"),
+            {
+                **form_post(pinduoduo),
+                "action": "edit",
+                "evidence": [str(kept.public_id), str(removed.public_id)],
+                "remove_evidence": [str(removed.public_id)],
+                "evidence_files": [png_upload("third.png", color=(9, 9, 9))],
+            },
+        ).content.decode()
+
+    assert 'id="file-errors"' not in page  # the third is taken: the removed one no longer holds a place
+    assert not Evidence.objects.filter(pk=removed.pk).exists()
+    assert Evidence.objects.filter(owner=consumer, complaint__isnull=True).count() == 2  # kept + third
+    assert not any(path.exists() for path in removed_files)
+
+
+@pytest.mark.django_db
 def test_staging_is_rate_limited_per_user_with_the_message(client, consumer, other_consumer, pinduoduo, settings):
     settings.RATE_LIMIT_STAGING = "2/h"
     client.force_login(consumer)
