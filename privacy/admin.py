@@ -8,13 +8,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from actions.erasure import erase_account
+from core.admin_search import SearchByPostMixin
 
 from .erase_action import ERASE_PERMISSION, erase_accounts
 
 User = get_user_model()
 
 
-class ErasingUserAdmin(UserAdmin):
+class ErasingUserAdmin(SearchByPostMixin, UserAdmin):
+    # Searched by email address: by POST and the session, never in the URL (core.admin_search).
     actions = ["erase_selected"]
 
     def delete_view(self, request, object_id, extra_context=None):

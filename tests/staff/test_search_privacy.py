@@ -97,3 +97,22 @@ def test_profiles_are_searched_the_same_way(admin_client, consumer, other_consum
     assert "stranger" not in response["Location"] and "%40" not in response["Location"]
     page = admin_client.get(response["Location"])
     assert [p.user for p in page.context["cl"].result_list] == [other_consumer]
+
+
+@pytest.mark.parametrize("model", ["auth_user", "account_emailaddress"])
+def test_the_user_and_email_address_lists_are_searched_the_same_way(admin_client, consumer, other_consumer, model):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(user=other_consumer, email=other_consumer.email)
+    EmailAddress.objects.get_or_create(user=consumer, email=consumer.email)
+    changelist = reverse(f"admin:{model}_changelist")
+    # The list's own search box posts: no address in the page's form action or any link.
+    assert f'action="{reverse(f"admin:{model}_search")}"' in admin_client.get(changelist).content.decode()
+    response = admin_client.post(reverse(f"admin:{model}_search"), {"q": other_consumer.email})
+    assert "stranger" not in response["Location"] and "%40" not in response["Location"]
+    page = admin_client.get(response["Location"])
+    found = [getattr(row, "user", row) for row in page.context["cl"].result_list]
+    assert found == [other_consumer]
+    # A ?q= typed into the address bar is ignored: the whole list, unsearched.
+    typed = admin_client.get(changelist, {"q": other_consumer.email})
+    assert len(typed.context["cl"].result_list) >= 2
