@@ -60,6 +60,29 @@ class UnclaimedEvidenceLimitReached(ValidationError):
         )
 
 
+class StorageQuotaReached(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "Your images have reached the storage limit of %(megabytes)s MB for one account. "
+                "Remove images you no longer need from your drafts, or write to us."
+            ),
+            code="storage_quota",
+            params={"megabytes": settings.EVIDENCE_ACCOUNT_QUOTA_BYTES // (1024 * 1024)},
+        )
+
+
+def stored_bytes_bound(width: int, height: int, upload_size: int) -> int:
+    """The most one evidence item can take in storage: the raw upload until it is
+    sanitised, or the clean copy (at most EVIDENCE_MAX_EDGE on its long edge, 3 bytes a
+    pixel uncompressed, which no PNG or JPEG exceeds by more than its headers) and the
+    thumbnail, whichever is larger."""
+    scale = min(1.0, settings.EVIDENCE_MAX_EDGE / max(width, height, 1))
+    copy = int(width * scale) * int(height * scale) * 3 + 4096
+    thumbnail = settings.EVIDENCE_THUMBNAIL_SIZE[0] * settings.EVIDENCE_THUMBNAIL_SIZE[1] * 3
+    return max(upload_size, copy + thumbnail)
+
+
 def stage_evidence(owner, uploaded) -> Evidence:
     """Check one uploaded file for `owner` and keep it, not yet part of a complaint.
 
@@ -85,6 +108,7 @@ def stage_evidence(owner, uploaded) -> Evidence:
     )
     with transaction.atomic():
         _hold_room_for_unclaimed(owner)
+        _hold_room_in_the_quota(owner, stored_bytes_bound(header.width, header.height, len(data)))
         evidence.upload.name = _save_fresh(evidence.upload.storage, f"{owner.pk}/{evidence.public_id.hex}.upload", data)
         try:
             evidence.save()
@@ -106,6 +130,20 @@ def _hold_room_for_unclaimed(owner) -> None:
     held = Evidence.objects.filter(owner=owner, complaint__isnull=True).exclude(state=Evidence.State.REJECTED)
     if held.count() >= settings.EVIDENCE_MAX_UNCLAIMED:
         raise UnclaimedEvidenceLimitReached()
+
+
+def _hold_room_in_the_quota(owner, adding: int) -> None:
+    """Raise StorageQuotaReached when the owner's evidence (filed or not, refused uploads
+    hold no file) plus `adding` would pass EVIDENCE_ACCOUNT_QUOTA_BYTES. Runs under the
+    user row lock _hold_room_for_unclaimed took."""
+    rows = (
+        Evidence.objects.filter(owner=owner)
+        .exclude(state=Evidence.State.REJECTED)
+        .values_list("width", "height", "size")
+    )
+    used = sum(stored_bytes_bound(width or 0, height or 0, size) for width, height, size in rows.iterator())
+    if used + adding > settings.EVIDENCE_ACCOUNT_QUOTA_BYTES:
+        raise StorageQuotaReached()
 
 
 def enqueue_processing(evidence_id: int) -> None:

@@ -539,6 +539,10 @@ EVIDENCE_THUMBNAIL_SIZE = (480, 480)
 EVIDENCE_UNCLAIMED_TTL_HOURS = 24
 # Uploads a consumer may hold that are not (yet) part of a complaint: three full drafts.
 EVIDENCE_MAX_UNCLAIMED = env.int("EVIDENCE_MAX_UNCLAIMED", default=3 * EVIDENCE_MAX_FILES)
+# What one account's evidence may take in storage, counted by the most its stored copies
+# can take (complaints.evidence_pipeline.stored_bytes_bound): a small image can decode to
+# a far larger copy, so counting upload sizes alone let one account fill ~590 MB an hour.
+EVIDENCE_ACCOUNT_QUOTA_BYTES = env.int("EVIDENCE_ACCOUNT_QUOTA_BYTES", default=1024 * 1024 * 1024)
 
 # --- Request size (config.limits): the largest body the site ever needs is a filing
 # with every image at its limit plus the form; anything larger is refused with 413

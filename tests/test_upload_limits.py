@@ -96,6 +96,42 @@ def test_an_upload_removed_from_the_form_stops_counting_at_once_and_its_files_go
 
 
 @pytest.mark.django_db
+def test_an_account_past_its_storage_quota_is_refused_next_to_the_field_and_nothing_is_stored(
+    client, consumer, other_consumer, pinduoduo, settings
+):
+    from complaints.evidence_pipeline import stored_bytes_bound
+
+    one = stored_bytes_bound(*png_dimensions(), len(png_upload("x.png").read()))
+    settings.EVIDENCE_ACCOUNT_QUOTA_BYTES = 2 * one  # room for two such images
+    client.force_login(consumer)
+    page = _stage(client, pinduoduo, 3).content.decode()
+    assert "的存储上限" in page and 'id="file-errors"' in page and "shot2.png" in page
+    assert Evidence.objects.filter(owner=consumer).count() == 2
+    # Another account has its own.
+    client.force_login(other_consumer)
+    assert "的存储上限" not in _stage(client, pinduoduo, 2).content.decode()
+
+
+def png_dimensions():
+    from PIL import Image
+
+    image = Image.open(png_upload("x.png"))
+    return image.width, image.height
+
+
+@pytest.mark.parametrize(
+    "size, bound",
+    [((1170, 2532), 924 * 2000 * 3), ((40, 40), 40 * 40 * 3)],
+)
+def test_the_storage_counted_for_an_image_bounds_its_stored_copy(size, bound):
+    from complaints.evidence_pipeline import stored_bytes_bound
+
+    thumbnail = 480 * 480 * 3
+    assert stored_bytes_bound(*size, 1000) == bound + 4096 + thumbnail
+    assert stored_bytes_bound(*size, 10**8) == 10**8  # the raw upload, while it is kept
+
+
+@pytest.mark.django_db
 def test_staging_is_rate_limited_per_user_with_the_message(client, consumer, other_consumer, pinduoduo, settings):
     settings.RATE_LIMIT_STAGING = "2/h"
     client.force_login(consumer)
