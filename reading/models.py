@@ -28,6 +28,9 @@ class ScreenshotReading(models.Model):
         READ = "read", _("Read")
         NOTHING_FOUND = "nothing_found", _("Nothing found")
         UNREADABLE = "unreadable", _("Could not be read")
+        # The engine raised, ran out of time, or the worker was killed reading it twice:
+        # never read again; its copies leave wholly blurred (reading.sharing.shared_copy).
+        FAILED = "failed", _("Reading failed")
 
     evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="reading")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -54,6 +57,24 @@ class ScreenshotReading(models.Model):
             for name, label in FACT_LABELS.items()
             if name in self.facts
         ]
+
+
+class ReadingAttempt(models.Model):
+    """How many times a worker started reading one evidence image (reading.services.
+    read_evidence counts each start before reading). A worker killed mid-read (memory
+    ceiling, hard time limit) leaves no ScreenshotReading, and Celery hands the task out
+    again; at MAX_ATTEMPTS starts the next one records the reading as failed instead."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="reading_attempt")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("reading attempt")
+        verbose_name_plural = _("reading attempts")
+
+    def __str__(self):
+        return f"{self.evidence_id} x{self.attempts}"
 
 
 class SharingChoice(models.Model):

@@ -1,15 +1,29 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from core.publishing import publish
 
 from . import services
 
-
 # Routed to the `ocr` queue (CELERY_TASK_ROUTES): seconds of CPU each, so it runs on
 # its own worker and never delays confirmations, reminders or sanitising.
-@shared_task(name="reading.read_evidence", acks_late=True)
+# A screenshot reads in 1-2 s, a hostile one within ~10 s (reading.engine's caps). Past the
+# soft limit the read is stopped and stored as failed; past the hard limit the worker child
+# is killed, Celery hands the task out again (acks_late, reject on worker lost) and the
+# attempt count (reading.services.MAX_ATTEMPTS) records it failed at the third start.
+READ_SOFT_LIMIT = 20
+READ_HARD_LIMIT = 30
+
+
+@shared_task(
+    name="reading.read_evidence",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=READ_SOFT_LIMIT,
+    time_limit=READ_HARD_LIMIT,
+)
 def read_evidence(evidence_id: int) -> str:
-    return services.read_evidence(evidence_id)
+    return services.read_evidence(evidence_id, out_of_time=SoftTimeLimitExceeded)
 
 
 @shared_task(name="reading.read_unread_evidence")
