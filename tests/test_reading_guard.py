@@ -136,3 +136,22 @@ def test_a_failed_reading_never_breaks_the_complaints_pdfs_and_leaves_wholly_blu
     copy = shared_copy(evidence, kind)
     with evidence.file.open("rb") as handle:
         assert copy is not None and copy != handle.read()
+
+
+def test_a_tiny_webp_that_expands_is_refused_before_any_pixel_is_decoded(settings):
+    from django.core.exceptions import ValidationError
+
+    from complaints.images import inspect_image
+
+    out = io.BytesIO()
+    Image.new("RGB", (7000, 7000), (250, 250, 250)).save(out, format="WEBP", lossless=True)
+    data = out.getvalue()
+    assert len(data) < 4096  # 49 megapixels in a few KB: decoded, it took the images worker to 823 MB
+    for check in (inspect_image, sanitise_image):
+        with pytest.raises(ValidationError) as refused:
+            check(data)
+        assert refused.value.code == "webp_too_many_pixels"
+    # A phone's WebP screenshot is still stored.
+    out = io.BytesIO()
+    Image.new("RGB", (1170, 2532), (250, 250, 250)).save(out, format="WEBP")
+    assert sanitise_image(out.getvalue()).width == 924
