@@ -400,6 +400,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 CELERY_TASK_ROUTES["reading.email_platform_when_read"] = {"queue": "ocr"}
+# Screenshots one account may have read per hour at normal priority; the rest wait on the
+# same ocr queue at the lowest priority (reading.tasks.read_evidence), behind everyone else's.
+READING_QUOTA_PER_HOUR = env.int("READING_QUOTA_PER_HOUR", default=30)
 # Webhooks to respondents' systems wait on the network, like SMTP: the `email` queue.
 CELERY_TASK_ROUTES["respondents.tasks.send_webhook"] = {"queue": "email"}
 # A shop's licence image is sanitised like evidence: the `images` queue.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,6 +14,17 @@ from .reader import Reading, read_screenshot
 # A reading started this many times without finishing (its worker was killed: the memory
 # ceiling, the hard time limit) is recorded as failed at the next start, never read again.
 MAX_ATTEMPTS = 2
+
+
+def over_quota(evidence_id: int, now=None) -> bool:
+    """Whether the owner of `evidence_id` had READING_QUOTA_PER_HOUR screenshots or more
+    started reading in the last hour (ReadingAttempt.last_started_at)."""
+    now = now or timezone.now()
+    owner_id = Evidence.objects.filter(pk=evidence_id).values_list("owner_id", flat=True).first()
+    started = ReadingAttempt.objects.filter(
+        evidence__owner_id=owner_id, last_started_at__gte=now - dt.timedelta(hours=1)
+    )
+    return started.count() >= settings.READING_QUOTA_PER_HOUR
 
 
 def start_attempt(evidence_id: int, now=None) -> int:

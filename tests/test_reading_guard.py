@@ -155,3 +155,26 @@ def test_a_tiny_webp_that_expands_is_refused_before_any_pixel_is_decoded(setting
     out = io.BytesIO()
     Image.new("RGB", (1170, 2532), (250, 250, 250)).save(out, format="WEBP")
     assert sanitise_image(out.getvalue()).width == 924
+
+
+def test_past_the_hourly_quota_a_reading_is_handed_back_at_the_lowest_priority_and_read_later(
+    consented, settings, monkeypatch
+):
+    from reading import tasks
+
+    settings.READING_QUOTA_PER_HOUR = 2
+    shots = [stored_evidence(consented, thin_png(), name=f"thin{n}.png") for n in range(3)]
+    handed_back = []
+    real_apply_async = tasks.read_evidence.apply_async
+
+    def apply_async(args, kwargs=None, **options):
+        handed_back.append((args, kwargs, options.get("priority")))
+        return real_apply_async(args, kwargs, **options)  # eager in tests: read at once
+
+    monkeypatch.setattr(tasks.read_evidence, "apply_async", apply_async)
+    assert tasks.read_evidence(shots[0].pk) != "deferred"
+    assert tasks.read_evidence(shots[1].pk) != "deferred"
+    assert tasks.read_evidence(shots[2].pk) == "deferred"
+    assert handed_back == [((shots[2].pk,), {"deferred": True}, tasks.LOW_PRIORITY)]
+    # Read later all the same, never handed back twice.
+    assert ScreenshotReading.objects.filter(evidence=shots[2]).exists()
