@@ -10,6 +10,21 @@
   var form = button.form;
   var url = button.getAttribute("data-fill-url");
   var tries = 0;
+  var offer = document.getElementById("screenshot-fill");
+  var files = form.elements.evidence_files;
+
+  function attached() {
+    return !!(files && files.files && files.files.length);
+  }
+
+  // Offered as soon as a screenshot is attached (chosen, pasted or dropped: evidence.js
+  // puts each into the file input and fires its change), not only once one is accepted.
+  if (files) {
+    files.addEventListener("change", function () {
+      if (attached()) offer.hidden = false;
+    });
+    if (attached()) offer.hidden = false;
+  }
 
   function show(text) {
     notice.textContent = text;
@@ -41,6 +56,9 @@
   }
 
   button.addEventListener("click", function (event) {
+    // A screenshot just attached is not on the server yet: the normal submit uploads it
+    // and the server fills from it (or says it is still being read).
+    if (attached()) return;
     event.preventDefault();
     button.disabled = true;
     tries = 0;
