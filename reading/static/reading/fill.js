@@ -26,6 +26,25 @@
     if (attached()) offer.hidden = false;
   }
 
+  // A field filled from the screenshot loses the error of the last submit (it no longer
+  // holds what was refused) and says, next to it, that it is to be checked.
+  function markToCheck(field) {
+    var holder = field.closest(".mb-3") || field.parentElement;
+    field.classList.remove("is-invalid");
+    field.removeAttribute("aria-invalid");
+    holder.querySelectorAll(".invalid-feedback").forEach(function (error) {
+      error.remove();
+    });
+    if (holder.querySelector(".filled-note")) return;
+    var note = document.createElement("div");
+    note.className = "form-text filled-note";
+    note.id = field.id + "-filled-note";
+    note.textContent = button.getAttribute("data-check-label");
+    field.insertAdjacentElement("afterend", note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+  }
+
   function show(text) {
     notice.textContent = text;
     notice.hidden = false;
@@ -46,6 +65,7 @@
           if (!field) return;
           field.value = result.filled[name];
           field.classList.add("filled-from-screenshot");
+          markToCheck(field);
           field.dispatchEvent(new Event("change", { bubbles: true }));
         });
         show(result.message);
