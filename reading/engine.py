@@ -47,6 +47,9 @@ MAX_TILES = 8
 # text (49 megapixels scaled to 2000x2000) took 16-75 s. An order page recognises about
 # 25,000 px of line; lines past REC_BUDGET (top to bottom) are not recognised.
 REC_BUDGET = 60_000
+# An image wider than SQUARE_SIDE on both sides (a 2000x2000 page of text) is read in
+# bands of half its width: detection at 1344x1344 took the worker past 700 MB.
+SQUARE_SIDE = 1200
 
 _lock = threading.Lock()
 try:
@@ -116,8 +119,11 @@ def _load():
     return ocr
 
 
+_budget_left = [REC_BUDGET]  # per image, across its tiles (read_text resets it)
+
+
 def _within_budget(boxes):
-    kept, spent = [], 0.0
+    kept, spent = [], REC_BUDGET - _budget_left[0]
     for points in boxes:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         width, height = max(xs) - min(xs), max(max(ys) - min(ys), 1)
@@ -125,6 +131,7 @@ def _within_budget(boxes):
         if spent > REC_BUDGET and kept:
             break
         kept.append(points)
+    _budget_left[0] = REC_BUDGET - spent
     return kept
 
 
@@ -167,6 +174,11 @@ def tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:
     aspect ratio at most MAX_ASPECT, along its long side from the start, overlapping by
     TILE_OVERLAP of the short side; at most MAX_TILES."""
     short, long = min(width, height), max(width, height)
+    if short > SQUARE_SIDE and long <= MAX_ASPECT * short:
+        # Bands across the height, each of aspect 2, overlapping by a fifth of a band.
+        band = width // 2
+        starts = list(range(0, max(1, height - band), band - band // 5)) + [max(0, height - band)]
+        return [(0, y0, width, min(y0 + band, height)) for y0 in dict.fromkeys(starts)][:MAX_TILES]
     if long <= MAX_ASPECT * short:
         return [(0, 0, width, height)]
     length = max(1, int(TILE_ASPECT * short))
@@ -208,6 +220,7 @@ def read_text(image: Image.Image) -> list[TextBox]:
     # RapidOCR takes OpenCV's BGR order.
     pixels = np.asarray(image)[:, :, ::-1]
     parts = tiles(image.width, image.height)
+    _budget_left[0] = REC_BUDGET
     vertical = image.height >= image.width
     boxes = []
     for number, (x0, y0, x1, y1) in enumerate(parts):
