@@ -45,6 +45,7 @@ BENCHMARKS = {
     "workdays": (["bench/workdays_bench.py"], False),
     "image": (["bench/image_bench.py"], False),
     "ocr": (["bench/ocr_bench.py"], False),
+    "hostile_ocr": (["bench/hostile_ocr.py"], False),
     "blur_proof": (["bench/blur_proof.py"], False),
     "sweep": (["bench/sweep_bench.py"], True),
     "staff_queue": (["bench/staff_queue_bench.py"], True),

@@ -50,6 +50,7 @@ REFUSALS = {
     "not_image": _("This is not a JPEG, PNG, WebP or HEIC image."),
     "too_many_pixels": _("The image has too many pixels (at most %(megapixels)s million)."),
     "damaged": _("The image is damaged or incomplete."),
+    "webp_too_many_pixels": _("A WebP image may have at most %(webp_megapixels)s million pixels."),
 }
 
 
@@ -57,6 +58,7 @@ def refusal(code: str) -> ValidationError:
     params = {
         "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "megapixels": settings.EVIDENCE_MAX_PIXELS // 1_000_000,
+        "webp_megapixels": settings.EVIDENCE_MAX_WEBP_PIXELS // 1_000_000,
     }
     return ValidationError(REFUSALS[code], code=code, params=params)
 
@@ -144,6 +146,8 @@ def _open_checked(data: bytes) -> Image.Image:
     width, height = image.size
     if width * height > settings.EVIDENCE_MAX_PIXELS:
         raise refusal("too_many_pixels")
+    if image.format == "WEBP" and width * height > settings.EVIDENCE_MAX_WEBP_PIXELS:
+        raise refusal("webp_too_many_pixels")
     return image
 
 

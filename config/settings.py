@@ -405,6 +405,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "reading.read_evidence": {"queue": "ocr"}}
 CELERY_TASK_ROUTES["reading.read_unread_evidence"] = {"queue": "ocr"}
 CELERY_TASK_ROUTES["reading.email_platform_when_read"] = {"queue": "ocr"}
+# Screenshots one account may have read per hour at normal priority; the rest wait on the
+# same ocr queue at the lowest priority (reading.tasks.read_evidence), behind everyone else's.
+READING_QUOTA_PER_HOUR = env.int("READING_QUOTA_PER_HOUR", default=30)
 # Webhooks to respondents' systems wait on the network, like SMTP: the `email` queue.
 CELERY_TASK_ROUTES["respondents.tasks.send_webhook"] = {"queue": "email"}
 # A shop's licence image is sanitised like evidence: the `images` queue.
@@ -531,6 +534,10 @@ CONTENT_SECURITY_POLICY = {
 EVIDENCE_MAX_FILES = 10
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_PIXELS = 50_000_000
+# WebP has no reduced-size decoding (JPEG has draft mode): Pillow decodes every pixel to
+# RGBA and copies it, so a 1.9 KB WebP of 49 megapixels took the images worker to 823 MB.
+# Phones save screenshots of at most ~4 megapixels as WebP and cameras never do.
+EVIDENCE_MAX_WEBP_PIXELS = 16_000_000
 # Stored copies are at most this many pixels on the long edge: a phone screenshot's text
 # stays legible, and a 12 MP photo decodes at half scale (JPEG draft mode) in a fraction
 # of the time. The SHA-256 of the original upload is kept as proof of what was sent.

@@ -17,6 +17,14 @@ FACT_LABELS = {
 }
 
 
+# How sure a reading is, in words, from its confidence (reading.fill fills in only from 0.6).
+SURENESS = ((0.9, _("fairly sure")), (0.6, _("somewhat sure")), (0.0, _("not sure")))
+
+
+def how_sure(confidence: float) -> str:
+    return str(next(words for floor, words in SURENESS if confidence >= floor))
+
+
 class ScreenshotReading(models.Model):
     """What OCR read on one sanitised evidence image (reading.services.read_evidence is
     its only writer). Facts are {field: {"value", "confidence"}} for the fields of
@@ -28,6 +36,9 @@ class ScreenshotReading(models.Model):
         READ = "read", _("Read")
         NOTHING_FOUND = "nothing_found", _("Nothing found")
         UNREADABLE = "unreadable", _("Could not be read")
+        # The engine raised, ran out of time, or the worker was killed reading it twice:
+        # never read again; its copies leave wholly blurred (reading.sharing.shared_copy).
+        FAILED = "failed", _("Reading failed")
 
     evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="reading")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -47,6 +58,31 @@ class ScreenshotReading(models.Model):
     def __str__(self):
         return f"{self.evidence_id} {self.status}"
 
+    def facts_in_words(self) -> list[str]:
+        """Each fact read as staff read it, in a fixed order: "平台：拼多多（把握较大）",
+        the value as a person writes it (the platform's name, ¥ and two decimals, the date
+        and time) and the confidence as how sure the reading is, never "pinduoduo 95%"."""
+        from django.utils import formats
+        from django.utils.dateparse import parse_datetime
+
+        from platforms.models import Platform
+
+        lines = []
+        for name, label in FACT_LABELS.items():
+            if name not in self.facts:
+                continue
+            value = str(self.facts[name]["value"])
+            if name == "platform":
+                platform = Platform.objects.filter(slug=value).first()
+                value = platform.name if platform else value
+            elif name == "amount":
+                value = f"¥{value}"
+            elif name == "ordered_at" and parse_datetime(value):
+                value = formats.date_format(parse_datetime(value), "DATETIME_FORMAT")
+            sure = how_sure(self.facts[name]["confidence"])
+            lines.append(_("%(label)s: %(value)s (%(sure)s)") % {"label": label, "value": value, "sure": sure})
+        return lines
+
     def labelled_facts(self) -> list[tuple[str, str, int]]:
         """(label, value, confidence in per cent) of each fact read, in a fixed order."""
         return [
@@ -54,6 +90,24 @@ class ScreenshotReading(models.Model):
             for name, label in FACT_LABELS.items()
             if name in self.facts
         ]
+
+
+class ReadingAttempt(models.Model):
+    """How many times a worker started reading one evidence image (reading.services.
+    read_evidence counts each start before reading). A worker killed mid-read (memory
+    ceiling, hard time limit) leaves no ScreenshotReading, and Celery hands the task out
+    again; at MAX_ATTEMPTS starts the next one records the reading as failed instead."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="reading_attempt")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("reading attempt")
+        verbose_name_plural = _("reading attempts")
+
+    def __str__(self):
+        return f"{self.evidence_id} x{self.attempts}"
 
 
 class SharingChoice(models.Model):

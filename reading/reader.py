@@ -21,6 +21,7 @@ class Reading:
     shareable: list[tuple[int, int, int, int]] = field(default_factory=list)
     seconds: float = 0.0
     readable: bool = True  # False when the file could not be decoded as an image
+    failed: bool = False  # True when the OCR engine raised on it (engine.ReadFailed)
 
     def value(self, name: str):
         fact = self.facts.get(name)
@@ -40,7 +41,10 @@ def read_screenshot(data: bytes, *, today: dt.date | None = None) -> Reading:
     image = engine.decode(data)
     if image is None:
         return Reading(seconds=time.perf_counter() - started, readable=False)
-    boxes = engine.read_text(image)
+    try:
+        boxes = engine.read_text(image)
+    except engine.ReadFailed:
+        return Reading(seconds=time.perf_counter() - started, failed=True)
     facts = extract.order_facts(boxes, today=today or timezone.localdate())
     number = facts.get("order_number")
     personal = extract.personal_data(boxes, exclude=[number.box] if number and number.box else [])

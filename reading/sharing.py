@@ -103,7 +103,8 @@ def shared_copy(evidence, recipient: str) -> bytes | None:
         data = handle.read()
     if shown:
         return data
-    clear = [] if reading.status == ScreenshotReading.Status.UNREADABLE else reading.shareable_boxes
+    unread = (ScreenshotReading.Status.UNREADABLE, ScreenshotReading.Status.FAILED)
+    clear = [] if reading.status in unread else reading.shareable_boxes
     return blurred_except_bytes(data, evidence.content_type, clear)
 
 

@@ -134,7 +134,9 @@ class Worker:
     """A real `celery worker` process on the test database, consuming every queue the
     settings route tasks to (config.settings.CELERY_TASK_ROUTES) unless told otherwise."""
 
-    def __init__(self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker", cwd=ROOT):
+    def __init__(
+        self, broker_url, smtp_port, tmp_path, *, env=None, queues=None, name="worker", cwd=ROOT, options=None
+    ):
         self.env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -152,6 +154,9 @@ class Worker:
             **(env or {}),
         }
         self.cwd = cwd
+        # Worker options replacing the default solo pool (e.g. the Procfile's prefork child
+        # with its time and memory limits, which the solo pool does not apply).
+        self.options = options or ["--pool=solo"]
         self.queues = queues or all_queues()
         self.log = tmp_path / f"{name}.log"
         self.process = None
@@ -161,7 +166,7 @@ class Worker:
         # What earlier (killed) runs logged is not this run's work.
         self._log_start = self.log.stat().st_size if self.log.exists() else 0
         self.process = start(
-            [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+            [CELERY, "-A", "config", "worker", *self.options, "--loglevel=INFO"]
             + ["-Q", ",".join(self.queues), "-n", f"{self.log.stem}@%h"]
             + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
             cwd=self.cwd,

@@ -1,4 +1,4 @@
-"""Staff see what was read on each evidence image, with its confidence."""
+"""Staff see what was read on each evidence image in words, with how sure the reading is."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,7 @@ from tests.staff.test_actions import email_channel  # noqa: F401 (a fixture)
 pytestmark = pytest.mark.django_db
 
 
-def test_the_complaint_page_shows_the_facts_read_beside_each_image_with_confidence(
+def test_the_complaint_page_shows_the_facts_read_beside_each_image_in_words_with_how_sure(
     client, reviewer, make_complaint, consumer
 ):
     complaint = make_complaint(consumer, images=2)
@@ -22,17 +22,23 @@ def test_the_complaint_page_shows_the_facts_read_beside_each_image_with_confiden
     ScreenshotReading.objects.filter(evidence=read).update(
         status=ScreenshotReading.Status.READ,
         facts={
+            "platform": {"value": "pinduoduo", "confidence": 0.95},
             "order_number": {"value": "3958123456789012345", "confidence": 0.987},
             "amount": {"value": "129.00", "confidence": 0.91},
+            "shop_name": {"value": "好物小店", "confidence": 0.62},
         },
         personal_data=[{"kind": "phone", "box": [10, 10, 90, 30]}],
         seconds=1.2,
     )
     client.force_login(reviewer)
     html = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
-    assert "<dt>订单号</dt><dd>3958123456789012345 " in html
-    assert ">99%</span>" in html and ">91%</span>" in html
-    assert "</dt><dd>129.00 <span" in html
+    # In words, never raw values ("pinduoduo 95%").
+    assert "<li>平台：拼多多（把握较大）</li>" in html
+    assert "<li>订单号：3958123456789012345（把握较大）</li>" in html
+    assert "<li>实付金额：¥129.00（把握较大）</li>" in html or "：¥129.00（把握较大）</li>" in html
+    assert "：好物小店（有一定把握）</li>" in html
+    assert "pinduoduo" not in html.split("reading-facts")[1].split("</ul>")[0]
+    assert "%" not in html.split("reading-facts")[1].split("</ul>")[0]
     assert "发现 1 处个人信息" in html
     assert html.count("尚未识别。") == 1
 

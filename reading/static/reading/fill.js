@@ -10,6 +10,40 @@
   var form = button.form;
   var url = button.getAttribute("data-fill-url");
   var tries = 0;
+  var offer = document.getElementById("screenshot-fill");
+  var files = form.elements.evidence_files;
+
+  function attached() {
+    return !!(files && files.files && files.files.length);
+  }
+
+  // Offered as soon as a screenshot is attached (chosen, pasted or dropped: evidence.js
+  // puts each into the file input and fires its change), not only once one is accepted.
+  if (files) {
+    files.addEventListener("change", function () {
+      if (attached()) offer.hidden = false;
+    });
+    if (attached()) offer.hidden = false;
+  }
+
+  // A field filled from the screenshot loses the error of the last submit (it no longer
+  // holds what was refused) and says, next to it, that it is to be checked.
+  function markToCheck(field) {
+    var holder = field.closest(".mb-3") || field.parentElement;
+    field.classList.remove("is-invalid");
+    field.removeAttribute("aria-invalid");
+    holder.querySelectorAll(".invalid-feedback").forEach(function (error) {
+      error.remove();
+    });
+    if (holder.querySelector(".filled-note")) return;
+    var note = document.createElement("div");
+    note.className = "form-text filled-note";
+    note.id = field.id + "-filled-note";
+    note.textContent = button.getAttribute("data-check-label");
+    field.insertAdjacentElement("afterend", note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+  }
 
   function show(text) {
     notice.textContent = text;
@@ -31,6 +65,7 @@
           if (!field) return;
           field.value = result.filled[name];
           field.classList.add("filled-from-screenshot");
+          markToCheck(field);
           field.dispatchEvent(new Event("change", { bubbles: true }));
         });
         show(result.message);
@@ -41,6 +76,9 @@
   }
 
   button.addEventListener("click", function (event) {
+    // A screenshot just attached is not on the server yet: the normal submit uploads it
+    // and the server fills from it (or says it is still being read).
+    if (attached()) return;
     event.preventDefault();
     button.disabled = true;
     tries = 0;
