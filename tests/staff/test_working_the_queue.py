@@ -276,3 +276,12 @@ def test_an_erased_complaint_leaves_the_working_queue_and_its_actions_are_refuse
     assert response.status_code == 302
     assert status_of(in_review) == Status.IN_REVIEW
     assert "个人信息已删除" in parse(client.get(response["Location"])).find("ul", class_="messagelist").text
+
+
+def test_the_statistics_tables_headers_say_what_they_head(client, supervisor):
+    client.force_login(supervisor)
+    for url in (reverse("staff:public_stats"), reverse("admin:index")):
+        page = parse(client.get(url))
+        for table in page.find_all("table", class_="stats-table"):
+            headers = table.find("thead").find_all("th")
+            assert headers and all(th.attrs.get("scope") == "col" for th in headers), url
