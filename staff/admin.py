@@ -7,12 +7,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import format_cn_mobile
 from actions.forwarding import forward
 from actions.staff import assign
 from complaints import access, evidence_pipeline, serving
@@ -25,23 +27,28 @@ from escalation import ladder
 from privacy.erase_action import ERASE_PERMISSION, erase_accounts
 from reading import sharing
 
-from . import buttons, conf, forms, outbox_admin, packet_views, services  # noqa: F401 (outbox_admin registers)
+from . import buttons, conf, forms, next_up, outbox_admin, packet_views, replies, services  # noqa: F401 (registers)
 from .deadlines import age_in_working_days, deadline_state, due_soon_cutoff
-from .models import AccessLog
+from .models import AccessLog, ReplyTemplate
 from .queue import (
     QUEUE_ORDER,
     AssigneeFilter,
     CappedPaginator,
     ChoicesEqualityFilter,
     DeadlineFilter,
+    ErasedFilter,
     ProvisionalFilter,
     RelatedEqualityFilter,
+    StatusFilter,
     declared_lookups,
     queue_order,
     search_filter,
 )
+from .vocabulary import beijing, status_label
 
 REFUSED = (TransitionNotAllowed, ComplaintChanged, ValidationError)
+# The list's "what happened" column: enough to tell complaints apart at a glance.
+SNIPPET_CHARS = 40
 
 DEADLINE_LABELS = {
     "overdue": _("overdue"),
@@ -54,11 +61,12 @@ DEADLINE_LABELS = {
 class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_filter = (
         ("platform", RelatedEqualityFilter),
-        ("status", ChoicesEqualityFilter),
+        ("status", StatusFilter),
         ("category", ChoicesEqualityFilter),
         DeadlineFilter,
         AssigneeFilter,
         ProvisionalFilter,
+        ErasedFilter,
     )
     search_fields = ("reference",)  # shows the search box; get_search_results decides the query
 
@@ -68,7 +76,10 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         # full phone number a digit at a time, with no access-log row.
         return lookup == SEARCH_KEY_VAR or lookup in declared_lookups(self.list_filter)
 
-    search_help_text = _("Reference, order number, consumer email or mobile number (exact)")
+    search_help_text = _(
+        "Reference (whole, its start such as TS-2026, or its last digits), order number, consumer email, "
+        "mobile number or name"
+    )
     list_select_related = ("platform", "assignee")
     paginator = CappedPaginator
 
@@ -87,8 +98,8 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     # Everything is read only: a complaint changes through the action buttons.
     fields = (
         "reference",
-        "status",
-        "status_changed_at",
+        "staff_status",
+        "status_changed",
         "platform",
         "category",
         "order_number",
@@ -103,11 +114,11 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         "masked_email",
         "language",
         "assignee",
-        "next_deadline_at",
+        "deadline_at",
         "next_deadline_provisional",
         "platform_consent_at",
-        "created_at",
-        "updated_at",
+        "submitted",
+        "updated",
     )
     readonly_fields = fields
 
@@ -158,7 +169,26 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         def age(obj):
             return age_in_working_days(obj.created_at, now)
 
-        return ("reference", "platform", "category", "status", "consumer", "amount", next_deadline, "assignee", age)
+        return (
+            "reference",
+            "platform",
+            "category",
+            "staff_status",
+            "snippet",
+            "consumer",
+            "amount",
+            next_deadline,
+            "assignee",
+            age,
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def staff_status(self, obj):
+        return status_label(obj.status)
+
+    @admin.display(description=_("what happened"))
+    def snippet(self, obj):
+        return Truncator(" ".join(obj.description.split())).chars(SNIPPET_CHARS)
 
     @admin.display(description=_("consumer"))
     def consumer(self, obj):
@@ -189,7 +219,25 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     def platform_consent_at(self, obj):
         # The platform consent (complaints.Consent) is the one record of it.
         consent = obj.consents.filter(recipient=Party.PLATFORM).first()
-        return consent.given_at if consent else None
+        return beijing(consent.given_at) if consent else "—"
+
+    # The complaint's times, in Beijing time (staff.vocabulary.beijing), like every staff page.
+
+    @admin.display(description=_("status changed at"))
+    def status_changed(self, obj):
+        return beijing(obj.status_changed_at)
+
+    @admin.display(description=_("next deadline"))
+    def deadline_at(self, obj):
+        return beijing(obj.next_deadline_at)
+
+    @admin.display(description=_("submitted at"))
+    def submitted(self, obj):
+        return beijing(obj.created_at)
+
+    @admin.display(description=_("updated at"))
+    def updated(self, obj):
+        return beijing(obj.updated_at)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -232,6 +280,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         for item in evidence:
             item.viewable = access.can_view_evidence(request.user, item)
         offered = []
+        following = next_up.next_complaint(self, request, complaint)
         if can_act:
             for action in buttons.available(complaint, request.user):
                 form = bound[1] if bound and bound[0] == action.name else buttons.make_form(action, complaint)
@@ -250,6 +299,10 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "contact_fields": [(field, AccessLog.Field(field).label) for field in services.CONTACT_FIELDS],
             "packet_bodies": parties.PACKET_BODIES,
             "can_download_zip": access.staff_may_view_evidence(request.user),
+            "refusal": buttons.refusal(complaint),
+            "next_complaint": following,
+            "next_url": next_up.complaint_url(following, request) if following else "",
+            "list_url": next_up.list_url(request),
         }
 
     def _viewable_complaint(self, request, object_id):
@@ -274,12 +327,21 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         action = buttons.BY_NAME.get(name)
         if action is None:
             raise Http404
-        change_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        change_url = next_up.complaint_url(complaint, request)
         if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if buttons.refusal(complaint):
+            self.message_user(request, buttons.refusal(complaint), messages.ERROR)
             return HttpResponseRedirect(change_url)
         if action not in buttons.available(complaint, request.user):
             self.message_user(request, gettext("That action is not possible any more."), messages.WARNING)
             return HttpResponseRedirect(change_url)
+        if replies.USE in request.POST:
+            # "Use this template" without script: the page again, the text filled in, nothing done.
+            form = buttons.form_with_template(action, complaint, request.POST)
+            request.method = "GET"
+            context = self._page_context(request, complaint, bound=(name, form))
+            return super().change_view(request, str(complaint.pk), extra_context=context)
         form = buttons.make_form(action, complaint, request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -296,13 +358,25 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
                 return HttpResponseRedirect(change_url)
             else:
-                self.message_user(request, gettext("Done: %(action)s.") % {"action": action.label}, messages.SUCCESS)
-                return HttpResponseRedirect(change_url)
+                done = {"action": action.label, "reference": complaint.reference}
+                self.message_user(request, gettext("Done: %(action)s (%(reference)s).") % done, messages.SUCCESS)
+                return HttpResponseRedirect(self._after_action(request, action, complaint, change_url))
         request.method = "GET"  # render the page (not process the read-only form) with the errors
         context = self._page_context(request, complaint, bound=(name, form))
         response = super().change_view(request, str(complaint.pk), extra_context=context)
         response.status_code = 400
         return response
+
+    def _after_action(self, request, action, complaint, change_url) -> str:
+        """Where an action that succeeded leads: the next complaint of the list staff
+        work from (staff.next_up) when this one is done for now, else this one again."""
+        if not action.then_next:
+            return change_url
+        following = next_up.next_complaint(self, request, complaint)
+        if following is None:
+            self.message_user(request, gettext("No other complaint in this list needs you now."), messages.INFO)
+            return next_up.list_url(request)
+        return next_up.complaint_url(following, request)
 
     def reveal_view(self, request, object_id, field):
         """POST: show the full phone number or email address and log who opened it
@@ -311,7 +385,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         if field not in services.CONTACT_FIELDS:
             raise Http404
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+            return HttpResponseRedirect(next_up.complaint_url(complaint, request))
         value = services.reveal_contact(complaint, field, user=request.user)
         context = {
             **self.admin_site.each_context(request),
@@ -319,7 +393,10 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "complaint": complaint,
             "field_label": AccessLog.Field(field).label,
             "value": value,
+            # A phone staff call from the page: a tel: link, written 138 0013 8000.
+            "phone": format_cn_mobile(value) if field == AccessLog.Field.PHONE else "",
             "title": complaint.reference,
+            "back_url": next_up.complaint_url(complaint, request),
         }
         return TemplateResponse(request, "admin/staff/complaint/reveal.html", context)
 
@@ -354,7 +431,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
         count = 0
-        for complaint in queryset.select_related(None):
+        for complaint in buttons.workable(queryset).select_related(None):
             assign(complaint, assignee=request.user, actor=request.user)
             count += 1
         self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
@@ -364,7 +441,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         form = forms.AssignForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             count = 0
-            for complaint in queryset:
+            for complaint in buttons.workable(queryset):
                 assign(complaint, assignee=form.cleaned_data["assignee"], actor=request.user)
                 count += 1
             self.message_user(request, gettext("%(count)d complaint(s) assigned.") % {"count": count}, messages.SUCCESS)
@@ -387,7 +464,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
         )
         if form.is_bound and form.is_valid():
             moved, refused = 0, 0
-            for complaint in queryset:
+            for complaint in buttons.workable(queryset):
                 try:
                     forward(
                         complaint,
@@ -452,3 +529,17 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """Supervisors keep the reply templates (staff.roles grants them the model's
+    permissions); reviewers meet them in the action forms (staff.replies)."""
+
+    list_display = ("title", "category", "updated")
+    list_filter = ("category",)
+    fields = ("category", "title", "body")
+
+    @admin.display(description=_("updated at"))
+    def updated(self, obj):
+        return beijing(obj.updated_at)

@@ -8,6 +8,7 @@ if the status changed in between.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actions.forwarding import forward, record_platform_response
@@ -20,7 +21,7 @@ from complaints.states import TERMINAL, Actor, Status, targets_from
 from escalation import ladder
 from escalation.models import Route, StepKind
 
-from . import forms, services
+from . import forms, replies, services
 
 
 def _open(complaint, user) -> bool:
@@ -64,6 +65,10 @@ class StaffAction:
     run: Callable = _move
     # What the form needs to know of the complaint (the open steps, the channels).
     form_kwargs: Callable | None = None
+    # Done with this complaint for now (it waits for the consumer or the platform, or is
+    # over): the page goes on to the next one in the queue (staff.next_up). Taking a
+    # complaint, a note or a recorded step keep staff on it.
+    then_next: bool = False
 
     def is_offered(self, complaint, user) -> bool:
         if self.target:
@@ -86,7 +91,9 @@ ACTIONS = [
         offered=_open,
         run=lambda action, complaint, user, data: assign(complaint, assignee=data["assignee"], actor=user),
     ),
-    StaffAction("ask_info", _("Ask the consumer for more information"), forms.ReasonForm, Status.NEEDS_INFO),
+    StaffAction(
+        "ask_info", _("Ask the consumer for more information"), forms.ReasonForm, Status.NEEDS_INFO, then_next=True
+    ),
     StaffAction(
         "forward",
         _("Forward to the platform"),
@@ -99,6 +106,7 @@ ACTIONS = [
         run=lambda action, complaint, user, data: forward(
             complaint, channel=data["channel"], actor=user, text=data.get("text", "")
         ),
+        then_next=True,
     ),
     StaffAction(
         "confirm_filing",
@@ -133,17 +141,33 @@ ACTIONS = [
         form_kwargs=lambda complaint: {"choices": route_step_choices(complaint)},
         run=_route_step,
     ),
-    StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED),
-    StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger"),
-    StaffAction("close", _("Close"), forms.TextForm, Status.CLOSED),
-    StaffAction("message", _("Message the consumer"), forms.MessageForm, offered=_open, run=_message),
+    StaffAction("resolve", _("Mark resolved"), forms.TextForm, Status.RESOLVED, then_next=True),
+    StaffAction("reject", _("Reject"), forms.ReasonForm, Status.REJECTED, "danger", then_next=True),
+    StaffAction("close", _("Close"), forms.TextForm, Status.CLOSED, then_next=True),
+    StaffAction("message", _("Message the consumer"), forms.MessageForm, offered=_open, run=_message, then_next=True),
     StaffAction("note", _("Internal note"), forms.MessageForm, run=_message),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 
 
 def available(complaint, user) -> list[StaffAction]:
+    if refusal(complaint):
+        return []
     return [action for action in ACTIONS if action.is_offered(complaint, user)]
+
+
+def refusal(complaint) -> str:
+    """Why no action may be taken on the complaint at all ("" when they may): its
+    personal data was erased (actions.erasure), so nothing is left to work on and
+    nobody to tell."""
+    if complaint.personal_data_erased_at is not None:
+        return gettext("This complaint's personal data was erased: nothing more can be done with it.")
+    return ""
+
+
+def workable(queryset):
+    """The complaints of a bulk action that actions may still be taken on (see refusal)."""
+    return queryset.filter(personal_data_erased_at__isnull=True)
 
 
 def forwarding_channels(platform):
@@ -178,9 +202,22 @@ def off_tousu_values(data: dict) -> AnswerValues:
     )
 
 
-def make_form(action: StaffAction, complaint, data=None, files=None):
+def make_form(action: StaffAction, complaint, data=None, files=None, initial=None):
     extra = action.form_kwargs(complaint) if action.form_kwargs else {}
-    return action.form(data, files, prefix=action.name, **extra)
+    form = action.form(data, files, prefix=action.name, initial=initial, **extra)
+    replies.offer_templates(form, complaint)
+    return form
+
+
+def form_with_template(action: StaffAction, complaint, data):
+    """The form again, unbound, with what was typed and the chosen template's text in
+    the box (the no-script "Use this template" button, staff.replies)."""
+    form = make_form(action, complaint)
+    initial = {name: data.get(f"{action.name}-{name}") for name in form.fields if f"{action.name}-{name}" in data}
+    text = replies.chosen_text(complaint, data, action.name)
+    if text is not None:
+        initial["text"] = text
+    return make_form(action, complaint, initial=initial)
 
 
 def perform(action: StaffAction, complaint, user, data: dict):

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.categories import Category
+
 
 class AccessLog(models.Model):
     """A staff member opened a consumer's full phone number or email address, or the
@@ -84,3 +86,29 @@ class PeriodicRun(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReplyTemplate(models.Model):
+    """A text staff start a message to the consumer from (asking for information,
+    resolving, rejecting …), per category of complaint or for every one; supervisors
+    keep them (staff.roles), the action forms offer them (staff.replies)."""
+
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Leave empty to offer it for complaints of every category."),
+    )
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        constraints = [models.UniqueConstraint(fields=["category", "title"], name="replytemplate_unique_title")]
+
+    def __str__(self):
+        return self.title

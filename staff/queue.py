@@ -6,6 +6,7 @@ are on complaints.Complaint (migration complaints 0004, named after these filter
 """
 
 import contextlib
+import re
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from accounts.phones import normalise_cn_mobile
 
 from . import conf
 from .deadlines import due_soon_cutoff
+from .vocabulary import status_label
 
 # Overdue first (the earliest deadlines are the ones already passed), then by next
 # deadline; complaints without one last. Served by complaint_next_deadline_idx.
@@ -96,6 +98,33 @@ class ChoicesEqualityFilter(EqualityAsRange, admin.ChoicesFieldListFilter):
     pass
 
 
+class StatusFilter(ChoicesEqualityFilter):
+    """The status filter, each status in staff words (staff.vocabulary)."""
+
+    def choices(self, changelist):
+        items = super().choices(changelist)
+        yield next(items)  # "All"
+        for item, (value, _label) in zip(items, self.field.flatchoices, strict=False):
+            yield {**item, "display": status_label(value)}
+
+
+class ErasedFilter(admin.SimpleListFilter):
+    """Complaints whose personal data was erased (actions.erasure) leave the working
+    queue: nothing is left to work on and every action is refused (staff.buttons).
+    They stay findable here, for the record."""
+
+    title = _("personal data")
+    parameter_name = "erased"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Erased"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(personal_data_erased_at__isnull=False)
+        return queryset.filter(personal_data_erased_at__isnull=True)
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("next deadline")
     parameter_name = "deadline"
@@ -140,13 +169,31 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+# References are TS-YYYYMMDD-NNNN (complaints.models); staff type a start of one
+# ("TS-2026", "ts-202611") or its last digits ("0042", "1121-0042").
+REFERENCE_START = re.compile(r"TS-[0-9-]*")
+REFERENCE_END = re.compile(r"[0-9]{3,4}|[0-9]{1,8}-[0-9]{4}")
+
+
 def search_filter(term: str) -> Q | None:
-    """Exact matches only, each on an index: reference, order number, consumer email
-    (any case) or mobile number (any spelling, normalised to E.164)."""
-    term = term.strip()
+    """What staff type into the search box: a reference (whole, its start, or its last
+    digits), an order number, a consumer's email (any case), mobile number (any
+    spelling, normalised to E.164) or contact name (whole, or its start: a surname).
+
+    The term comes from the session (core.admin_search), never from the URL. The
+    reference's start is served by the unique index's pattern index on PostgreSQL; its
+    end and the name are read from the rows the other filters leave."""
+    term = " ".join(term.split())
     if not term:
         return None
-    query = Q(reference=term.upper()) | Q(order_number=term)
+    upper = term.upper()
+    query = Q(reference=upper) | Q(order_number=term)
+    if REFERENCE_START.fullmatch(upper):
+        query |= Q(reference__startswith=upper)
+    elif REFERENCE_END.fullmatch(term):
+        query |= Q(reference__endswith=term)
+    if not any(ch.isdigit() or ch == "@" for ch in term):
+        query |= Q(contact_name__startswith=term)
     if "@" in term:
         query |= Q(contact_email__iexact=term)
     digits = sum(ch.isdigit() for ch in term)

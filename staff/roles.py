@@ -32,6 +32,11 @@ REVIEWER_PERMISSIONS = [
 # policies, clocks and holiday overrides.
 SUPERVISOR_APPS = ["channels", "escalation"]
 SUPERVISOR_EXTRA = [
+    # Keep the reply templates the action forms offer (staff.replies).
+    ("staff", "view_replytemplate"),
+    ("staff", "add_replytemplate"),
+    ("staff", "change_replytemplate"),
+    ("staff", "delete_replytemplate"),
     ("staff", "view_accesslog"),
     ("notifications", "view_outboundemail"),
     # Delete a consumer's account and erase their data on their request (actions.erasure).

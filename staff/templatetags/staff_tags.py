@@ -3,7 +3,7 @@ from django.utils.formats import date_format, number_format
 
 from complaints import access
 
-from .. import charts, operations, stats
+from .. import charts, operations, stats, vocabulary
 
 register = template.Library()
 
@@ -59,3 +59,15 @@ def days(value):
     if value is None:
         return "—"
     return number_format(value, 1 if value % 1 else 0)
+
+
+@register.filter
+def staff_status(value):
+    """A status value in staff words (staff.vocabulary)."""
+    return vocabulary.status_label(value)
+
+
+@register.filter
+def beijing(moment):
+    """A time as 2026-12-07 14:06, Beijing time."""
+    return vocabulary.beijing(moment)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("staff", "0007_outbox_reveal_field"),
+        ("staff", "0008_reply_templates"),
     ]
 
     operations = [
