@@ -5,6 +5,7 @@ email verification asked only of accounts that signed up by email."""
 from __future__ import annotations
 
 import re
+import types
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from allauth.account import app_settings as allauth_account_settings
@@ -14,7 +15,9 @@ from allauth.account.stages import EmailVerificationStage as AllauthEmailVerific
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django import forms
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -77,6 +80,21 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         going_to = filing_form_requested(request)
         return f"{url}?{urlencode({'next': going_to})}" if going_to else url
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth would name the site after the request's host ("127.0.0.1:8710"), which
+        # reads like phishing: its emails carry our name and SITE_URL instead.
+        site = types.SimpleNamespace(
+            name=str(_("Tousu, consumer complaints")), domain=urlsplit(settings.SITE_URL).netloc
+        )
+        super().send_mail(template_prefix, email, {**context, "current_site": site, "site_url": settings.SITE_URL})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's text, in our branded layout (templates/emails/_base.html) as HTML."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            message.attach_alternative(render_to_string("emails/_allauth.html", {"text": message.body}), "text/html")
+        return message
 
     def phone_form_field(self, **kwargs):
         # What people type (138 1234 5678, +86, full-width digits) is normalised by

@@ -64,6 +64,8 @@ ERASED_EMAIL_FIELDS = {
     "last_error": "",
     # An SMS's template values (the stop token of the erased consumer's account).
     "variables": {},
+    # The lines a later message of the same moment carried on (notifications.services).
+    "facts": {},
 }
 # Kept in OutboundEmail.last_error of an email erased before it was sent, for the outbox view.
 NOT_SENT_ERASED = "erased before sending"

@@ -18,6 +18,7 @@ from core.parties import Party
 from . import Person, action
 from .notify import tell_consumer
 from .respondents import deliver_if_joined
+from .status import running_deadlines
 from .timeline import record_event
 
 
@@ -68,8 +69,13 @@ def file_complaint(
             tell_consumer(
                 complaint,
                 "complaint_submitted",
-                {"evidence_count": len(evidence), "delivered_to": delivery.organisation.name if delivery else ""},
                 language=language,
+                # Delivered at once: the deadlines that now run, in words.
+                build_context=lambda: {
+                    "evidence_count": len(evidence),
+                    "delivered_to": delivery.organisation.name if delivery else "",
+                    "deadlines": running_deadlines(complaint) if delivery else [],
+                },
                 dedupe_key=f"submitted:{complaint.pk}",
             )
     except IntegrityError:

@@ -19,10 +19,15 @@ from accounts.models import ContactPreference, language_of
 from complaints import recipients
 from complaints.models import Complaint
 from notifications.models import OutboundEmail
-from notifications.services import queue_message
+from notifications.services import live_message, queue_message
 from notifications.transports import TRANSPORTS
 
 log = logging.getLogger(__name__)
+
+# The moments a consumer's messages about one complaint are grouped in: the status moves
+# of a minute (staff claim it, then forward it), and the reminders of one sweep.
+MOMENT_STATUS = "status"
+MOMENT_REMINDERS = "reminders"
 
 
 def consumer_language(complaint: Complaint) -> str:
@@ -69,11 +74,19 @@ def tell_consumer(
     language: str = "",
     headers: dict[str, str] | None = None,
     build_context: Callable[[], dict[str, Any]] | None = None,
+    moment: str = "",
+    facts: dict[str, list[Any]] | None = None,
 ) -> list[OutboundEmail]:
     """Tell the consumer `message` (a template name) about `complaint` on every
     transport they can be reached on; nothing when there is none. `build_context`, if
     given, makes the context inside the consumer's language (for lazily translated
-    values). Returns the outbox rows, existing ones included on a rerun."""
+    values). Returns the outbox rows, existing ones included on a rerun (the message a
+    row was merged into, if it was).
+
+    `moment` (MOMENT_STATUS, MOMENT_REMINDERS) makes it one message with whatever else
+    of that moment about this complaint is still waiting (notifications.services
+    queue_message); `facts` are its lines the merged message carries on, rendered here
+    in the consumer's language."""
     addresses = consumer_addresses(complaint)
     if not addresses:
         log.info("complaint %s: no confirmed address, %s not sent", complaint.pk, message)
@@ -83,6 +96,17 @@ def tell_consumer(
         with translation.override(language):
             context = build_context()
     context = {"complaint": complaint, **(context or {})}
+    moment_key = f"complaint:{complaint.pk}:{moment}" if moment else ""
+    if moment_key:
+        # One writer per complaint at a time: two reminders of one sweep, sent by two
+        # workers at once, each see the other's message (SQLite serialises writers).
+        Complaint.objects.select_for_update().filter(pk=complaint.pk).values_list("pk").first()
+        with translation.override(language):
+            # A line is a (lazy) string, or a callable made in the language like build_context.
+            lines_of = {
+                key: [line() if callable(line) else line for line in lines] for key, lines in (facts or {}).items()
+            }
+            facts = {key: [str(line) for line in lines if line] for key, lines in lines_of.items()}
     rows = []
     for name, template in chosen_templates(complaint, message, addresses, context).items():
         # Email keeps the keys it always had; another transport gets its own.
@@ -96,7 +120,9 @@ def tell_consumer(
             about=complaint,
             dedupe_key=key,
             headers=headers,
+            moment=moment_key,
+            facts=facts if moment_key else None,
         )
-        # None: a rerun; the first run's row is the one to report.
-        rows.append(row or OutboundEmail.objects.get(dedupe_key=key))
+        # None: a rerun; the first run's row (or the one it was merged into) is the one to report.
+        rows.append(row or live_message(OutboundEmail.objects.get(dedupe_key=key)))
     return rows

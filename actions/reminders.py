@@ -7,19 +7,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from escalation import clocks as clock_rules
-from escalation import conf
+from escalation import conf, display
 from escalation.models import Clock, Reminder
 from escalation.muting import mute_url as mute_url_for
 from escalation.muting import unsubscribe_headers
-from escalation.reminders import TEMPLATES, reminder_context, take_outcome, why_not_send
+from escalation.reminders import TEMPLATES, reminder_context, reminder_line, take_outcome, why_not_send
 from escalation.sweep import enqueue_reminders, requeue_stale_reminders
 from notifications.models import OutboundEmail
 
 from . import action
-from .notify import tell_consumer
+from .notify import MOMENT_REMINDERS, tell_consumer
 from .solved import ask_again_due
 
 
@@ -112,7 +113,9 @@ def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
     1. Stop if it already finished, or mark it skipped when it no longer applies
        (clock met or stopped, complaint closed or escalated, reminders muted).
     2. Put the email in the outbox under a dedupe key (a rerun finds the same row)
-       and schedule the clock's next reminder, in one transaction.
+       and schedule the clock's next reminder, in one transaction. Reminders of one
+       complaint claimed in the same sweep are one message (notify.MOMENT_REMINDERS),
+       listing each deadline; each of those reminders takes that message's outcome.
     3. That is all: the outbox is the one sender (its commit hook hands the email to
        notifications.tasks.deliver_email, which retries with backoff), and the
        reminder takes the email's outcome when it is known (record_email_outcome).
@@ -141,8 +144,16 @@ def send_reminder(reminder_id: int, *, now: dt.datetime | None = None) -> str:
         dedupe_key=dedupe_key,
         build_context=lambda: reminder_context(reminder, mute_url=mute_url),
         headers=unsubscribe_headers(settings.SITE_URL + mute_url),
+        # The complaint's other reminders of this sweep come in the same message.
+        moment=MOMENT_REMINDERS,
+        facts={
+            "deadlines": [lambda: reminder_line(reminder, now)],
+            # Kept when a "due tomorrow" absorbs it: that message then names the packet too.
+            "overdue": [lambda: display.sentence(clock)] if reminder.kind != Clock.ReminderKind.DUE_TOMORROW else [],
+        },
     )
-    Reminder.objects.filter(pk=reminder.pk).update(email=email)
+    # This reminder, and those whose messages this one absorbed, finish with it.
+    Reminder.objects.filter(Q(pk=reminder.pk) | Q(email__merged_into=email)).update(email=email)
     next_at, next_kind = clock_rules.next_reminder(clock, reminder.kind, now)
     Clock.objects.filter(
         pk=clock.pk, state=Clock.State.RUNNING, next_reminder_at=None, reminder_seq=reminder.seq

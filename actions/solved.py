@@ -54,6 +54,12 @@ def _ask_again(question: SolvedQuestion) -> int:
     return claimed
 
 
+def email_question(complaint: Complaint, *, at: dt.datetime) -> None:
+    """The question by itself, when no message about the resolution carries it (the
+    consumer resolved it themselves)."""
+    _email(complaint, dedupe_key=f"solved:{complaint.pk}:{int(at.timestamp())}")
+
+
 def _email(complaint: Complaint, *, dedupe_key: str) -> None:
     tell_consumer(
         complaint, "solved_question", {"answer_url": complaint.get_absolute_url() + "#solved"}, dedupe_key=dedupe_key

@@ -15,11 +15,11 @@ from django.utils import timezone
 from complaints import states
 from complaints.models import Complaint, TimelineEvent
 from complaints.states import TERMINAL, Actor, ComplaintChanged, Status, TransitionNotAllowed
-from escalation import ladder
-from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS, ClockKind, PlatformFiling
+from escalation import display, ladder
+from escalation.models import PLATFORM_KINDS, REGULATOR_KINDS, Clock, ClockKind, PlatformFiling
 
 from . import Person, action, clocks, solved
-from .notify import tell_consumer
+from .notify import MOMENT_STATUS, tell_consumer
 from .timeline import record_event
 
 
@@ -82,13 +82,49 @@ def transition(
     )
     _move_clocks(complaint, source, target, actor=actor, role=role, at=now, reached=reached)
     if role != Actor.CONSUMER and email:
-        tell_consumer(
-            complaint,
-            "status_changed",
-            {"source": Status(source).label, "target": Status(target).label, "text": text, "target_status": target},
-            dedupe_key=f"status_changed:{complaint.pk}:{now.timestamp()}",
-        )
+        tell_of_move(complaint, source, target, text=text, at=now)
+    elif target == Status.RESOLVED and role == Actor.CONSUMER:
+        # The consumer resolved it themselves: no status message, so the question goes alone.
+        solved.email_question(complaint, at=now)
     return complaint
+
+
+def tell_of_move(complaint: Complaint, source: str, target: str, *, text: str, at: dt.datetime) -> None:
+    """The consumer's message about a move staff or the system made: one message for the
+    moves of a moment (a claim and the forward after it; notify.MOMENT_STATUS), its
+    steps listed. Reaching the platform lists the deadlines that now run, in words;
+    resolving asks "Was it solved?" in the same message, so the question never comes
+    before (or without) the news that it was resolved."""
+    context = {
+        "source": Status(source).label,
+        "target": Status(target).label,
+        "text": text,
+        "target_status": target,
+        "ask_solved": target == Status.RESOLVED,
+        "answer_url": complaint.get_absolute_url() + "#solved",
+    }
+    tell_consumer(
+        complaint,
+        "status_changed",
+        dedupe_key=f"status_changed:{complaint.pk}:{at.timestamp()}",
+        build_context=lambda: {
+            **context,
+            "deadlines": running_deadlines(complaint) if target == Status.FORWARDED else [],
+        },
+        moment=MOMENT_STATUS,
+        facts={"steps": [Status(target).label], "notes": [text]},
+    )
+
+
+def running_deadlines(complaint: Complaint) -> list[str]:
+    """Who must do what by when, one sentence per running clock, soonest first
+    (escalation.display.sentence), in the language active when called."""
+    clocks = (
+        Clock.objects.filter(complaint=complaint, state=Clock.State.RUNNING)
+        .select_related("policy", "complaint__platform")
+        .order_by("due_at", "id")
+    )
+    return [display.sentence(clock) for clock in clocks]
 
 
 @action
@@ -126,7 +162,8 @@ def _move_clocks(
         # A resolution answers every outstanding step, the platform's and the regulator's;
         # the consumer is asked whether it is actually solved.
         clocks.meet_clocks(complaint, [*PLATFORM_KINDS, *REGULATOR_KINDS], at)
-        solved.ask(complaint, now=at)
+        # Asked on the page; the message is the resolution's own (tell_of_move).
+        solved.ask(complaint, now=at, email=False)
     elif target == Status.ESCALATED:
         clocks.stop_clocks(complaint, at, kinds=PLATFORM_KINDS)
     elif target in TERMINAL:

@@ -50,40 +50,75 @@ class ComplaintForm(forms.Form):
         error_messages={"required": _("Choose the platform you bought on")},
     )
     category = forms.ChoiceField(
-        label=_("What went wrong"), choices=Category.choices, error_messages={"required": _("Choose what went wrong")}
+        label=_("What went wrong"),
+        choices=Category.choices,
+        error_messages={
+            "required": _("Choose what went wrong"),
+            "invalid_choice": _("Choose one of the problems listed"),
+        },
     )
     order_number = forms.CharField(
-        label=_("Order number"), max_length=60, error_messages={"required": _("Enter the order number")}
+        label=_("Order number"),
+        max_length=60,
+        error_messages={
+            "required": _("Enter the order number"),
+            "max_length": _("An order number is at most %(limit_value)d characters; you entered %(show_value)d."),
+        },
     )
     order_date = forms.DateField(
         label=_("Order date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Enter the order date")},
+        error_messages={
+            "required": _("Enter the order date"),
+            "invalid": _("Enter the order date as year-month-day, e.g. 2026-03-05."),
+        },
     )
     amount = AmountField(
         label=_("Amount paid (CNY)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"required": _("Enter the amount you paid")},
     )
-    shop_name = forms.CharField(label=_("Shop or merchant (optional)"), max_length=120, required=False)
+    shop_name = forms.CharField(
+        label=_("Shop or merchant (optional)"),
+        max_length=120,
+        required=False,
+        error_messages={
+            "max_length": _("The shop's name is at most %(limit_value)d characters; you entered %(show_value)d.")
+        },
+    )
     description = forms.CharField(
         label=_("What happened"),
         min_length=20,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Dates, what you did, what the shop or platform said. 20 to 5,000 characters."),
-        error_messages={"required": _("Say what happened")},
+        error_messages={
+            "required": _("Say what happened"),
+            "min_length": _(
+                "Say a little more about what happened: at least %(limit_value)d characters (now %(show_value)d)."
+            ),
+            "max_length": _(
+                "Describe what happened in at most %(limit_value)d characters (now %(show_value)d); "
+                "screenshots can carry the rest."
+            ),
+        },
     )
     desired_outcome = forms.ChoiceField(
         label=_("What you want"),
         choices=DesiredOutcome.choices,
-        error_messages={"required": _("Choose what you want")},
+        error_messages={
+            "required": _("Choose what you want"),
+            "invalid_choice": _("Choose one of the outcomes listed"),
+        },
     )
     desired_outcome_detail = forms.CharField(
         label=_("Details of what you want"),
         max_length=500,
         required=False,
         help_text=_("For example the amount you ask back. Required when you chose “Other”."),
+        error_messages={
+            "max_length": _("Say what you want in at most %(limit_value)d characters (now %(show_value)d).")
+        },
     )
     # autocomplete names each field's purpose (WCAG 1.3.5), so a phone offers the owner's
     # details; type=tel brings up the number pad.
@@ -91,19 +126,29 @@ class ComplaintForm(forms.Form):
         label=_("Your name"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": _("Enter your name")},
+        error_messages={
+            "required": _("Enter your name"),
+            "max_length": _("Your name is at most %(limit_value)d characters; you entered %(show_value)d."),
+        },
     )
     contact_phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"required": _("Enter your mobile phone number")},
+        error_messages={
+            "required": _("Enter your mobile phone number"),
+            "max_length": _("Enter an 11-digit mainland mobile number, e.g. 138 1234 5678."),
+        },
     )
     contact_email = forms.EmailField(
         label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": _("Enter your email address")},
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address like name@example.com"),
+            "max_length": _("An email address is at most %(limit_value)d characters."),
+        },
     )
     # PIPL art. 23: a separate consent naming the platform; the regulator's or the
     # association's is asked only when the consumer escalates (escalation.packet_views).
@@ -205,7 +250,17 @@ COMPLAINT_FIELDS = [
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message"), min_length=2, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Message"),
+        min_length=2,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write your message"),
+            "min_length": _("Write at least %(limit_value)d characters."),
+            "max_length": _("A message is at most %(limit_value)d characters (now %(show_value)d)."),
+        },
+    )
 
 
 class WithdrawForm(forms.Form):

@@ -465,6 +465,10 @@ CELERY_BEAT_SCHEDULE = {
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
+# Who runs the site and how to reach them, named on the terms and the privacy policy
+# (privacy.legal): set both in production.
+SITE_OPERATOR = env.str("SITE_OPERATOR", default="Tousu 投诉 project team")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="privacy@tousu.local")
 
 # SMTP gives up after this many seconds (the outbox's claim, notifications.services, is longer).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)

@@ -35,3 +35,7 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # The suite sends SMS to files (tests point a provider at a loopback server where they need one).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "notifications.W001"]  # noqa: F405
+# Messages of one moment go at once, so a test sees each message it causes in the outbox
+# right after the change (messages of one transaction still merge); the tests of moments
+# (tests/test_moments.py) set the production hold of 60 s.
+NOTIFICATION_MOMENT_SECONDS = 0

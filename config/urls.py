@@ -14,6 +14,7 @@ urlpatterns = [
     path("sms/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/data/", include("privacy.urls")),
+    path("", include("privacy.legal_urls")),
     path("complaints/", include("complaints.urls")),
     path("channels/", include("channels.urls")),
     path("escalation/", include("escalation.urls")),

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.contact import sms_number_for
 from complaints.recipients import recipient_for
@@ -68,6 +69,17 @@ def reminder_context(reminder: Reminder, *, mute_url: str) -> dict:
         "deadlines_url": complaint.get_absolute_url(),
         "mute_url": mute_url,
     }
+
+
+def reminder_line(reminder: Reminder, now: dt.datetime) -> str:
+    """One deadline of a message that carries several (a sweep found more than one
+    reminder due for the complaint): who must do what by when, and how it stands."""
+    clock = reminder.clock
+    if reminder.kind == Clock.ReminderKind.DUE_TOMORROW:
+        standing = _("due tomorrow")
+    else:
+        standing = display.overdue_for(clock, now) or _("overdue")
+    return _("%(deadline)s (%(standing)s)") % {"deadline": display.sentence(clock), "standing": standing}
 
 
 def record_email_outcome(*, email, status: str, **_kwargs) -> None:

@@ -16,6 +16,8 @@ class OutboundEmail(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Folded into a later message of the same moment before it was sent (merged_into).
+        MERGED = "merged", _("Merged into a later message")
 
     template = models.CharField(_("template"), max_length=60)
     to = models.EmailField(_("to"))
@@ -40,6 +42,15 @@ class OutboundEmail(models.Model):
     about = GenericForeignKey("about_type", "about_id")
     # Set for emails that must go out at most once (a given reminder, a confirmation).
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    # One message per moment (notifications.services.queue_message): messages about the
+    # same thing in the same moment (a claim and a forward, two reminders of one sweep)
+    # share this key; a later one absorbs a pending earlier one it finds, whose `facts`
+    # (lists of already translated lines) it carries on, and the earlier is MERGED.
+    moment = models.CharField(_("moment"), max_length=120, blank=True)
+    facts = models.JSONField(_("moment facts"), default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="absorbed", verbose_name=_("merged into")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -67,6 +78,12 @@ class OutboundEmail(models.Model):
             # notifications.tasks.resend_pending_email reads only these rows.
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(status="pending"), name="email_pending_due_idx"
+            ),
+            # notifications.services.queue_message looks for a pending message of the moment.
+            models.Index(
+                fields=["moment", "transport", "to"],
+                condition=models.Q(status="pending") & ~models.Q(moment=""),
+                name="outbox_pending_moment_idx",
             ),
             # A complaint's messages (its timeline, erasure, the data copy).
             models.Index(fields=["about_type", "about_id"], name="email_about_idx"),

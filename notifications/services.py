@@ -43,6 +43,12 @@ class Attachment:
             raise ValueError("an attachment has either content, or a storage and a path")
 
 
+def moment_hold() -> dt.timedelta:
+    """How long a message of a moment waits for the rest of it (NOTIFICATION_MOMENT_SECONDS,
+    read when used; 60 s: a claim and the forward that follows it are one message)."""
+    return dt.timedelta(seconds=getattr(settings, "NOTIFICATION_MOMENT_SECONDS", 60))
+
+
 def queue_message(
     *,
     transport: str,
@@ -55,10 +61,36 @@ def queue_message(
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
+    moment: str = "",
+    facts: dict[str, list[str]] | None = None,
 ) -> OutboundEmail | None:
     """Render `template` in `language`, store it with its `attachments` and the extra
     message `headers`, and send it after the transaction commits. Returns None when an
-    email with the same dedupe_key already exists."""
+    email with the same dedupe_key already exists.
+
+    A message with a `moment` (say "complaint:42:status") is one of a moment:
+    1. It absorbs every message of the same moment, transport and recipient that is
+       still pending and was never tried: their `facts` (lists of lines already in the
+       recipient's language) come first in its own, and the template sees them all as
+       `moment`; they become MERGED into it, so only the newest of a moment goes.
+    2. It waits moment_hold() before it may go (next_attempt_at), for the rest of its
+       moment; the resend sweep (every minute) sends it then. A worker that claimed
+       an earlier one first sends that one: a claimed message is never taken back.
+    The caller serialises the messages of one moment (actions.notify locks the
+    complaint), so two writers cannot each miss the other's row."""
+    now = timezone.now()
+    facts = {key: list(lines) for key, lines in (facts or {}).items()}
+    earlier: list[OutboundEmail] = []
+    if moment:
+        earlier = list(
+            OutboundEmail.objects.filter(
+                moment=moment, transport=transport, to=to, status=OutboundEmail.Status.PENDING, attempts=0
+            )
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            .order_by("created_at", "pk")
+        )
+        facts = _merged_facts([row.facts for row in earlier] + [facts])
+        context = {**context, "moment": facts}
     rendered = TRANSPORTS[transport].render(template, language, context)
     try:
         with transaction.atomic():
@@ -75,7 +107,18 @@ def queue_message(
                 transport=transport,
                 dedupe_key=dedupe_key,
                 variables=rendered.variables,
+                moment=moment,
+                facts=facts,
+                next_attempt_at=now + moment_hold() if moment else now,
             )
+            if earlier:
+                # Conditional: one a sender claimed meanwhile goes as it is.
+                OutboundEmail.objects.filter(
+                    pk__in=[row.pk for row in earlier], status=OutboundEmail.Status.PENDING, attempts=0
+                ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now)).update(
+                    status=OutboundEmail.Status.MERGED, merged_into=email
+                )
+                OutboundEmail.objects.filter(merged_into__in=[row.pk for row in earlier]).update(merged_into=email)
             EmailAttachment.objects.bulk_create(
                 EmailAttachment(
                     email=email,
@@ -92,7 +135,24 @@ def queue_message(
         if dedupe_key and OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    if email.next_attempt_at <= now:
+        transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    return email
+
+
+def _merged_facts(all_facts: list[dict]) -> dict[str, list[str]]:
+    """Each key's lines, the earlier messages' first."""
+    merged: dict[str, list[str]] = {}
+    for facts in all_facts:
+        for key, lines in (facts or {}).items():
+            merged.setdefault(key, []).extend(lines)
+    return merged
+
+
+def live_message(email: OutboundEmail) -> OutboundEmail:
+    """The message that carries `email`: itself, or the later one it was merged into."""
+    while email.status == OutboundEmail.Status.MERGED and email.merged_into_id:
+        email = OutboundEmail.objects.get(pk=email.merged_into_id)
     return email
 
 
@@ -112,7 +172,8 @@ def enqueue_delivery(email_id: int) -> None:
 def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one stored message, at most one sender at a time.
 
-    1. Ask its transport whether it may go now: an SMS in the quiet hours waits for
+    1. Wait while its time has not come (a moment's hold, a retry's backoff). Ask its
+       transport whether it may go now: an SMS in the quiet hours waits for
        08:00 (next_attempt_at moves, no attempt is counted; the resend sweep sends it).
     2. Claim the row with a conditional update (pending, not held by a live claim).
     3. Send it through its transport (an email over the configured backend, with
@@ -123,9 +184,12 @@ def deliver(email_id: int, *, now: dt.datetime | None = None) -> str:
     """
     now = now or timezone.now()
     pending = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
-    held = pending.only("transport", "template").first()
+    held = pending.only("transport", "template", "next_attempt_at").first()
     if held is None:
         return "skipped"
+    if held.next_attempt_at > now:
+        # Waiting for the rest of its moment, or for its backoff: the sweep sends it.
+        return "held"
     hold = TRANSPORTS[held.transport].hold_until(held, now)
     if hold is not None:
         pending.update(next_attempt_at=hold)

@@ -115,9 +115,12 @@ class SmsTransport(Transport):
     name = "sms"
 
     def template_for(self, message, context):
-        # A status change goes by SMS only when it asks the consumer for information.
+        # A status change goes by SMS only when it asks the consumer for information, or
+        # asks whether it is solved (the resolution's message carries the question).
         if message == "status_changed":
-            return "info_requested" if context.get("target_status") == "needs_info" else None
+            if context.get("target_status") == "needs_info":
+                return "info_requested"
+            return "solved_question" if context.get("ask_solved") else None
         return message if message in sms.TEMPLATES else None
 
     def hold_until(self, message, now):

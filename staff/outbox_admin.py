@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -96,8 +97,15 @@ class OutboundEmailAdmin(SearchByPostMixin, admin.ModelAdmin):
     # Sending is a change: a supervisor who may only view the outbox must not trigger it.
     @admin.action(description=_("Retry sending now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
-        OutboundEmail.objects.filter(pk__in=ids).update(status=OutboundEmail.Status.PENDING, locked_until=None)
+        # A merged message went inside the later one it was merged into.
+        ids = list(
+            queryset.exclude(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.MERGED]).values_list(
+                "pk", flat=True
+            )
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=OutboundEmail.Status.PENDING, locked_until=None, next_attempt_at=timezone.now()
+        )
         for email_id in ids:
             enqueue_delivery(email_id)
         self.message_user(

@@ -16,7 +16,15 @@ from config.compression import PublicPageGZipMiddleware
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ("home", "channels:index", "staff:public_stats", "account_login", "account_signup")
+PUBLIC_PAGES = (
+    "home",
+    "channels:index",
+    "staff:public_stats",
+    "account_login",
+    "account_signup",
+    "legal:terms",
+    "legal:privacy",
+)
 CONSUMER_PAGES = ("complaints:new", "complaints:mine", "accounts:profile")
 
 

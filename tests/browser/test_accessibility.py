@@ -77,7 +77,7 @@ def walk(page, base, paths, language):
 def test_public_pages_have_no_wcag_violations(page, live_server, directory, pinduoduo, in_language, language):
     in_language(language)
     platform_body = Body.objects.filter(kind=Body.Kind.PLATFORM).first()
-    paths = ["/", "/channels/", f"/channels/{platform_body.slug}/", "/escalation/routes/"]
+    paths = ["/", "/channels/", f"/channels/{platform_body.slug}/", "/escalation/routes/", "/terms/", "/privacy/"]
     paths += ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/no-such-page/"]
     found = walk(page, live_server.url, paths, language)
 

@@ -23,7 +23,13 @@ pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db, pytest.
 
 
 def asked_emails(complaint):
-    return OutboundEmail.objects.filter(complaint=complaint, template="solved_question").count()
+    """Messages that ask "Was it solved?": the question by itself, or the resolution's
+    own message, which asks it (issue 24 part 4: never before the news of it)."""
+    asking = OutboundEmail.objects.filter(complaint=complaint, template="solved_question").count()
+    with_resolution = OutboundEmail.objects.filter(
+        complaint=complaint, template="status_changed", body_text__contains="#solved"
+    ).count()
+    return asking + with_resolution
 
 
 @pytest.fixture
