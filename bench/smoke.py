@@ -46,6 +46,7 @@ BENCHMARKS = {
     "image": (["bench/image_bench.py"], False),
     "ocr": (["bench/ocr_bench.py"], False),
     "blur_proof": (["bench/blur_proof.py"], False),
+    "layouts": (["bench/layout_bench.py"], False),
     "sweep": (["bench/sweep_bench.py"], True),
     "staff_queue": (["bench/staff_queue_bench.py"], True),
     "ocr_queue": (["bench/ocr_queue_bench.py"], False),

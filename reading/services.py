@@ -21,7 +21,8 @@ def read_evidence(evidence_id: int) -> str:
             data = handle.read()
     except FileNotFoundError:
         data = b""
-    reading = read_screenshot(data, today=timezone.localdate())
+    # The day of the upload: a date shown without a year is the latest not after it.
+    reading = read_screenshot(data, today=timezone.localdate(evidence.created_at))
     if not reading.readable:
         status = ScreenshotReading.Status.UNREADABLE
     elif reading.facts or reading.personal_data:
