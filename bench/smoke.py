@@ -47,6 +47,7 @@ BENCHMARKS = {
     "ocr": (["bench/ocr_bench.py"], False),
     "hostile_ocr": (["bench/hostile_ocr.py"], False),
     "blur_proof": (["bench/blur_proof.py"], False),
+    "layouts": (["bench/layout_bench.py"], False),
     "sweep": (["bench/sweep_bench.py"], True),
     "staff_queue": (["bench/staff_queue_bench.py"], True),
     "ocr_queue": (["bench/ocr_queue_bench.py"], False),

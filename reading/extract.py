@@ -1,233 +1,33 @@
 """What a screenshot says, from the lines of text OCR found on it (pure functions).
 
-`order_facts` reads the facts of an order-detail page of Pinduoduo, Taobao or Tmall;
-on any other page (a chat, a product photo) it finds none, even if an order number or a
-price shows. `personal_data` finds the boxes to blur on any screenshot.
+`order_facts` (reading/order_facts.py) reads the facts of an order source: an
+order-detail page of Pinduoduo, Taobao or Tmall, or a chat holding an order card; on any
+other screenshot (a chat, a product page, a home feed) it finds none, even if an order
+number or a price shows. `personal_data` finds the boxes to blur on any screenshot.
 
 Both work on `TextBox`es (text, box, OCR score), so they are tested by feeding boxes,
 without running OCR. Each fact carries a confidence in [0, 1]: the OCR score of the
 text it came from, lowered when the fact was found by a weaker clue.
 """
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
-
-from django.core.exceptions import ValidationError
-
-from platforms.orders import OrderNumberKind, normalise_order_number
 
 from .engine import TextBox
+from .lines import Fact, normalise
+from .lines import Line as _Line
+from .lines import lines_of as _lines
+from .lines import same_row as _same_row
+from .order_facts import FIELDS, STATUSES, order_facts
 
-FIELDS = ("platform", "order_number", "amount", "ordered_at", "shop_name", "status")
-
-# Labels of an order-detail page, one group per thing it shows. A page is an order page
-# when it shows at least two groups: a chat quoting an order number shows one.
-_ORDER_NUMBER_LABEL = re.compile(r"^(订单编号|订单号)[:：]?")
-_ORDERED_AT_LABEL = re.compile(r"^(下单时间|创建时间)[:：]?")
-_AMOUNT_LABEL = re.compile(r"^(实付款|实付金额|实付)[:：]?")
-_PAGE_LABELS = (
-    _ORDER_NUMBER_LABEL,
-    _ORDERED_AT_LABEL,
-    _AMOUNT_LABEL,
-    re.compile(r"^订单详情"),
-    re.compile(r"^商品总价"),
-    re.compile(r"^(支付方式|付款方式|付款时间)"),
-)
-MIN_PAGE_LABELS = 2
-
-STATUSES = (
-    "等待买家付款",
-    "等待卖家发货",
-    "等待买家收货",
-    "卖家已发货",
-    "交易成功",
-    "交易关闭",
-    "退款成功",
-    "退款中",
-    "待付款",
-    "待发货",
-    "待收货",
-    "待评价",
-    "已签收",
-    "已发货",
-    "已完成",
-    "已取消",
-    "拼单成功",
-)
-_SHOP_SUFFIX = re.compile(r"(旗舰店|专营店|专卖店|官方店|小店|企业店|店铺|商行|超市|店)$")
-_NOT_A_SHOP = re.compile(r"订单|查看|物流|全部|售后|客服|详情|复制|收货|时间|方式|总价|优惠|运费|实付")
-_CHEVRON = re.compile(r"\s*[>〉›»]+$")
-_MONEY = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?!\d)")
-_DATE_TIME = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
-_PDD_SHAPE = re.compile(r"\d{6}-?\d{15}")
-
-
-@dataclass(frozen=True)
-class Fact:
-    value: str
-    confidence: float
-    box: tuple[int, int, int, int] | None = None
+__all__ = ["FIELDS", "STATUSES", "Fact", "PersonalBox", "normalise", "order_facts", "personal_data"]
 
 
 @dataclass(frozen=True)
 class PersonalBox:
     kind: str  # phone, id_number, email, bank_card, name, address
     box: tuple[int, int, int, int]
-
-
-def normalise(text: str) -> str:
-    """Full-width digits, letters, colons and ￥ as their ASCII forms."""
-    return unicodedata.normalize("NFKC", text)
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    box: tuple[int, int, int, int]
-    score: float
-
-
-def _lines(boxes: list[TextBox]) -> list[_Line]:
-    found = [_Line(normalise(b.text).strip(), tuple(b.box), b.score) for b in boxes if b.text.strip()]
-    return sorted(found, key=lambda line: (line.box[1], line.box[0]))
-
-
-def _same_row(a: _Line, b: _Line) -> bool:
-    centre = (b.box[1] + b.box[3]) / 2
-    return a.box[1] <= centre <= a.box[3]
-
-
-def _right_of(lines: list[_Line], line: _Line) -> list[_Line]:
-    return sorted(
-        (o for o in lines if o is not line and _same_row(line, o) and o.box[0] >= line.box[0]), key=lambda o: o.box[0]
-    )
-
-
-def _labelled_values(lines: list[_Line], label: re.Pattern):
-    """For each line starting with `label`: the candidate texts of its value, best
-    first (the next box on the row alone, then what follows the label in the same box,
-    then both joined: OCR sometimes repeats the value's first character in the label box),
-    each with its box and score."""
-    for line in lines:
-        match = label.match(line.text)
-        if not match:
-            continue
-        rest = line.text[match.end() :].strip()
-        following = _right_of(lines, line)
-        if following:
-            nxt = following[0]
-            yield nxt.text, nxt.box, min(line.score, nxt.score)
-            if rest:
-                yield rest + nxt.text, (line.box[0], line.box[1], nxt.box[2], nxt.box[3]), min(line.score, nxt.score)
-        if rest:
-            yield rest, line.box, line.score
-
-
-def is_order_page(lines: list[_Line]) -> bool:
-    shown = {i for i, label in enumerate(_PAGE_LABELS) for line in lines if label.match(line.text)}
-    return len(shown) >= MIN_PAGE_LABELS
-
-
-def order_facts(boxes: list[TextBox], *, today: dt.date) -> dict[str, Fact]:
-    """The facts of an order-detail page; {} for any other page."""
-    lines = _lines(boxes)
-    if not is_order_page(lines):
-        return {}
-    facts = {}
-    number = _order_number(lines, today)
-    if number:
-        facts["order_number"] = number
-    platform = _platform(lines, number)
-    if platform:
-        facts["platform"] = platform
-    for name, finder in (
-        ("amount", _amount),
-        ("ordered_at", _ordered_at),
-        ("shop_name", _shop_name),
-        ("status", _status),
-    ):
-        fact = finder(lines)
-        if fact:
-            facts[name] = fact
-    return facts
-
-
-def _order_number(lines, today) -> Fact | None:
-    for text, box, score in _labelled_values(lines, _ORDER_NUMBER_LABEL):
-        candidate = re.sub(r"[^0-9-]", "", text.split("复制")[0])
-        kind = OrderNumberKind.PINDUODUO if _PDD_SHAPE.fullmatch(candidate) else OrderNumberKind.TAOBAO
-        try:
-            value = normalise_order_number(kind, candidate, today=today)
-        except ValidationError:
-            continue
-        return Fact(value, round(score, 3), box)
-    return None
-
-
-def _platform(lines, number: Fact | None) -> Fact | None:
-    texts = [line.text for line in lines]
-    if number and "-" in number.value:
-        return Fact("pinduoduo", 0.95)
-    if any(text.startswith("天猫") or "Tmall" in text or "TMALL" in text for text in texts):
-        return Fact("tmall", 0.9)
-    if any("拼多多" in text for text in texts):
-        return Fact("pinduoduo", 0.8)
-    if any("淘宝" in text for text in texts) or number:
-        # A 15-19 digit order number without Tmall's mark: Taobao, the likelier of the two.
-        return Fact("taobao", 0.7)
-    return None
-
-
-def _amount(lines) -> Fact | None:
-    for text, box, score in _labelled_values(lines, _AMOUNT_LABEL):
-        match = _MONEY.search(text)
-        if match:
-            value = Decimal(match.group(1).replace(",", "") + "." + match.group(2))
-            return Fact(f"{value:.2f}", round(score, 3), box)
-    return None
-
-
-def _ordered_at(lines) -> Fact | None:
-    for text, box, score in _labelled_values(lines, _ORDERED_AT_LABEL):
-        match = _DATE_TIME.search(text)
-        if not match:
-            continue
-        parts = [int(part or 0) for part in match.groups()]
-        try:
-            value = dt.datetime(*parts)
-        except ValueError:
-            continue
-        return Fact(value.isoformat(), round(score, 3), box)
-    return None
-
-
-def _shop_name(lines) -> Fact | None:
-    best = None
-    for line in lines:
-        text = line.text
-        chevron = bool(_CHEVRON.search(text)) or any(o.text in {">", "〉", "›"} for o in _right_of(lines, line)[:1])
-        # The shop icon and the chevron are sometimes read as a bracket or a colon.
-        name = re.sub(r"[\s>〉›»:.,]+$", "", text)
-        name = re.sub(r"^[^\w\u4e00-\u9fff]+", "", name)
-        name = re.sub(r"^(天猫|淘宝|店铺)\s*", "", name).strip()
-        if len(name) < 2 or _NOT_A_SHOP.search(name) or not re.search(r"[\u4e00-\u9fff]", name):
-            continue
-        suffix = bool(_SHOP_SUFFIX.search(name))
-        weight = 0.95 if (suffix and chevron) else 0.8 if suffix else 0.6 if chevron else 0
-        if weight and (best is None or weight > best[0]):
-            best = (weight, Fact(name, round(line.score * weight, 3), line.box))
-    return best[1] if best else None
-
-
-def _status(lines) -> Fact | None:
-    for line in lines:
-        for status in STATUSES:
-            if line.text == status or (line.text.startswith(status) and len(line.text) <= len(status) + 2):
-                return Fact(status, round(line.score, 3), line.box)
-    return None
 
 
 # --- Personal data -------------------------------------------------------------

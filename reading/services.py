@@ -57,7 +57,8 @@ def read_evidence(evidence_id: int, *, out_of_time: type[BaseException] | None =
     except FileNotFoundError:
         data = b""
     try:
-        reading = read_screenshot(data, today=timezone.localdate())
+        # The day of the upload: a date shown without a year is the latest not after it.
+        reading = read_screenshot(data, today=timezone.localdate(evidence.created_at))
     except BaseException as error:
         if out_of_time is None or not isinstance(error, out_of_time):
             raise
