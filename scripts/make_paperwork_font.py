@@ -28,7 +28,9 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 SOURCE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-TARGET = Path(__file__).resolve().parent.parent / "escalation" / "paperwork" / "fonts" / "WenQuanYiMicroHei-Paperwork.ttf"
+TARGET = (
+    Path(__file__).resolve().parent.parent / "escalation" / "paperwork" / "fonts" / "WenQuanYiMicroHei-Paperwork.ttf"
+)
 FAMILY = "WenQuanYi Micro Hei"  # face 0 of the collection; face 1 is the monospaced one
 
 RANGES = [
