@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from complaints.models import Complaint
-from core.parties import Party
 from escalation import workdays
 from escalation.clocks import (
     LIVE,
@@ -21,6 +20,7 @@ from escalation.clocks import (
     local_day,
     next_running_clock,
     platform_policies,
+    route_policy,
     unconfirmed_platform_clocks,
 )
 from escalation.models import Clock, DeadlinePolicy, Unit
@@ -43,6 +43,7 @@ def start_clock(
         return None
     now = timezone.now()
     expected_at, due_at, provisional = compute_due(policy, start_at)
+    provisional = provisional or bool(policy.provisional_reason)
     reminder_at, reminder_kind = first_reminder(policy.unit, due_at, now)
     return Clock.objects.create(
         complaint=complaint,
@@ -77,7 +78,7 @@ def start_platform_clocks(
 def start_route_clock(complaint: Complaint, kind: str, start_at: dt.datetime, *, actor: Person = None) -> Clock | None:
     """A route after the platform starts its clock (escalation.ladder.EFFECTS): ODR
     negotiation, 12315 acceptance or mediation, the association check-in."""
-    policy = DeadlinePolicy.objects.filter(kind=kind, platform=None).exclude(body=Party.PLATFORM).first()
+    policy = route_policy(kind, complaint.created_at)
     clock = start_clock(complaint, policy, start_at, actor=actor) if policy is not None else None
     refresh_next_deadline(complaint.pk)
     return clock

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import VerificationForm
 from .levels import Level
-from .models import Body, Channel, ServiceHours, VerificationEvent
+from .models import Body, Channel, OperatorCompany, ServiceHours, VerificationEvent
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -108,11 +108,22 @@ class VerificationEventInline(admin.TabularInline):
         return False
 
 
+@admin.register(OperatorCompany)
+class OperatorCompanyAdmin(admin.ModelAdmin):
+    """Staff confirm an operator's facts here: read them in the platform's own user
+    agreement (or the licence), set the level to official and the date."""
+
+    list_display = ("name", "name_level", "credit_code", "credit_code_level", "confirmed_on")
+    list_filter = ("name_level", "credit_code_level", "registered_address_level")
+    search_fields = ("name", "credit_code")
+
+
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
     list_display = ("slug", "name_zh", "name_en", "kind", "platform", "sort_order")
     list_filter = ("kind",)
-    search_fields = ("slug", "name_zh", "name_en", "legal_name", "credit_code")
+    search_fields = ("slug", "name_zh", "name_en", "operator__name", "operator__credit_code")
+    autocomplete_fields = ("operator",)
     prepopulated_fields = {"slug": ("name_en",)}
 
 

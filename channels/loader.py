@@ -17,7 +17,7 @@ from platforms.models import Platform
 
 from . import levels
 from .levels import Level
-from .models import Body, Channel, ServiceHours
+from .models import Body, Channel, OperatorCompany, ServiceHours
 from .services import set_verification
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "channels.json"
@@ -29,15 +29,20 @@ BODY_FIELDS = [
     "name_en",
     "website",
     "website_source",
-    "legal_name",
-    "legal_name_source",
-    "credit_code",
-    "credit_code_source",
-    "registered_address",
-    "registered_address_source",
     "notes_zh",
     "notes_en",
     "sort_order",
+]
+OPERATOR_FIELDS = [
+    "name",
+    "name_source",
+    "name_level",
+    "credit_code",
+    "credit_code_source",
+    "credit_code_level",
+    "registered_address",
+    "registered_address_source",
+    "registered_address_level",
 ]
 CHANNEL_FIELDS = ["kind", "value", "audience", "steps_zh", "steps_en", "notes_zh", "notes_en", "wrong_reason"]
 
@@ -70,6 +75,13 @@ def read_data(path: Path = DATA_FILE) -> dict:
 def validate(data: dict) -> None:
     """Refuse a file that would present anything as official, or cite nothing."""
     for body in data["bodies"]:
+        operator = body.get("operator")
+        if operator:
+            if not operator.get("name_source"):
+                raise DataFileError(f"{body['slug']}/operator: every entry needs a source")
+            for fact in ("name", "credit_code", "registered_address"):
+                if operator.get(f"{fact}_level") == Level.OFFICIAL:
+                    raise DataFileError(f"{body['slug']}/operator: only staff can mark a fact official")
         for channel in body.get("channels", []):
             for entry, what in [(channel, channel["key"]), (channel.get("hours"), f"{channel['key']} hours")]:
                 if entry is None:
@@ -105,11 +117,27 @@ def load(data: dict) -> LoadReport:
             if platform and not Body.objects.filter(platform=platform).exists():
                 body.platform = platform
                 body.save(update_fields=["platform"])
+        if entry.get("operator"):
+            report.filled += _load_operator(body, entry["operator"], report)
         bodies[body.slug] = body
     for entry in data["bodies"]:
         for channel_entry in entry.get("channels", []):
             _load_channel(bodies[entry["slug"]], channel_entry, bodies, default_checked_on, report)
     return report
+
+
+def _load_operator(body: Body, entry: dict, report: LoadReport) -> int:
+    """The platform's operator company: created unconfirmed when the body has none, else
+    only its blank facts filled (staff's confirmed facts win)."""
+    if body.operator_id is None:
+        operator = OperatorCompany(**{name: entry[name] for name in OPERATOR_FIELDS if name in entry})
+        _check_fields(operator, [n for n in OPERATOR_FIELDS if n in entry], f"{body.slug}/operator")
+        operator.save()
+        body.operator = operator
+        body.save(update_fields=["operator"])
+        report.created += 1
+        return 0
+    return _fill_blanks(body.operator, entry, OPERATOR_FIELDS)
 
 
 def _load_channel(body: Body, entry: dict, bodies: dict, default_checked_on: dt.date, report: LoadReport) -> None:

@@ -26,6 +26,67 @@ def _pick(zh: str, en: str) -> str:
     return en or zh
 
 
+class OperatorCompany(models.Model):
+    """The company that legally operates a platform or a shop: the respondent 12315 and
+    a court name. The one home of these facts: a platform body (Body.operator) and a
+    respondent organisation (respondents.Organisation.operator) both point here.
+
+    Each fact has its source and level, as a contact has (channels.levels). A fact is
+    `official` only when staff read it in the platform's own user agreement or the
+    company's licence and recorded the date (`confirmed_on`); anything else is printed
+    with “（请核对）”."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    name_source = models.CharField(_("company name source"), max_length=300, blank=True)
+    name_level = models.CharField(
+        _("company name level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
+    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code_source = models.CharField(_("credit code source"), max_length=300, blank=True)
+    credit_code_level = models.CharField(
+        _("credit code level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
+    )
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
+    registered_address_source = models.CharField(_("registered address source"), max_length=300, blank=True)
+    registered_address_level = models.CharField(
+        _("registered address level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
+    )
+    confirmed_on = models.DateField(_("confirmed by staff on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("operator company")
+        verbose_name_plural = _("operator companies")
+        ordering = ["name"]
+        constraints = [
+            # A code is 18 characters (GB 32100-2015) or not known yet.
+            models.CheckConstraint(
+                condition=models.Q(credit_code="") | models.Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="operator_credit_code_shape",
+            ),
+            # “Official” means staff checked it on a date they recorded.
+            models.CheckConstraint(
+                condition=models.Q(confirmed_on__isnull=False)
+                | ~models.Q(name_level=Level.OFFICIAL)
+                & ~models.Q(credit_code_level=Level.OFFICIAL)
+                & ~models.Q(registered_address_level=Level.OFFICIAL),
+                name="operator_official_needs_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .uscc import validate_credit_code
+
+        if self.credit_code:
+            self.credit_code = validate_credit_code(self.credit_code)
+
+    def is_confirmed(self, fact: str) -> bool:
+        """Whether `fact` (name, credit_code, registered_address) may print without “（请核对）”."""
+        return getattr(self, f"{fact}_level") == Level.OFFICIAL and self.confirmed_on is not None
+
+
 class Body(models.Model):
     class Kind(models.TextChoices):
         PLATFORM = "platform", _("platform")
@@ -48,13 +109,16 @@ class Body(models.Model):
     )
     website = models.URLField(_("website"), blank=True, validators=[validate_website])
     website_source = models.CharField(_("website source"), max_length=300, blank=True)
-    # 12315 asks for the respondent's legal name and address: kept with their sources.
-    legal_name = models.CharField(_("operating company (legal name)"), max_length=200, blank=True)
-    legal_name_source = models.CharField(_("legal name source"), max_length=300, blank=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    credit_code_source = models.CharField(_("credit code source"), max_length=300, blank=True)
-    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
-    registered_address_source = models.CharField(_("registered address source"), max_length=300, blank=True)
+    # 12315 asks for the respondent's legal name, credit code and address: the platform's
+    # operator company, whose facts live in OperatorCompany (their one home).
+    operator = models.ForeignKey(
+        "OperatorCompany",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("operator company"),
+    )
     notes_zh = models.TextField(_("notes (Chinese)"), blank=True)
     notes_en = models.TextField(_("notes (English)"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)

@@ -46,6 +46,22 @@ class Complaint(models.Model):
     order_date = models.DateField(_("order date"))
     amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
     shop_name = models.CharField(_("shop or merchant"), max_length=120, blank=True)
+    # What 12315's form asks beside the order (SAMR Order 121; the online form): the
+    # product, the merchant's region, and the shop's operator company (its facts live in
+    # the directory's one home, channels.OperatorCompany, marked as the consumer's).
+    product_name = models.CharField(_("product or service"), max_length=200, blank=True)
+    merchant_province = models.CharField(_("merchant's province"), max_length=20, blank=True)
+    merchant_city = models.CharField(_("merchant's city"), max_length=40, blank=True)
+    shop_operator = models.ForeignKey(
+        "channels.OperatorCompany",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("shop's operator company"),
+    )
+    # The day the goods arrived: the 7-day no-reason return window runs from it (消保法 art. 25).
+    received_on = models.DateField(_("received on"), null=True, blank=True)
     description = models.TextField(_("what happened"))
     desired_outcome = models.CharField(_("what you want"), max_length=20, choices=DesiredOutcome.choices)
     desired_outcome_detail = models.CharField(_("details of what you want"), max_length=500, blank=True)

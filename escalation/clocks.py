@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import models
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -82,6 +83,20 @@ def platform_policies(complaint: Complaint) -> list[DeadlinePolicy]:
         DeadlinePolicy.objects.filter(
             body=Party.PLATFORM, platform_id=complaint.platform_id, kind__in=PLATFORM_KINDS, active=True
         ).exclude(due_after=None)
+    )
+
+
+def route_policy(kind: str, filed_at: dt.datetime) -> DeadlinePolicy | None:
+    """The policy of a route's clock (12315 acceptance, mediation, ODR, association) for a
+    complaint filed at `filed_at`: the row of the measure in force on the filing day in
+    Beijing (Order 20 before 2026-04-15, Order 121 from then), else the earliest."""
+    filed_on = timezone.localtime(filed_at, conf.SHANGHAI).date()
+    return (
+        DeadlinePolicy.objects.filter(kind=kind, platform=None)
+        .exclude(body=Party.PLATFORM)
+        .filter(models.Q(in_force_from__isnull=True) | models.Q(in_force_from__lte=filed_on))
+        .order_by(models.F("in_force_from").desc(nulls_last=True))
+        .first()
     )
 
 

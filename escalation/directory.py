@@ -13,16 +13,22 @@ from core.parties import Party
 BODY_KINDS = {Party.REGULATOR: DirectoryBody.Kind.REGULATOR, Party.ASSOCIATION: DirectoryBody.Kind.CONSUMER_ASSOCIATION}
 
 
+def platform_operator(platform):
+    """The platform's operator company as the directory holds it (channels.OperatorCompany), or None."""
+    record = DirectoryBody.objects.filter(platform=platform).select_related("operator").first()
+    return record.operator if record is not None else None
+
+
 def directory_entries(body: str, platform) -> tuple[dict, list[dict]]:
     """(respondent details from the platform's record, trustworthy contacts of `body`)."""
     respondent = {"name": platform.name, "legal_name": "", "address": "", "credit_code": "", "sources": []}
-    record = DirectoryBody.objects.filter(platform=platform).first()
-    if record is not None:
+    respondent["operator"] = platform_operator(platform)
+    if (operator := respondent["operator"]) is not None:
         respondent.update(
-            legal_name=record.legal_name,
-            address=record.registered_address,
-            credit_code=record.credit_code,
-            sources=[s for s in (record.legal_name_source, record.registered_address_source) if s],
+            legal_name=operator.name,
+            address=operator.registered_address,
+            credit_code=operator.credit_code,
+            sources=[s for s in (operator.name_source, operator.registered_address_source) if s],
         )
     channels = (
         Channel.objects.filter(body__kind=BODY_KINDS.get(body, ""), level__in=levels.MAY_RECEIVE_PERSONAL_DATA)

@@ -129,15 +129,24 @@ class DeadlinePolicy(models.Model):
         help_text=_("Shown to consumers beside the figure, instead of the source above."),
     )
     reliability = models.CharField(_("how sure"), max_length=200, blank=True)
+    # The measure a figure belongs to applies to complaints filed from the day it came
+    # into force (empty: the earliest known measure). A figure not yet read in the
+    # measure's own text is provisional, and the reason is shown beside it.
+    in_force_from = models.DateField(_("for complaints filed from"), null=True, blank=True)
+    provisional_reason = models.TextField(
+        _("why the figure is provisional"), blank=True, help_text=_("Empty once read in the measure's own text")
+    )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        ordering = ["body", "platform__sort_order", "kind"]
+        ordering = ["body", "platform__sort_order", "kind", "in_force_from"]
         verbose_name = _("deadline policy")
         verbose_name_plural = _("deadline policies")
         constraints = [
-            models.UniqueConstraint(fields=["body", "platform", "kind"], name="policy_one_per_body_kind"),
+            models.UniqueConstraint(
+                fields=["body", "platform", "kind", "in_force_from"], name="policy_one_per_body_kind_measure"
+            ),
         ]
 
     def __str__(self):
@@ -368,3 +377,24 @@ class SolvedQuestion(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.solved}"
+
+
+class PaperworkDraft(models.Model):
+    """What the consumer edits before the PDFs are made: their own words (the annex that
+    follows the third-person 事实与理由, escalation.account), the evidence list
+    (escalation.evidence_list: order, what each item proves, left out) and whether the
+    court copy blurs their name and address. Written only by actions.paperwork."""
+
+    complaint = models.OneToOneField("complaints.Complaint", on_delete=models.CASCADE, related_name="paperwork_draft")
+    own_words = models.TextField(_("your own words"), blank=True)
+    # [{"evidence": <Evidence public_id>, "proves": "…", "included": true}, …] in the consumer's order.
+    evidence_list = models.JSONField(_("evidence list"), default=list, blank=True)
+    blur_court_copy = models.BooleanField(_("blur my name and address in the court copy"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("paperwork draft")
+        verbose_name_plural = _("paperwork drafts")
+
+    def __str__(self):
+        return f"paperwork draft {self.complaint_id}"

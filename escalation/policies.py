@@ -5,6 +5,7 @@ Staff edit them in the admin afterwards; `load_deadline_policies` only creates t
 missing ones (or, with --update, rewrites the figures below).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -18,6 +19,19 @@ SEED_002 = "Seed article 002_c6ddd7a2fbfd9282.txt"
 SEED_003 = "Seed article 003_f0516a5cedccd739.txt"
 SAMR_ORDER_20 = (
     "Interim Measures for Market Supervision and Administration Complaints and Reports (SAMR Order No. 20 of 2019)"
+)
+
+SAMR_ORDER_121 = (
+    "Measures for Market Supervision and Administration Complaints and Reports (SAMR Order No. 121, "
+    "published 2025-12-30, in force 2026-04-15; reposts of SAMR's release, e.g. 中新网; English translation "
+    "neoasien.com/?p=1214; official text cited at samr.gov.cn, not read)"
+)
+ORDER_121_IN_FORCE = dt.date(2026, 4, 15)
+# Shown to the consumer beside each Order 121 figure until staff read the clause.
+ORDER_121_PROVISIONAL = (
+    "《市场监督管理投诉举报处理办法》（国家市场监督管理总局令第121号）自2026年4月15日起施行，取代2019年的暂行办法。"
+    "我们尚未读到新办法关于该期限的条文（总局称调解时限有修改），暂按旧办法的天数计算，仅供参考。"
+    "新办法的过渡条款也未能读到。"
 )
 
 # The association policy keeps its first slug (rows in use point at it).
@@ -38,6 +52,8 @@ class PolicySeed:
     reliability: str
     basis: str = DeadlinePolicy.Basis.REPORTS
     active: bool = True
+    in_force_from: dt.date | None = None
+    provisional_reason: str = ""
 
 
 POLICIES = [
@@ -124,6 +140,30 @@ POLICIES = [
         "Secondary sources",
         basis=DeadlinePolicy.Basis.OFFICIAL_NOTICE,
     ),
+    # Order 121 (complaints filed from 2026-04-15): the old figures, provisional, until
+    # staff enter the counts read in the official text (facts §7).
+    *[
+        PolicySeed(
+            f"{slug}-order-121",
+            Party.REGULATOR,
+            None,
+            kind,
+            Unit.WORKING_DAYS,
+            None,
+            days,
+            f"{SAMR_ORDER_121}. Its {what} clause was not read: the figure is Order 20's ({old}) until staff "
+            "enter the one in the official text.",
+            "Provisional: the new measure's figure was not found",
+            basis=DeadlinePolicy.Basis.REGULATION,
+            in_force_from=ORDER_121_IN_FORCE,
+            provisional_reason=ORDER_121_PROVISIONAL,
+        )
+        for slug, kind, days, what, old in [
+            ("12315-acceptance", ClockKind.ACCEPTANCE, 7, "acceptance", "art. 14"),
+            ("12315-mediation", ClockKind.MEDIATION, 45, "mediation time limit (amended, per SAMR)", "art. 21"),
+            ("12315-odr-negotiation", ClockKind.ODR, 10, "online dispute resolution", "ODR notices"),
+        ]
+    ],
     PolicySeed(
         ASSOCIATION_CHECK_IN_SLUG,
         Party.ASSOCIATION,
@@ -167,6 +207,8 @@ def load_policies(*, update: bool = False) -> tuple[int, int, list[str]]:
                 "source": seed.source,
                 "reliability": seed.reliability,
                 "basis": seed.basis,
+                "in_force_from": seed.in_force_from,
+                "provisional_reason": seed.provisional_reason,
                 "active": seed.active,
             }
             policy, was_created = DeadlinePolicy.objects.get_or_create(slug=seed.slug, defaults=values)

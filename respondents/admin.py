@@ -28,7 +28,7 @@ class MemberInline(admin.TabularInline):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "platform", "joined_at")
     list_filter = ("kind", "platform")
-    search_fields = ("name", "slug", "operator_name")
+    search_fields = ("name", "slug", "operator__name")
     readonly_fields = ("joined_at", "created_at")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MemberInline]

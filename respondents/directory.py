@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from channels.levels import MAY_RECEIVE_PERSONAL_DATA, Level
+from channels.levels import MAY_RECEIVE_PERSONAL_DATA
 from channels.models import Body, Channel
 
 from .models import Organisation
@@ -50,9 +50,9 @@ def domain_is_trusted(organisation: Organisation, email: str) -> bool:
 
 
 def platform_organisation(body: Body) -> Organisation:
-    """The respondent for a platform body, made from the directory's facts the first
-    time it is needed. The operator company, credit code and address are copied as
-    unconfirmed: staff confirm them against the platform's own user agreement."""
+    """The respondent for a platform body, made from the directory the first time it is
+    needed. It reads its operator company from the body (channels.OperatorCompany, the
+    facts' one home): nothing is copied, so a fact staff confirm shows everywhere."""
     if body.platform_id is None:
         raise ValueError(f"{body.slug} is not a platform")
     organisation = Organisation.objects.filter(platform_id=body.platform_id, kind=Organisation.Kind.PLATFORM).first()
@@ -63,13 +63,5 @@ def platform_organisation(body: Body) -> Organisation:
         kind=Organisation.Kind.PLATFORM,
         name=body.name_zh,
         platform_id=body.platform_id,
-        operator_name=body.legal_name,
-        operator_name_source=body.legal_name_source,
-        operator_name_level=Level.UNCONFIRMED,
-        credit_code=body.credit_code,
-        credit_code_source=body.credit_code_source,
-        credit_code_level=Level.UNCONFIRMED,
-        registered_address=body.registered_address,
-        registered_address_source=body.registered_address_source,
-        registered_address_level=Level.UNCONFIRMED,
+        operator_id=body.operator_id,
     )

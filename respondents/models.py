@@ -19,8 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channels.levels import Level
-
 
 def hash_secret(value: str) -> str:
     """How invitation keys and API tokens are stored: only their SHA-256, so a copy of
@@ -45,22 +43,16 @@ class Organisation(models.Model):
         "platforms.Platform", on_delete=models.PROTECT, related_name="respondents", verbose_name=_("platform")
     )
     shop_page = models.URLField(_("shop page on the platform"), blank=True)
-    # The legal respondent behind the name: each fact with where it comes from and how
-    # sure we are of it, as the directory's contacts (channels.levels).
-    operator_name = models.CharField(_("operator company"), max_length=200, blank=True)
-    operator_name_source = models.CharField(_("operator company source"), max_length=300, blank=True)
-    operator_name_level = models.CharField(
-        _("operator company level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
-    )
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    credit_code_source = models.CharField(_("credit code source"), max_length=300, blank=True)
-    credit_code_level = models.CharField(
-        _("credit code level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
-    )
-    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
-    registered_address_source = models.CharField(_("registered address source"), max_length=300, blank=True)
-    registered_address_level = models.CharField(
-        _("registered address level"), max_length=20, choices=Level.choices, default=Level.UNCONFIRMED
+    # The legal respondent behind the name: its facts (name, credit code, address, each
+    # with source and level) live in the directory, channels.OperatorCompany, their one
+    # home; a platform's respondent points at its platform body's operator.
+    operator = models.ForeignKey(
+        "channels.OperatorCompany",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("operator company"),
     )
     # Set when its first member accepts an invitation: from then on complaints are
     # delivered to it, and the public pages say it has joined.

@@ -1,15 +1,18 @@
 """Page layout for the paperwork PDFs, with ReportLab.
 
-Chinese is set in Adobe's standard CID font STSong-Light (Adobe-GB1, UniGB-UCS2-H):
-ReportLab knows its metrics without any font file, so a machine with only Python
-and make produces the PDF, and every reader (Acrobat, the browsers' viewers, Preview,
-WPS, poppler) substitutes its own Song/Ming face. Text stays extractable because the
-encoding is Unicode (UCS-2). Checksums are set in Courier, also built in.
+Every character, Chinese and Latin alike, is set in one embedded TrueType font: a
+subset of WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPLv3 with the font
+exception) committed as fonts/WenQuanYiMicroHei-Paperwork.ttf, made once by
+scripts/make_paperwork_font.py. ReportLab embeds only the glyphs each PDF uses, with a
+ToUnicode map, so the text stays searchable and every viewer (a phone's included)
+draws the same pages: nothing is left for the viewer to substitute, which the built-in
+CID font STSong-Light we used before did (`pdffonts` lists every font as embedded).
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from PIL import Image as PILImage
@@ -20,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -36,9 +39,12 @@ from reportlab.platypus import (
 # second there. Binary streams are also a fifth smaller.
 rl_config.useA85 = 0
 
-SONG = "STSong-Light"
-MONO = "Courier"
-pdfmetrics.registerFont(UnicodeCIDFont(SONG))
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "WenQuanYiMicroHei-Paperwork.ttf"
+SONG = "WenQuanYiMicroHei"  # the name the styles use for the text face
+# Checksums were set in Courier, one of the 14 standard fonts a viewer supplies itself
+# (never embedded): they are set in the same embedded face now.
+MONO = SONG
+pdfmetrics.registerFont(TTFont(SONG, str(FONT_FILE)))
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
@@ -68,7 +74,10 @@ DATE_BLANK = "＿＿＿＿年＿＿月＿＿日"
 
 
 # Every table of the paperwork: thin grey rules, a shaded header row, text from the top.
+# A table sets its plain-string cells ("" of an empty cell too) in Helvetica unless told.
+TABLE_FONT = ("FONTNAME", (0, 0), (-1, -1), SONG)
 TABLE_STYLE = [
+    TABLE_FONT,
     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -76,9 +85,9 @@ TABLE_STYLE = [
 
 
 def printable(value: str) -> str:
-    """The middle dot (U+00B7) that the site's texts use as a separator has no glyph in
-    the substitute Song faces of several readers (poppler with WenQuanYi prints a gap):
-    as a separator it becomes a Chinese semicolon, elsewhere the katakana middle dot."""
+    """The middle dot (U+00B7) that the site's texts use as a separator reads as a
+    decimal point in a Chinese letter: as a separator it becomes a Chinese semicolon,
+    elsewhere the katakana middle dot, as the PDFs have always printed it."""
     return value.replace(" · ", "；").replace("·", "・")
 
 
@@ -98,6 +107,7 @@ def field_table(rows: list[tuple[str, str]]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                TABLE_FONT,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -158,7 +168,7 @@ def image_grid(items: list[tuple[str, bytes]]) -> list:
         if len(row) == 1:
             row.append("")
         table = Table([row], colWidths=[FRAME_WIDTH / 2] * 2)
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table.setStyle(TableStyle([TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         flowables.append(KeepTogether([table, Spacer(1, 4 * mm)]))
     return flowables
 
@@ -189,6 +199,9 @@ def build(story: list, *, title: str, footer: str) -> bytes:
         title=title,
         author="Tousu",
         creator="Tousu",
+        # A canvas starts in Helvetica and names it on every page even when nothing is
+        # set in it, which would leave one font for the viewer to supply: start in ours.
+        initialFontName=SONG,
     )
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

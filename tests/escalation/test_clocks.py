@@ -156,7 +156,11 @@ def test_load_deadline_policies_is_idempotent_and_every_policy_has_a_source(db):
 
     call_command("load_deadline_policies")
     call_command("load_deadline_policies")
-    assert DeadlinePolicy.objects.count() == 8
+    # Order 20's eight, and Order 121's three route figures (provisional, with the reason).
+    assert DeadlinePolicy.objects.count() == 11
+    order_121 = DeadlinePolicy.objects.filter(in_force_from=dt.date(2026, 4, 15))
+    assert {p.kind for p in order_121} == {"acceptance", "mediation", "odr_negotiation"}
+    assert all("第121号" in p.provisional_reason and "Order No. 121" in p.source for p in order_121)
     assert all(p.source.strip() for p in DeadlinePolicy.objects.all())
     association = DeadlinePolicy.objects.get(slug="association-reply")
     assert (association.due_after, association.runs) == (15, True)

@@ -257,10 +257,10 @@ def test_recording_an_escalation_to_a_body_not_consented_to_changes_nothing(over
 def test_a_database_error_reading_the_directory_is_raised_not_shown_as_an_empty_directory(pinduoduo):
     from django.db import DatabaseError, connection
 
-    from channels.models import Body
+    from channels.models import OperatorCompany
     from escalation.directory import directory_entries
 
     with connection.cursor() as cursor:  # rolled back with the test's transaction
-        cursor.execute(f"ALTER TABLE {Body._meta.db_table} RENAME COLUMN legal_name TO renamed")
+        cursor.execute(f"ALTER TABLE {OperatorCompany._meta.db_table} RENAME COLUMN name TO renamed")
     with pytest.raises(DatabaseError):
         directory_entries("12315", pinduoduo)
