@@ -131,7 +131,7 @@ def test_the_public_page_shows_the_confirmed_solved_share_beside_the_on_time_sha
 def test_the_public_page_shows_the_confirmed_solved_share_in_chinese(client, answers, settings):
     settings.PUBLIC_STATS_MIN_COMPLAINTS = 2
     html = client.get(reverse("staff:public_stats"), headers={"accept-language": "zh-hans"}).content.decode()
-    assert '<th class="text-end">消费者确认已解决</th>' in html and "67%" in html
+    assert '<th scope="col" class="text-end">消费者确认已解决</th>' in html and "67%" in html
 
 
 def test_the_public_page_says_when_no_platform_qualifies(client, data, settings):
