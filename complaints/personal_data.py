@@ -9,6 +9,10 @@ registry.add(
             "reference": KEEP,
             "order_number": blank(),
             "shop_name": blank(),
+            "product_name": blank(),
+            # Where the merchant is: about the business, kept for the statistics.
+            "merchant_province": KEEP,
+            "merchant_city": KEEP,
             "description": blank(),
             "desired_outcome_detail": blank(),
             "contact_name": blank(),
@@ -16,7 +20,7 @@ registry.add(
             "contact_email": blank(),
             "contact_email_confirmed_at": blank(None),
         },
-        why="reference and the staff member assigned say nothing about the consumer",
+        why="reference, the staff member assigned and the merchant's region say nothing about the consumer",
     ),
     Declaration(
         "complaints.Evidence",

@@ -9,4 +9,6 @@ registry.add(
         {"complaint": KEEP, "recorded_by": UNLINK, "reference": blank(), "reason": blank(), "recorded_role": KEEP},
     ),
     Declaration("escalation.SolvedQuestion", {"complaint": KEEP}),
+    # The consumer's own words and what they wrote each screenshot proves: theirs, erased.
+    Declaration("escalation.PaperworkDraft", {"complaint": KEEP, "own_words": blank(), "evidence_list": blank([])}),
 )
