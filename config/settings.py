@@ -465,6 +465,9 @@ CELERY_BEAT_SCHEDULE = {
 # art. 47): 3 years, past which 12315 no longer accepts a complaint (SAMR Order 20 of
 # 2019, art. 15) and as long as platforms keep transaction records (E-commerce Law art. 31).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
+# How long a consumer message of one moment waits for the rest of it (notifications.services):
+# a claim and the forward a minute later, or a sweep's reminders of one complaint, go as one.
+NOTIFICATION_MOMENT_SECONDS = env.int("NOTIFICATION_MOMENT_SECONDS", default=60)
 # Who runs the site and how to reach them, named on the terms and the privacy policy
 # (privacy.legal): set both in production.
 SITE_OPERATOR = env.str("SITE_OPERATOR", default="Tousu 投诉 project team")

@@ -145,6 +145,10 @@ class Worker:
             "DATABASE_URL": shared_database_url(),
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            # No minute's hold for a moment's messages, as in the test process's own
+            # settings: these tests count deliveries (tests/escalation/test_moments.py
+            # proves the hold itself).
+            "NOTIFICATION_MOMENT_SECONDS": "0",
             # DEBUG is off: the settings insist on a shared cache; the broker's Redis holds it.
             "CACHE_URL": broker_url.rsplit("/", 1)[0] + "/1",
             "TOUSU_VAR_DIR": str(tmp_path),
@@ -271,6 +275,7 @@ class Web:
             "SECRET_KEY": "integration-test-secret-key",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": self.url,
+            "NOTIFICATION_MOMENT_SECONDS": "0",
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "DATABASE_URL": shared_database_url(),
