@@ -111,7 +111,11 @@ def test_the_settings_pick_the_bucket_only_when_one_is_named(monkeypatch):
     monkeypatch.setenv("EVIDENCE_ROOT", "/srv/tousu/evidence")
     assert evidence_storage_settings(default_root="/x") == {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": "/srv/tousu/evidence"},
+        "OPTIONS": {
+            "location": "/srv/tousu/evidence",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
     monkeypatch.setenv("EVIDENCE_S3_BUCKET", "tousu-prod")
     monkeypatch.setenv("EVIDENCE_S3_ENDPOINT_URL", "https://oss-cn-hangzhou.aliyuncs.com")
@@ -208,7 +212,10 @@ def test_filed_screenshots_live_only_in_the_bucket_from_upload_to_purge(
                     assert served["Cache-Control"] == "private, no-store"
                     assert b"".join(served.streaming_content) == bucket.read(key)
             client.force_login(reviewer)
-            assert client.get(evidence[0].get_absolute_url()).status_code == 200
+            # Staff open evidence through the admin (logged), from the bucket too.
+            in_the_admin = reverse("admin:complaints_complaint_evidence", args=[complaint.pk, evidence[0].public_id])
+            assert client.get(in_the_admin).status_code == 200
+            assert client.get(evidence[0].get_absolute_url()).status_code == 404
             client.logout()
             assert client.get(evidence[0].get_absolute_url()).status_code == 302  # to the login page
 
