@@ -57,27 +57,24 @@ def make_data(total, ours):
     psql("""
         INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
         VALUES ('!', false, 'bench@example.com', '', '', 'bench@example.com', false, true, now());
-        INSERT INTO respondents_organisation (slug, kind, name, platform_id, shop_page, operator_name, operator_name_source,
-            operator_name_level, credit_code, credit_code_source, credit_code_level, registered_address,
-            registered_address_source, registered_address_level, joined_at, created_at)
-        SELECT 'pinduoduo', 'platform', '拼多多', id, '', '', '', 'unconfirmed', '', '', 'unconfirmed', '', '', 'unconfirmed', now(), now()
+        INSERT INTO respondents_organisation (slug, kind, name, platform_id, shop_page, joined_at, created_at)
+        SELECT 'pinduoduo', 'platform', '拼多多', id, '', now(), now()
         FROM complaints_platform WHERE slug = 'pinduoduo';
-        INSERT INTO respondents_organisation (slug, kind, name, platform_id, shop_page, operator_name, operator_name_source,
-            operator_name_level, credit_code, credit_code_source, credit_code_level, registered_address,
-            registered_address_source, registered_address_level, joined_at, created_at)
-        SELECT 'shop-' || n, 'shop', '店铺 ' || n, p.id, '', '', '', 'unconfirmed', '', '', 'unconfirmed', '', '', 'unconfirmed', now(), now()
+        INSERT INTO respondents_organisation (slug, kind, name, platform_id, shop_page, joined_at, created_at)
+        SELECT 'shop-' || n, 'shop', '店铺 ' || n, p.id, '', now(), now()
         FROM generate_series(1, 99) n, complaints_platform p WHERE p.slug = 'taobao';
     """)
     psql(f"""
         INSERT INTO complaints_complaint (reference, category, order_number, order_date, amount, shop_name, description,
             desired_outcome, desired_outcome_detail, contact_name, contact_phone, contact_email, language, status,
-            status_changed_at, submission_token, created_at, updated_at, owner_id, platform_id, next_deadline_provisional)
+            status_changed_at, submission_token, created_at, updated_at, owner_id, platform_id, next_deadline_provisional,
+            product_name, merchant_province, merchant_city)
         SELECT 'TS-B' || lpad(n::text, 8, '0'), 'quality', '260305-' || lpad(n::text, 15, '0'), date '2026-11-01',
             129.90, '', '货不对板', 'refund', '', '张三', '+8613912345678', 'owner@example.com', 'zh-hans',
             'forwarded', now(), md5(n::text)::uuid, now() - (n || ' seconds')::interval, now(),
             (SELECT id FROM auth_user LIMIT 1),
             (SELECT id FROM complaints_platform WHERE slug = CASE WHEN n % {total // ours} = 0 THEN 'pinduoduo' ELSE 'taobao' END),
-            false
+            false, '', '', ''
         FROM generate_series(1, {total}) n;
     """)
     psql("""

@@ -195,7 +195,7 @@ INSERT_COMPLAINTS = """
 INSERT INTO complaints_complaint (id, reference, owner_id, platform_id, category, order_number, order_date, amount,
     shop_name, description, desired_outcome, desired_outcome_detail, contact_name, contact_phone, contact_email,
     language, status, status_changed_at, assignee_id, next_deadline_at, next_deadline_provisional,
-    submission_token, created_at, updated_at)
+    submission_token, created_at, updated_at, product_name, merchant_province, merchant_city)
 SELECT p.id, p.reference, c.user_id, p.platform_id, p.category,
     -- The shapes platforms.orders accepts: Pinduoduo YYMMDD-15 digits, Taobao/Tmall 19 digits.
     CASE p.order_number_kind
@@ -209,7 +209,7 @@ SELECT p.id, p.reference, c.user_id, p.platform_id, p.category,
         THEN (%(other_details)s::text[])[1 + mod(p.id, %(other_detail_count)s)] ELSE '' END,
     c.name, c.phone, c.email, c.language, p.status, p.status_changed_at, p.assignee_id,
     nd.due_at, coalesce(nd.provisional, false),
-    md5(%(seed)s || ':' || p.id)::uuid, p.created_at, p.status_changed_at
+    md5(%(seed)s || ':' || p.id)::uuid, p.created_at, p.status_changed_at, '', '', ''
 FROM (
     -- 60 bits of a hash: digits spread like real order numbers, unlike a counter's.
     SELECT *, ('x' || substr(md5(%(seed)s || ':order:' || id), 1, 15))::bit(60)::bigint AS order_hash

@@ -57,7 +57,16 @@ def lighthouse(url: str, cookie: str = "") -> dict:
         ]
         if cookie:
             args.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-        subprocess.run(args, check=True, timeout=300)
+        # Lighthouse itself sometimes loses the trace of a page load on a busy machine
+        # ("NO_NAVSTART ... Please run Lighthouse again"): one more run, as it asks, and a
+        # second failure is a failure.
+        for attempt in (1, 2):
+            run = subprocess.run(args, timeout=300, capture_output=True, text=True)
+            if run.returncode == 0:
+                break
+            print(run.stderr[-2000:], file=sys.stderr)
+            if attempt == 2 or "Please run Lighthouse again" not in run.stderr + run.stdout:
+                raise subprocess.CalledProcessError(run.returncode, args, run.stdout, run.stderr)
         data = json.loads(report.read_text())
     audits = data["audits"]
     return {
