@@ -75,7 +75,8 @@ class ContactPreferenceForm(forms.Form):
             del self.fields["sms_consent"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         wants_sms = cleaned.get("channels") in (ContactPreference.Channels.SMS, ContactPreference.Channels.BOTH)
         if wants_sms and not self.phone:
             self.add_error("channels", _("Add and verify your mobile number first to get text messages."))

@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 
     # Who acted: a signed-in user, or None for the system (and an API token's call).
     Person: TypeAlias = User | None
+    # A signed-in user, where the system cannot act (an account, its consent).
+    Account: TypeAlias = User
 else:
     Person = Any
+    Account = Any
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -164,6 +164,7 @@ def refresh_next_deadline(complaint_id: int) -> None:
 def confirm_platform_clock_starts(complaint: Complaint, *, actor: Person, at: dt.datetime | None = None) -> int:
     """Staff checked the consumer's own complaint to the platform (ticket, screenshot):
     its clocks' start now counts in the public statistics. Returns how many changed."""
-    return unconfirmed_platform_clocks(complaint).update(
+    changed: int = unconfirmed_platform_clocks(complaint).update(
         start_confirmed_at=at or timezone.now(), start_confirmed_by=actor
     )
+    return changed

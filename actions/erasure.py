@@ -22,7 +22,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from complaints.models import Complaint, Evidence
@@ -32,7 +32,7 @@ from notifications.models import EmailAttachment, OutboundEmail
 from privacy.addresses import unlinked_emails_to
 from privacy.retention import due_for_notice, erase_on, expired_complaint_ids, unverified_sign_up_ids
 
-from . import Person, action, clocks
+from . import Account, action, clocks
 from .notify import tell_consumer
 
 _loaded: dict[str, Declaration] = {}
@@ -45,11 +45,11 @@ def declarations() -> dict[str, Declaration]:
     return _loaded
 
 
-def _complaint_link(model) -> str | None:
+def _complaint_link(model: type[Model]) -> str | None:
     for field in model._meta.get_fields():
         is_link = getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)
         if is_link and field.concrete and getattr(field, "related_model", None) is Complaint:
-            return field.name
+            return str(field.name)
     return None
 
 
@@ -121,7 +121,7 @@ def erase_complaints(complaint_ids: Iterable[int], *, now: dt.datetime | None = 
 
 
 @action
-def erase_account(user: Person, *, now: dt.datetime | None = None) -> bool:
+def erase_account(user: Account, *, now: dt.datetime | None = None) -> bool:
     """Delete a consumer's account and erase everything we hold about them; False if
     the account is already gone.
 
@@ -151,7 +151,7 @@ def erase_account(user: Person, *, now: dt.datetime | None = None) -> bool:
     return True
 
 
-def end_sessions(user: Person) -> int:
+def end_sessions(user: Account) -> int:
     """Delete every live session signed in as `user`.
 
     Sessions are stored signed and encoded, so they are read one by one; this runs only

@@ -44,7 +44,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
 @action
 def _note_rejected(evidence_id: int) -> None:
     evidence = Evidence.objects.select_related("complaint").get(pk=evidence_id)
-    if evidence.complaint_id:
+    if evidence.complaint is not None:
         record_event(
             evidence.complaint,
             TimelineEvent.Kind.EVIDENCE_REJECTED,

@@ -15,7 +15,7 @@ from complaints.models import Complaint, Evidence, ReferenceCounter, TimelineEve
 from complaints.states import Actor, Status
 from core.parties import Party
 
-from . import Person, action
+from . import Account, action
 from .notify import tell_consumer
 from .respondents import deliver_if_joined
 from .status import running_deadlines
@@ -34,7 +34,7 @@ def next_reference(now: dt.datetime) -> str:
 
 @action
 def file_complaint(
-    *, owner: Person, data: dict[str, Any], evidence: list[Evidence], submission_token: uuid.UUID, language: str
+    *, owner: Account, data: dict[str, Any], evidence: list[Evidence], submission_token: uuid.UUID, language: str
 ) -> Complaint:
     """Store a complaint whole, with its evidence, the consumer's consent to share it with
     the platform, first timeline event and confirmation email, or nothing at all. A

@@ -4,8 +4,11 @@ The rule of which channel may carry a complaint lives in staff.services
 (forwarding_refusal); these actions enforce it.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -113,6 +116,9 @@ def note_platform_email_outcome(*, email: OutboundEmail, status: str, attachment
     platform goes on the complaint's staff timeline."""
     if email.template != PLATFORM_FORWARD_TEMPLATE or not email.about_id:
         return
+    complaint = email.about
+    if complaint is None:
+        return
     with translation.override(settings.LANGUAGE_CODE):
         if status == "sent":
             text = _("Complaint emailed to %(to)s with %(count)s attachment(s)") % {
@@ -121,11 +127,11 @@ def note_platform_email_outcome(*, email: OutboundEmail, status: str, attachment
             }
         else:
             text = _("Email to %(to)s failed") % {"to": email.to}
-        record_staff_event(email.about, TimelineEvent.Kind.NOTE, actor=None, text=text)
+        record_staff_event(complaint, TimelineEvent.Kind.NOTE, actor=None, text=text)
 
 
 def record_platform_response(
-    complaint: Complaint, *, actor: Person, text: str, files: Sequence[UploadedFile] = ()
+    complaint: Complaint, *, actor: Person, text: str, files: Sequence[UploadedFile[Any]] = ()
 ) -> Complaint:
     """The platform answered: move to PLATFORM_RESPONDED (this meets the first-response
     clock) with the answer as the timeline text, and attach its files to the complaint.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -143,7 +144,7 @@ def accept_invitation(key: str, *, user: Person, now: dt.datetime | None = None)
 
 @action
 def apply_as_shop(
-    *, applicant: Person, platform: Platform, name: str, shop_page: str, licence: UploadedFile
+    *, applicant: Person, platform: Platform, name: str, shop_page: str, licence: UploadedFile[Any]
 ) -> ShopApplication:
     """A shop's application: the licence image is checked by its header now
     (complaints.images.inspect_image) and sanitised by the images worker

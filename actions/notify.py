@@ -51,7 +51,9 @@ def consumer_addresses(complaint: Complaint) -> dict[str, str]:
     return addresses
 
 
-def chosen_templates(complaint: Complaint, message: str, addresses: dict[str, str], context: dict) -> dict[str, str]:
+def chosen_templates(
+    complaint: Complaint, message: str, addresses: dict[str, str], context: dict[str, Any]
+) -> dict[str, str]:
     """Transport name → the template that carries `message` on it, for the transports
     the consumer chose: SMS only where it has a template for the message; "SMS only"
     drops the email of a message SMS carries, never one it does not."""
@@ -88,7 +90,9 @@ def tell_consumer(
     queue_message); `facts` are its lines the merged message carries on, rendered here
     in the consumer's language."""
     addresses = consumer_addresses(complaint)
-    if not addresses:
+    owner_id = complaint.owner_id
+    # An erased complaint has no owner, and so no address either.
+    if not addresses or owner_id is None:
         log.info("complaint %s: no confirmed address, %s not sent", complaint.pk, message)
         return []
     language = language or consumer_language(complaint)
@@ -116,7 +120,7 @@ def tell_consumer(
             template=template,
             to=addresses[name],
             language=language,
-            context={**context, "sms_stop": contact.stop_token(complaint.owner_id)} if name == "sms" else context,
+            context={**context, "sms_stop": contact.stop_token(owner_id)} if name == "sms" else context,
             about=complaint,
             dedupe_key=key,
             headers=headers,

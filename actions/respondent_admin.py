@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from respondents.models import ApiToken, Organisation, WebhookEndpoint, WebhookMessage, hash_secret, new_secret
 
-from . import action
+from . import Person, action
 
 TOKEN_PREFIX = "tsk"
 
@@ -34,7 +34,7 @@ class Refused(Exception):
 
 @action
 def create_token(
-    organisation: Organisation, *, purpose: str, scopes: list[str], created_by=None
+    organisation: Organisation, *, purpose: str, scopes: list[str], created_by: Person = None
 ) -> tuple[ApiToken, str]:
     """A new token for `purpose`; returns it and the secret (shown once, stored only as
     its hash). One live token per organisation and purpose."""

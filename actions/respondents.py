@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -44,7 +45,7 @@ from respondents.models import (
 from staff.models import AccessLog
 from staff.services import log_access
 
-from . import Person, action
+from . import Account, Person, action
 from .evidence import attach_evidence
 from .notify import tell_consumer
 from .status import PlatformReached, transition
@@ -199,7 +200,7 @@ def answer(
     values: AnswerValues,
     *,
     user: Person,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[Any]] = (),
     idempotency_key: str = "",
     token: ApiToken | None = None,
     now: dt.datetime | None = None,
@@ -401,7 +402,7 @@ def shop_consent_text(organisation: Organisation) -> str:
 
 @action
 def consent_to_shop(
-    complaint: Complaint, organisation: Organisation, *, user: Person, now: dt.datetime | None = None
+    complaint: Complaint, organisation: Organisation, *, user: Account, now: dt.datetime | None = None
 ) -> Delivery:
     """The consumer names a shop that is on Tousu and agrees to share the complaint with
     it (a consent of its own, PIPL art. 23): record it with its text, then deliver."""

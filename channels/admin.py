@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,7 @@ def _verification_action(level: Level, description):
                 "action": request.POST.get("action"),
                 "level": level,
                 "opts": modeladmin.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
@@ -164,7 +165,7 @@ class ChannelAdmin(admin.ModelAdmin):
             source=_("entered in the admin by %(user)s") % {"user": request.user.get_username()},
             checked_on=timezone.localdate(),
             checked_by=request.user,
-            note=_("value changed") if change else "",
+            note=str(_("value changed")) if change else "",
             recorded_by=request.user.get_username(),
         )
 

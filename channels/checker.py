@@ -32,6 +32,8 @@ class CheckResult:
     claimed_for: Body | None = None
     # Wrong claims about the same value, shown even when its real owner is known.
     misattributions: list[Channel] = field(default_factory=list)
+    # Why a distrusted channel is not to be used (channels.presentation.why_distrusted).
+    why: str = ""
 
     @property
     def level(self) -> str:

@@ -53,7 +53,8 @@ def parse_schedule(data: dict) -> Schedule:
         raise ValueError("schedule must be an object")
     if data.get("always"):
         return Schedule(always=True)
-    spans, rows = [], []
+    spans: list[tuple[int, int]] = []
+    rows = []
     for row in data.get("weekly") or []:
         days = tuple(sorted(set(row["days"])))
         if not days or any(day not in range(7) for day in days):
@@ -120,6 +121,8 @@ def describe_status(status: HoursStatus, now: dt.datetime) -> str:
         return _("Open round the clock")
     today = now.astimezone(SCHEDULE_TZ).date()
     if status.is_open:
+        if status.closes_at is None:  # open with no closing time is open round the clock
+            return _("Open round the clock")
         closes = status.closes_at.astimezone(SCHEDULE_TZ)
         when = _day_phrase(closes, today)
         return _("Open now, until %(when)s") % {"when": when}

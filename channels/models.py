@@ -5,6 +5,8 @@ Levels and what they allow are defined in channels.levels; levels change only
 through channels.services.set_verification, which writes the history row.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -164,6 +166,11 @@ class Verified(models.Model):
         abstract = True
 
     @property
+    def owning_body(self) -> Body:
+        """The body this fact is about: each kind of fact says how."""
+        raise NotImplementedError
+
+    @property
     def sources(self) -> list[str]:
         return [part.strip() for part in self.source.split(";") if part.strip()]
 
@@ -174,6 +181,13 @@ class Verified(models.Model):
 
 
 class Channel(Verified):
+    # Set for a page by channels.presentation (annotate_hours, why_distrusted), never stored.
+    service_hours: ServiceHours | None
+    hours_status: str | None
+    hours_open: bool | None
+    hours_lines: list[str]
+    why: str
+
     class Kind(models.TextChoices):
         # Declared in the order a body's page shows the groups.
         CONSUMER_HOTLINE = "consumer_hotline", _("consumer hotline")

@@ -5,6 +5,7 @@ Level rules come from channels.levels; hours arithmetic from channels.hours."""
 import datetime as dt
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import hours as hours_rules
@@ -50,7 +51,7 @@ def split(channels) -> tuple[list[Channel], list[Channel]]:
     return listed, distrusted
 
 
-def group_by_kind(channels) -> list[tuple[str, list[Channel]]]:
+def group_by_kind(channels) -> list[tuple[str | Promise, list[Channel]]]:
     """Groups in the page's kind order; inside each, surest first."""
     groups: dict[str, list[Channel]] = {}
     for channel in sorted(

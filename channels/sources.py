@@ -60,7 +60,7 @@ def describe(part: str, body) -> PublicSource:
 
 def public_sources(parts: list[str], body) -> list[PublicSource]:
     """Each source named for the public, without repeating a name."""
-    named = {}
+    named: dict[str, PublicSource] = {}
     for part in parts:
         source = describe(part, body)
         named.setdefault(source.label, source)

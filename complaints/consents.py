@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +21,12 @@ from .models import Consent
 
 # Art. 23: the recipient's name and contact, the purpose, the method and the kinds of data.
 _DATA_KINDS = _("your name, mobile phone number, email address, order details, what happened and your evidence images")
-TEXT_VERSIONS = {
+TEXT_VERSIONS: dict[str, str] = {
     Party.PLATFORM: "platform-2026-11-v1",
     Party.REGULATOR: "regulator-2026-11-v1",
     Party.ASSOCIATION: "association-2026-11-v1",
 }
-_TEXTS = {
+_TEXTS: dict[str, Promise] = {
     Party.PLATFORM: _(
         "I agree that Tousu sends this complaint, with %(data)s, to %(recipient)s (%(contact)s) by email or "
         "through its complaint channel, so that %(recipient)s can handle my complaint."
@@ -39,7 +40,7 @@ _TEXTS = {
         "%(recipient)s (%(contact)s), and shares it with them if they ask, so that they can handle my complaint."
     ),
 }
-_BODY_NAMES = {
+_BODY_NAMES: dict[str, tuple[Promise, str | Promise]] = {
     Party.REGULATOR: (_("the market regulator's 12315 platform"), "www.12315.cn"),
     Party.ASSOCIATION: (_("the consumer association you choose"), _("its published contact")),
 }

@@ -185,7 +185,7 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
     try:
         clean = sanitise_image(data)
     except ValidationError as error:
-        _reject(evidence, error.code)
+        _reject(evidence, error.code or "damaged")
         return "rejected"
     stem = f"{evidence.owner_id}/{evidence.public_id.hex}"
     storage = evidence.file.storage
@@ -201,7 +201,8 @@ def process_evidence(evidence_id: int, *, now: dt.datetime | None = None) -> str
         upload="",
         processing_until=None,
     )
-    evidence.upload.storage.delete(evidence.upload.name)
+    if evidence.upload.name:
+        evidence.upload.storage.delete(evidence.upload.name)
     if stored != 1:
         # The row was deleted meanwhile (its consumer's data erased): leave no copy behind.
         storage.delete(file_name)
@@ -217,7 +218,8 @@ def _reject(evidence: Evidence, code: str) -> None:
     Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
         state=Evidence.State.REJECTED, rejection=code, upload="", processing_until=None
     )
-    evidence.upload.storage.delete(evidence.upload.name)
+    if evidence.upload.name:
+        evidence.upload.storage.delete(evidence.upload.name)
 
 
 def _save_fresh(storage, name: str, content: bytes) -> str:

@@ -86,7 +86,7 @@ def inspect_image(data: bytes) -> ImageHeader:
             image.verify()
         except Exception:  # Pillow raises SyntaxError, OSError, struct.error ... for a bad PNG
             raise refusal("damaged")
-    content_type, extension = SERVED_AS[STORED_FORMAT[image.format]]
+    content_type, extension = SERVED_AS[STORED_FORMAT[image.format or ""]]
     width, height = image.size
     return ImageHeader(content_type, extension, width, height, hashlib.sha256(data).hexdigest())
 
@@ -116,7 +116,7 @@ def sanitise_image(data: bytes) -> CleanImage:
     """
     image = _open_checked(data)
     pixels = _decode(image)
-    fmt = STORED_FORMAT[image.format]
+    fmt = STORED_FORMAT[image.format or ""]
     content_type, extension = SERVED_AS[fmt]
     clean = _encode(pixels, fmt)
     return CleanImage(

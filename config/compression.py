@@ -17,7 +17,7 @@ precompressed.
 """
 
 from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re  # type: ignore[attr-defined]  # Django's own, not in the stubs
 
 
 class PublicPageGZipMiddleware(GZipMiddleware):

@@ -168,7 +168,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 # --- Static files: our own copies (Bootstrap from xstatic), served by WhiteNoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, str]] = [BASE_DIR / "static"]
 try:
     import xstatic.pkg.bootstrap as xstatic_bootstrap
 
@@ -360,7 +360,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 # Publishing happens inside web requests (after commit): when Redis is unreachable, give up
 # after about a second instead of kombu's default retries, and leave the work to the outbox
 # sweep (notifications.tasks.resend_pending_email) so the consumer never waits or sees an error.
-REDIS_BROKER_TRANSPORT_OPTIONS = {
+REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": 3600,
     "max_retries": 2,
     "interval_start": 0,

@@ -10,11 +10,20 @@ ignored.
 """
 
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, QueryDict
 from django.urls import path, reverse
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    # The mixin is only ever mixed into a ModelAdmin: type it as one.
+    _AdminBase = ModelAdmin[Any]
+else:
+    _AdminBase = object
 
 SEARCH_KEY_VAR = "qs"
 SESSION_KEY = "admin_searches"
@@ -48,7 +57,7 @@ class SessionSearchChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters)
 
 
-class SearchByPostMixin:
+class SearchByPostMixin(_AdminBase):
     """For a ModelAdmin: its list search goes by POST and the session (see above).
     Its change_list template includes "admin/search_by_post.html" in the search block."""
 

@@ -9,7 +9,10 @@ code relies on, say, a consent for "12315" and a sharing choice for "12315" nami
 the same party.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +39,6 @@ PAPERWORK = (*PACKET_BODIES, Party.COURT)
 SHARED_WITH = tuple(Party)
 
 
-def choices(parties) -> list[tuple[str, str]]:
+def choices(parties: Iterable[Party]) -> list[tuple[str, str | Promise]]:
     """Model or form choices for a subset of the parties, in their declared order."""
     return [(party.value, party.label) for party in parties]

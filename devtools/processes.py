@@ -16,7 +16,9 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -58,7 +60,7 @@ def http_ok(url: str, timeout: float = 5) -> bool:
 
 def start(args: list, *, env: dict | None = None, cwd: Path | None = None, log: Path | None = None) -> subprocess.Popen:
     """`args` in a new session, stdout and stderr appended to `log` (discarded without one)."""
-    output = log.open("ab") if log else subprocess.DEVNULL
+    output: IO[bytes] | int = log.open("ab") if log else subprocess.DEVNULL
     try:
         return subprocess.Popen(
             [str(arg) for arg in args],
@@ -70,7 +72,7 @@ def start(args: list, *, env: dict | None = None, cwd: Path | None = None, log: 
             start_new_session=True,
         )
     finally:
-        if log:
+        if not isinstance(output, int):
             output.close()  # the child holds its own copy
 
 
@@ -130,15 +132,15 @@ class Processes:
 _VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 
 
-def procfile(path: Path = ROOT / "Procfile", env: dict | None = None) -> dict[str, list[str]]:
+def procfile(path: Path = ROOT / "Procfile", env: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """Each line of the Procfile: its process name and its command as arguments, with
     ${NAME:-default} replaced from `env` (os.environ by default) as honcho does."""
-    env = os.environ if env is None else env
+    variables: Mapping[str, str] = os.environ if env is None else env
     commands = {}
     for line in path.read_text().splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         name, _, command = line.partition(":")
-        expanded = _VARIABLE.sub(lambda m: env.get(m.group(1), m.group(2) or ""), command)
+        expanded = _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(2) or ""), command)
         commands[name.strip()] = expanded.split()
     return commands

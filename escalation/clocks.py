@@ -39,6 +39,8 @@ def compute_due(policy: DeadlinePolicy, start_at: dt.datetime) -> tuple[dt.datet
 
     Working days count from the day after the start's Beijing date; the due day ends at
     23:59:59 Beijing time. Hours count from the exact moment."""
+    if policy.due_after is None:  # an inactive policy (no verified count) starts no clock
+        raise ValueError(f"policy {policy.pk} has no due count")
     if policy.unit == Unit.HOURS:
         expected = start_at + dt.timedelta(hours=policy.expected_after) if policy.expected_after else None
         return expected, start_at + dt.timedelta(hours=policy.due_after), False

@@ -5,6 +5,8 @@ changed setting (a test's `settings` fixture, override_settings) reaches every c
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,7 +20,7 @@ REMINDER_TIME = dt.time(9, 0)
 LIMITATION_YEARS = 3
 
 # name here -> (setting, default, how the value is turned into what callers use)
-_FROM_SETTINGS = {
+_FROM_SETTINGS: dict[str, tuple[str, object, Callable[[Any], object]]] = {
     # "Still overdue" reminders: every this many working days, at most this many times.
     "REPEAT_WORKING_DAYS": ("ESCALATION_REPEAT_WORKING_DAYS", 3, int),
     "MAX_REPEATS": ("ESCALATION_MAX_REPEATS", 5, int),

@@ -10,7 +10,10 @@ from channels.models import Channel
 from core.parties import Party
 
 # The directory files each escalation body under its own kind of organisation.
-BODY_KINDS = {Party.REGULATOR: DirectoryBody.Kind.REGULATOR, Party.ASSOCIATION: DirectoryBody.Kind.CONSUMER_ASSOCIATION}
+BODY_KINDS: dict[str, str] = {
+    Party.REGULATOR: DirectoryBody.Kind.REGULATOR,
+    Party.ASSOCIATION: DirectoryBody.Kind.CONSUMER_ASSOCIATION,
+}
 
 
 def platform_operator(platform):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from core.parties import Party
 from . import conf
 from .models import Clock, ClockKind, Unit
 
-SENTENCES = {
+SENTENCES: dict[str, Callable[[], str]] = {
     ClockKind.FIRST_RESPONSE: lambda: _("%(body)s must reply by %(when)s"),
     ClockKind.RESOLUTION: lambda: _("%(body)s must resolve it by %(when)s"),
     ClockKind.ACCEPTANCE: lambda: _("%(body)s must decide whether to accept it by %(when)s"),

@@ -352,7 +352,7 @@ def step_text(route: str, step: str, *, on: dt.date, reference: str = "", reason
 
 
 def step_label(route: str, step: str) -> str:
-    labels = {
+    labels: dict[tuple[str, str], str] = {
         (Route.ODR, StepKind.FILED): _("I filed on 12315"),
         (Route.REGULATOR, StepKind.FILED): _("I filed on 12315"),
         (Route.REGULATOR, StepKind.ACCEPTED): _("12315 accepted it"),

@@ -90,10 +90,11 @@ def record_email_outcome(*, email, status: str, **_kwargs) -> None:
 
 def take_outcome(email_id: int, now: dt.datetime) -> None:
     email = OutboundEmail.objects.only("status", "last_error", "attempts").get(pk=email_id)
-    status = {
+    outcomes: dict[str, str] = {
         OutboundEmail.Status.SENT: Reminder.Status.SENT,
         OutboundEmail.Status.FAILED: Reminder.Status.FAILED,
-    }.get(email.status)
+    }
+    status = outcomes.get(email.status)
     if status is None:
         return
     Reminder.objects.filter(email_id=email_id, status=Reminder.Status.PENDING).update(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -30,7 +30,7 @@ class Rendered:
     text: str
     html: str = ""
     # What a provider's approved template is filled with (SMS).
-    variables: dict = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 class Transport:
@@ -39,7 +39,7 @@ class Transport:
 
     name: ClassVar[str]
 
-    def template_for(self, message: str, context: dict) -> str | None:
+    def template_for(self, message: str, context: dict[str, Any]) -> str | None:
         """The template that carries `message` on this transport, or None when this
         transport does not carry it."""
         return message
@@ -48,11 +48,11 @@ class Transport:
         """When a stored message may be sent, if not now."""
         return None
 
-    def forget_after_send(self, message: OutboundEmail) -> dict:
+    def forget_after_send(self, message: OutboundEmail) -> dict[str, Any]:
         """Fields to overwrite once the message is sent (what must not be kept)."""
         return {}
 
-    def render(self, template: str, language: str, context: dict) -> Rendered:
+    def render(self, template: str, language: str, context: dict[str, Any]) -> Rendered:
         raise NotImplementedError
 
     def send(self, message: OutboundEmail) -> int:
@@ -67,16 +67,16 @@ class EmailTransport(Transport):
 
     name = "email"
 
-    def render(self, template, language, context):
+    def render(self, template: str, language: str, context: dict[str, Any]) -> Rendered:
         context = {"site_url": settings.SITE_URL, **context}
         with translation.override(language):
-            subject = render_to_string(f"emails/{template}/subject.txt", context)
+            subject: str = render_to_string(f"emails/{template}/subject.txt", context)
             text = render_to_string(f"emails/{template}/body.txt", context)
             html = render_to_string(f"emails/{template}/body.html", context)
         subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
         return Rendered(subject, text.strip() + "\n", html)
 
-    def send(self, message):
+    def send(self, message: OutboundEmail) -> int:
         email = EmailMultiAlternatives(
             message.subject,
             message.body_text,
@@ -93,7 +93,8 @@ class EmailTransport(Transport):
                 with storages[item.storage].open(item.path, "rb") as handle:
                     content = handle.read()
             else:
-                content = bytes(item.content)
+                # Stored in the row; a row always has one of the two (its check constraint).
+                content = bytes(item.content or b"")
             email.attach(item.name, content, item.content_type)
         email.send()
         return len(email.attachments)
@@ -114,7 +115,7 @@ class SmsTransport(Transport):
 
     name = "sms"
 
-    def template_for(self, message, context):
+    def template_for(self, message: str, context: dict[str, Any]) -> str | None:
         # A status change goes by SMS only when it asks the consumer for information, or
         # asks whether it is solved (the resolution's message carries the question).
         if message == "status_changed":
@@ -123,15 +124,15 @@ class SmsTransport(Transport):
             return "solved_question" if context.get("ask_solved") else None
         return message if message in sms.TEMPLATES else None
 
-    def hold_until(self, message, now):
+    def hold_until(self, message: OutboundEmail, now: dt.datetime) -> dt.datetime | None:
         return sms.quiet_until(message.template, now)
 
-    def forget_after_send(self, message):
+    def forget_after_send(self, message: OutboundEmail) -> dict[str, Any]:
         if message.template == "login_code":
             return {"variables": {}, "body_text": ""}
         return {}
 
-    def render(self, template, language, context):
+    def render(self, template: str, language: str, context: dict[str, Any]) -> Rendered:
         spec = sms.TEMPLATES[template]
         complaint = context.get("complaint")
         values = {
@@ -145,7 +146,7 @@ class SmsTransport(Transport):
             text = render_to_string(f"sms/{template}.txt", context)
         return Rendered("", " ".join(text.split()), variables=variables)
 
-    def send(self, message):
+    def send(self, message: OutboundEmail) -> int:
         message.provider_message_id = sms.backend().send(message)
         return 0
 

@@ -92,4 +92,5 @@ def _taobao(text: str) -> str:
 
 
 def example_for(kind: str) -> str:
-    return {OrderNumberKind.PINDUODUO: PINDUODUO_EXAMPLE, OrderNumberKind.TAOBAO: TAOBAO_EXAMPLE}.get(kind, "")
+    examples: dict[str, str] = {OrderNumberKind.PINDUODUO: PINDUODUO_EXAMPLE, OrderNumberKind.TAOBAO: TAOBAO_EXAMPLE}
+    return examples.get(kind, "")

@@ -22,7 +22,7 @@ class ErasingUserAdmin(SearchByPostMixin, UserAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         # Django's delete view runs in a transaction of its own; erasing is an action
         # with its own durable transaction (actions.erasure), so it may not be nested.
-        return self._delete_view(request, object_id, extra_context)
+        return self._delete_view(request, object_id, extra_context)  # type: ignore[attr-defined]  # Django's, not in the stubs
 
     def delete_model(self, request, obj):
         # Deleting a consumer is erasing them: files, complaints' personal data, emails, sessions.

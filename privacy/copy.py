@@ -89,8 +89,8 @@ def build_data_copy(user):
 
 def _zip_path(item: Evidence) -> str:
     # Our own names: the consumer's file name is in data.json, never trusted as a path.
-    folder = item.complaint.reference if item.complaint_id else "unfiled"
-    return f"evidence/{folder}/{item.public_id.hex}{PurePosixPath(item.file.name).suffix}"
+    folder = item.complaint.reference if item.complaint is not None else "unfiled"
+    return f"evidence/{folder}/{item.public_id.hex}{PurePosixPath(item.file.name or '').suffix}"
 
 
 def _account(user) -> dict:
@@ -259,7 +259,7 @@ def _email(email: OutboundEmail) -> dict:
         "to": email.to,
         "subject": email.subject,
         "body": email.body_text,
-        "complaint": email.about.reference if email.about_id else None,
+        "complaint": email.about.reference if email.about is not None else None,
         "status": email.status,
         "created_at": _when(email.created_at),
         "sent_at": _when(email.sent_at),

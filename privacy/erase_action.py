@@ -3,7 +3,8 @@ the erasure of each account through actions.erasure), shared by privacy's user a
 staff's complaint queue. A module of its own, not privacy.admin, so that importing it
 registers no admin."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
@@ -24,7 +25,7 @@ def erase_accounts(modeladmin, request, queryset, users, action: str):
             "accounts": len(users),
             "selected": [obj.pk for obj in queryset],
             "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/privacy/confirm_erase.html", context)
     erased = sum(erase_account(user) for user in users)

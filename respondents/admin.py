@@ -46,7 +46,8 @@ class InvitationForm(forms.ModelForm):
     def clean(self):
         """The rule of actions.membership.invite, checked here so a refusal shows next
         to the field with what staff typed kept."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("documents_checked") and not data.get("documents_checked_on"):
             self.add_error("documents_checked_on", _("Say when the documents were checked."))
         organisation, email = data.get("organisation"), data.get("email")
@@ -87,12 +88,12 @@ class InvitationAdmin(admin.ModelAdmin):
         # layer runs its own durable transaction (actions.membership.invite), which
         # cannot be nested, so call the unwrapped view (the form validates first, and
         # the invitation is one action).
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]  # Django's, not in the stubs
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
 
-        class WithRequest(form):
+        class WithRequest(form):  # type: ignore[misc,valid-type]  # a class made per request
             def __init__(self, *args, **inner):
                 super().__init__(*args, request=request, **inner)
 
@@ -222,7 +223,7 @@ class ShopApplicationAdmin(admin.ModelAdmin):
     @method_decorator(csrf_protect)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The decision is an action with its own durable transaction (see InvitationAdmin).
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

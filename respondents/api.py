@@ -14,6 +14,7 @@ import binascii
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
@@ -59,7 +60,8 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # A field named like Serializer.errors: the declared field wins at run time (DRF's metaclass).
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)  # type: ignore[assignment]
 
 
 def _problems(*codes):
@@ -202,7 +204,8 @@ class ApiView(APIView):
 
     @property
     def client(self) -> ApiClient:
-        return self.request.user
+        # The token authentication (respondents.authentication) puts an ApiClient here.
+        return cast(ApiClient, self.request.user)
 
 
 def _encode_cursor(delivery: Delivery) -> str:
@@ -235,7 +238,9 @@ class ListQuerySerializer(serializers.Serializer):
     def to_internal_value(self, data):
         # DRF reads an empty query value as "not given"; `?updated_since=` is a
         # mistake in the caller's code, not a request for everything.
-        empty = {name: [_("Give a value or leave the parameter out.")] for name in self.fields if data.get(name) == ""}
+        empty = {
+            str(name): [_("Give a value or leave the parameter out.")] for name in self.fields if data.get(name) == ""
+        }
         if empty:
             raise ValidationError(empty)
         return super().to_internal_value(data)

@@ -73,10 +73,12 @@ def problem_details_handler(exc, context):
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: Django's 500, reported as any other
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    # Only some exceptions carry these (NotAuthenticated, Throttled): read them by name.
+    auth_header, wait = getattr(exc, "auth_header", None), getattr(exc, "wait", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    if wait:
+        headers["Retry-After"] = str(int(wait))
     set_rollback()
     if isinstance(exc, exceptions.ValidationError):
         return problem(
@@ -87,5 +89,6 @@ def problem_details_handler(exc, context):
             headers=headers,
         )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else str(exc.default_code)
     return problem(exc.status_code, code, detail, headers=headers)

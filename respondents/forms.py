@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Answer
 
 # What each kind of answer must say besides the message.
-NEEDS = {
+NEEDS: dict[str, str] = {
     Answer.Kind.REFUNDED: "amount",
     Answer.Kind.IN_PROGRESS: "expected_by",
     Answer.Kind.NOT_OURS: "redirect_to",
@@ -38,8 +39,9 @@ class AnswerForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
-        needed = NEEDS.get(data.get("kind"))
+        super().clean()
+        data = self.cleaned_data
+        needed = NEEDS.get(data.get("kind", ""))
         if needed and not data.get(needed):
             self.add_error(needed, _("This answer needs this field."))
         return data
@@ -63,14 +65,15 @@ class AcceptInvitationForm(forms.Form):
         return password
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
 
 
 class ShopApplicationForm(forms.Form):
-    platform = forms.ModelChoiceField(label=_("Platform"), queryset=None, empty_label=None)
+    platform: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Platform"), queryset=None, empty_label=None)
     name = forms.CharField(label=_("Shop name, exactly as on the platform"), max_length=120)
     shop_page = forms.URLField(
         label=_("Link to the shop's page on the platform"), max_length=200, assume_scheme="https"
@@ -84,4 +87,6 @@ class ShopApplicationForm(forms.Form):
         from platforms.models import Platform
 
         super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = Platform.objects.filter(active=True).order_by("sort_order")
+        cast(forms.ModelChoiceField, self.fields["platform"]).queryset = Platform.objects.filter(active=True).order_by(
+            "sort_order"
+        )

@@ -31,6 +31,9 @@ def new_secret(prefix: str) -> str:
 
 
 class Organisation(models.Model):
+    # Set for the consumer's complaint page (respondents_tags), never stored.
+    consent_text: str
+
     class Kind(models.TextChoices):
         PLATFORM = "platform", _("Platform")
         SHOP = "shop", _("Shop on a platform")

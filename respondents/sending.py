@@ -17,6 +17,7 @@ import json
 import logging
 
 import requests
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -147,7 +148,7 @@ def _disable_if_failing(endpoint_id: int, now: dt.datetime) -> None:
         "user"
     )
     for manager in managers:
-        address = manager.user.emailaddress_set.filter(verified=True).order_by("-primary").first()
+        address = EmailAddress.objects.filter(user=manager.user, verified=True).order_by("-primary").first()
         if address:
             queue_message(
                 transport="email",

@@ -8,6 +8,7 @@ Standard Webhooks specification.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from django.conf import settings
@@ -51,5 +52,5 @@ def queue_event(delivery: Delivery, event: str, *, at: dt.datetime) -> list[Webh
     for message in messages:
         # Published by name after commit; with the broker down the sweep
         # (respondents.tasks.resend_due_webhooks) sends it later.
-        transaction.on_commit(lambda pk=message.pk: publish_by_name("respondents.tasks.send_webhook", pk))
+        transaction.on_commit(functools.partial(publish_by_name, "respondents.tasks.send_webhook", message.pk))
     return messages

@@ -2,6 +2,7 @@
 action buttons and the contact access log."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import ShowFacets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,8 +84,9 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
     list_select_related = ("platform", "assignee")
     paginator = CappedPaginator
 
+    # Read when a page is built (STAFF_QUEUE_PAGE_SIZE), not a class constant.
     @property
-    def list_per_page(self) -> int:  # read when a page is built: STAFF_QUEUE_PAGE_SIZE
+    def list_per_page(self) -> int:  # type: ignore[override]
         return conf.QUEUE_PAGE_SIZE
 
     show_full_result_count = False
@@ -507,7 +509,7 @@ class ComplaintAdmin(SearchByPostMixin, admin.ModelAdmin):
             "complaints": queryset,
             "form": form,
             "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/staff/complaint/bulk_action.html", context)
 

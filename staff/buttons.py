@@ -8,6 +8,7 @@ if the status changed in between.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,7 @@ class StaffAction:
     status (`target`) is offered when complaints.states allows that move."""
 
     name: str
-    label: str
+    label: str | Promise
     form: type
     target: str = ""  # the status it moves to; "" for actions that are not moves
     style: str = "default"

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_members()
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = staff_members()
 
 
 class SelectWithRefusals(forms.Select):
@@ -55,7 +57,9 @@ class ForwardForm(forms.Form):
     """`refusal(channel)` says why a channel may not be used ("" when it may):
     staff.services.forwarding_refusal for the complaint(s) being forwarded."""
 
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None, widget=SelectWithRefusals)
+    channel: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Channel"), queryset=None, widget=SelectWithRefusals
+    )
     text = forms.CharField(
         label=_("Note for the consumer (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -63,7 +67,7 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, channels, refusal, **kwargs):
         super().__init__(*args, **kwargs)
         self.refusal = refusal
-        self.fields["channel"].queryset = channels
+        cast(forms.ModelChoiceField, self.fields["channel"]).queryset = channels
         self.fields["channel"].widget.refusals = {channel.pk: refusal(channel) for channel in channels}
 
     def clean_channel(self):
@@ -92,7 +96,9 @@ class MultipleFileField(forms.FileField):
 
 class ResponseForm(forms.Form):
     text = forms.CharField(label=_("The platform's response"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Attachments (images)"), required=False)
+    # The form metaclass moves declared fields off the class, so this does not hide
+    # BaseForm.files at run time; the stubs cannot know that.
+    files = MultipleFileField(label=_("Attachments (images)"), required=False)  # type: ignore[assignment]
 
 
 class MessageForm(forms.Form):
@@ -128,10 +134,11 @@ class RouteStepForm(forms.Form):
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = choices
+        cast(forms.ChoiceField, self.fields["step"]).choices = choices
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("step", "").endswith(":not_accepted") and not data.get("reason"):
             self.add_error("reason", _("Give the reason 12315 gave."))
         return data

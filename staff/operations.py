@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import OutboundEmail
@@ -28,7 +29,7 @@ WATCHED = {
 
 @dataclass(frozen=True)
 class PeriodicStatus:
-    label: str
+    label: str | Promise
     interval: dt.timedelta
     finished_at: dt.datetime | None
     late: bool

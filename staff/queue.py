@@ -7,11 +7,12 @@ are on complaints.Complaint (migration complaints 0004, named after these filter
 
 import contextlib
 import re
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -59,14 +60,21 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # No ORDER BY in the count: any cap+1 matching rows will do.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
 
 
-class EqualityAsRange:
+if TYPE_CHECKING:
+    # Mixed into the admin's field list filters only.
+    _FilterBase = admin.FieldListFilter
+else:
+    _FilterBase = object
+
+
+class EqualityAsRange(_FilterBase):
     """A list filter that writes `column = v` as `column BETWEEN v AND v`.
 
     PostgreSQL drops an ORDER BY column that the WHERE clause fixes to a constant, so
@@ -77,7 +85,7 @@ class EqualityAsRange:
     only the composite index serves it."""
 
     def queryset(self, request, queryset):
-        lookups = {}
+        lookups: dict[str, object] = {}
         for name, value in self.used_parameters.items():
             value = value[-1] if isinstance(value, list) else value
             if name.endswith("__exact"):

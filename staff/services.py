@@ -103,7 +103,7 @@ def reveal_contact(complaint: Complaint, field: str, *, user) -> str:
     if not access.can_reveal_contact(user, complaint):
         raise PermissionDenied
     log_access(complaint, field, user=user)
-    return getattr(complaint, CONTACT_FIELDS[field])
+    return getattr(complaint, CONTACT_FIELDS[AccessLog.Field(field)])
 
 
 def open_packet(complaint: Complaint, field: str, *, user) -> access.Contact:

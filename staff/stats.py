@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from complaints.models import Complaint
 from complaints.states import Status
@@ -64,7 +65,7 @@ class PlatformStats:
         return statistics.median(self.response_days) if self.response_days else None
 
 
-def status_counts() -> list[tuple[str, str, int]]:
+def status_counts() -> list[tuple[str, str | Promise, int]]:
     counts = dict(Complaint.objects.order_by().values_list("status").annotate(n=Count("id")))
     return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
 

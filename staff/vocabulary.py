@@ -21,7 +21,7 @@ def status_label(status: str) -> str:
     """The staff name of `status` (a value of complaints.states.Status)."""
     if not status:
         return ""
-    return str(STAFF_STATUS.get(status, Status(status).label))
+    return str(STAFF_STATUS.get(Status(status), Status(status).label))
 
 
 def status_choices() -> list[tuple[str, str]]:
