@@ -41,6 +41,25 @@ class Element:
     def by_id(self, id_: str) -> "Element | None":
         return self.find(id=id_)
 
+    def one(self, tag=None, **attrs) -> "Element":
+        """The first match, failing the test with what was looked for when there is none."""
+        found = self.find(tag, **attrs)
+        if found is None:
+            raise AssertionError(f"no <{tag or '*'}> with {attrs} in <{self.tag}>")
+        return found
+
+    def one_by_id(self, id_: str) -> "Element":
+        return self.one(id=id_)
+
+    def ancestor(self, levels: int) -> "Element":
+        """The element `levels` up (1 is the parent)."""
+        element = self
+        for _ in range(levels):
+            if element.parent is None:
+                raise AssertionError(f"<{self.tag}> has fewer than {levels} ancestors")
+            element = element.parent
+        return element
+
 
 def _matches(element: Element, key: str, value) -> bool:
     if value is True:
@@ -63,10 +82,10 @@ class _Builder(HTMLParser):
             self.current = element
 
     def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
+        node: Element | None = self.current
+        while node is not None and node is not self.root and node.tag != tag:
             node = node.parent
-        if node is not self.root:
+        if node is not None and node is not self.root and node.parent is not None:
             self.current = node.parent
 
     def handle_data(self, data):

@@ -87,7 +87,7 @@ def test_asking_for_information_leads_to_the_next_complaint_of_the_same_list_not
     # The list travels on: its filters, never a search term.
     assert parse_qs(parse_qs(location.query)["_changelist_filters"][0]) == {"platform__id__exact": [str(pinduoduo.pk)]}
     page = parse(client.get(response["Location"]))
-    notice = page.find("ul", class_="messagelist").text
+    notice = page.one("ul", class_="messagelist").text
     assert queue["mine"].reference in notice
 
 
@@ -105,15 +105,15 @@ def test_when_nothing_else_needs_staff_the_action_returns_to_the_list_with_its_f
     assert status_of(in_review) == Status.NEEDS_INFO
     assert response["Location"] == QUEUE + "?category__exact=quality"
     page = parse(client.get(response["Location"]))
-    assert "没有其他需要您处理的投诉" in page.find("ul", class_="messagelist").text
+    assert "没有其他需要您处理的投诉" in page.one("ul", class_="messagelist").text
 
 
 def test_taking_a_complaint_keeps_staff_on_it_with_one_click(client, reviewer, make_complaint, consumer):
     complaint = make_complaint(consumer, images=0)
     client.force_login(reviewer)
     page = parse(client.get(change_url(complaint)))
-    take = page.find("form", action=reverse("admin:complaints_complaint_act", args=[complaint.pk, "take"]))
-    assert take is not None and take.parent.tag != "details"  # a plain button, no form to open first
+    take = page.one("form", action=reverse("admin:complaints_complaint_act", args=[complaint.pk, "take"]))
+    assert take.parent is not None and take.parent.tag != "details"  # a plain button, no form to open first
     response = act(client, complaint, "take")
     assert response["Location"] == change_url(complaint)
     assert status_of(complaint) == Status.IN_REVIEW
@@ -123,12 +123,12 @@ def test_the_complaint_page_links_to_the_next_complaint_of_its_list(client, revi
     client.force_login(reviewer)
     filters = {"platform__id__exact": str(pinduoduo.pk)}
     page = parse(client.get(change_url(queue["mine"], filters)))
-    link = page.by_id("next-complaint")
+    link = page.one_by_id("next-complaint")
     assert link.text == f"下一件：{queue['free'].reference}"
     assert link.attrs["href"] == change_url(queue["free"], filters)
-    assert page.by_id("back-to-list").attrs["href"] == QUEUE + "?" + urlencode(filters)
+    assert page.one_by_id("back-to-list").attrs["href"] == QUEUE + "?" + urlencode(filters)
     # The action forms post back with the list, so the next complaint is of that list.
-    form = page.find("details").find("form")
+    form = page.one("details").one("form")
     assert "_changelist_filters=" in form.attrs["action"]
 
 
@@ -157,7 +157,7 @@ def test_the_ask_form_offers_the_templates_of_the_complaints_category_and_the_ge
 ):
     client.force_login(reviewer)
     page = parse(client.get(change_url(in_review)))
-    select = page.by_id("id_ask_info-template")
+    select = page.one_by_id("id_ask_info-template")
     assert select.attrs["data-fills"] == "id_ask_info-text"
     options = {option.text: option.attrs.get("data-body") for option in select.find_all("option")}
     assert options == {
@@ -165,7 +165,7 @@ def test_the_ask_form_offers_the_templates_of_the_complaints_category_and_the_ge
         "缺少质检照片": "请上传商品问题部位的照片。",
         "需要订单截图": "请上传订单详情页截图。",
     }
-    label = page.find("label", for_="id_ask_info-template")
+    label = page.one("label", for_="id_ask_info-template")
     assert label.text.rstrip(":：") == "从回复模板开始"
 
 
@@ -181,8 +181,8 @@ def test_without_script_the_template_button_fills_the_text_and_does_nothing_else
     assert response.status_code == 200
     assert status_of(in_review) == Status.IN_REVIEW
     page = parse(response)
-    assert page.by_id("id_ask_info-text").text == "请上传商品问题部位的照片。"
-    assert page.by_id("id_ask_info-text").parent.parent.parent.attrs.get("open") is not None  # its <details>
+    assert page.one_by_id("id_ask_info-text").text == "请上传商品问题部位的照片。"
+    assert page.one_by_id("id_ask_info-text").ancestor(3).attrs.get("open") is not None  # its <details>
 
 
 # --- The list ------------------------------------------------------------------------
@@ -191,10 +191,10 @@ def test_without_script_the_template_button_fills_the_text_and_does_nothing_else
 def test_the_list_shows_a_snippet_of_what_happened_and_the_age(client, reviewer, in_review):
     client.force_login(reviewer)
     page = parse(client.get(QUEUE))
-    row = page.by_id("result_list").find("tbody").find("tr")
-    assert row.find("td", class_="field-snippet").text == "收到的电饭煲内胆有裂缝,商家拒绝退货退款,已经沟通三天。"
-    assert row.find("td", class_="field-age").text == "0"
-    headers = [th.text for th in page.by_id("result_list").find("thead").find_all("th")]
+    row = page.one_by_id("result_list").one("tbody").one("tr")
+    assert row.one("td", class_="field-snippet").text == "收到的电饭煲内胆有裂缝,商家拒绝退货退款,已经沟通三天。"
+    assert row.one("td", class_="field-age").text == "0"
+    headers = [th.text for th in page.one_by_id("result_list").one("thead").find_all("th")]
     assert "事情经过" in headers
 
 
@@ -225,7 +225,7 @@ def test_search_by_a_references_start_its_last_digits_or_the_consumers_name(clie
 def test_a_revealed_phone_is_a_tel_link_written_in_groups(client, reviewer, in_review):
     client.force_login(reviewer)
     response = client.post(reverse("admin:complaints_complaint_reveal", args=[in_review.pk, "phone"]))
-    link = parse(response).by_id("revealed").find("a")
+    link = parse(response).one_by_id("revealed").one("a")
     assert link.attrs["href"] == "tel:+8613912345678"
     assert link.text == "139 1234 5678"
 
@@ -234,10 +234,10 @@ def test_times_on_the_complaint_page_are_beijing_time(client, reviewer, in_revie
     record_consent(user=consumer, complaint=in_review, recipient=Party.PLATFORM)
     client.force_login(reviewer)
     page = parse(client.get(change_url(in_review)))
-    assert page.find("div", class_="field-platform_consent_at").find("div", class_="readonly").text == (
+    assert page.one("div", class_="field-platform_consent_at").one("div", class_="readonly").text == (
         "2026-03-10 10:00"
     )
-    assert page.find("div", class_="field-submitted").find("div", class_="readonly").text == "2026-03-10 10:00"
+    assert page.one("div", class_="field-submitted").one("div", class_="readonly").text == "2026-03-10 10:00"
     assert "+00:00" not in page.text
 
 
@@ -245,14 +245,12 @@ def test_staff_read_the_status_in_staff_words(client, reviewer, in_review):
     transition(in_review, Status.NEEDS_INFO, actor=reviewer, role=Actor.STAFF, text="请补充")
     client.force_login(reviewer)
     page = parse(client.get(QUEUE))
-    assert page.find("td", class_="field-staff_status").text == "等待消费者补充"
-    assert "等待消费者补充" in page.by_id("changelist-filter").text
+    assert page.one("td", class_="field-staff_status").text == "等待消费者补充"
+    assert "等待消费者补充" in page.one_by_id("changelist-filter").text
     assert "等待您补充" not in page.text
     complaint_page = parse(client.get(change_url(in_review)))
-    assert (
-        complaint_page.find("div", class_="field-staff_status").find("div", class_="readonly").text == "等待消费者补充"
-    )
-    assert "审核中 → 等待消费者补充" in complaint_page.by_id("timeline").text
+    assert complaint_page.one("div", class_="field-staff_status").one("div", class_="readonly").text == "等待消费者补充"
+    assert "审核中 → 等待消费者补充" in complaint_page.one_by_id("timeline").text
     assert "等待您补充" not in complaint_page.text
 
 
@@ -270,12 +268,12 @@ def test_an_erased_complaint_leaves_the_working_queue_and_its_actions_are_refuse
     assert [c.pk for c in client.get(QUEUE, {"erased": "yes"}).context["cl"].result_list] == [in_review.pk]
 
     page = parse(client.get(change_url(in_review)))
-    assert "个人信息已删除" in page.by_id("actions-refused").text
-    assert page.by_id("actions").find("form") is None
+    assert "个人信息已删除" in page.one_by_id("actions-refused").text
+    assert page.one_by_id("actions").find("form") is None
     response = act(client, in_review, "resolve", text="")
     assert response.status_code == 302
     assert status_of(in_review) == Status.IN_REVIEW
-    assert "个人信息已删除" in parse(client.get(response["Location"])).find("ul", class_="messagelist").text
+    assert "个人信息已删除" in parse(client.get(response["Location"])).one("ul", class_="messagelist").text
 
 
 def test_the_statistics_tables_headers_say_what_they_head(client, supervisor):
@@ -283,5 +281,5 @@ def test_the_statistics_tables_headers_say_what_they_head(client, supervisor):
     for url in (reverse("staff:public_stats"), reverse("admin:index")):
         page = parse(client.get(url))
         for table in page.find_all("table", class_="stats-table"):
-            headers = table.find("thead").find_all("th")
+            headers = table.one("thead").find_all("th")
             assert headers and all(th.attrs.get("scope") == "col" for th in headers), url
