@@ -121,8 +121,7 @@ def describe_status(status: HoursStatus, now: dt.datetime) -> str:
         return _("Open round the clock")
     today = now.astimezone(SCHEDULE_TZ).date()
     if status.is_open:
-        if status.closes_at is None:  # open with no closing time is open round the clock
-            return _("Open round the clock")
+        assert status.closes_at is not None  # status_at gives every open span but "always" its end
         closes = status.closes_at.astimezone(SCHEDULE_TZ)
         when = _day_phrase(closes, today)
         return _("Open now, until %(when)s") % {"when": when}
